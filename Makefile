@@ -1,0 +1,86 @@
+# The Makefile is the provenance record: one file target per artefact, each made by one notebook.
+# `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+YEAR ?= 2021
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KERNEL := pytorch-vs-tensorflow
+ENV_STAMP := $(VENV)/.installed
+HELPERS := $(wildcard src/helpers/*.py)
+RAW_FILES := $(shell find data/raw -type f 2>/dev/null | sort)
+NB_OUT := build/notebooks
+HTML := reports/html
+# papermill runs each notebook in its own folder, as JupyterLab does; nbconvert hides code cells.
+RUN_NB = $(VENV)/bin/papermill --log-level WARNING --no-progress-bar -k $(KERNEL) --cwd notebooks
+TO_HTML = $(VENV)/bin/jupyter nbconvert --log-level WARN --to html --no-input --embed-images \
+          --HTMLExporter.exclude_input_prompt=True --HTMLExporter.exclude_output_prompt=True
+
+.DEFAULT_GOAL := help
+.PHONY: help all test env check-year bench clean clean-all verify
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_.%/-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
+	  awk -F'\t' '{printf "  \033[1m%-28s\033[0m %s\n", $$1, $$2}'
+	@echo "  Variables: YEAR=$(YEAR) (valid: see README), PYTHON=$(PYTHON)"
+
+env: $(ENV_STAMP) ## Create .venv with the pinned dependencies and register the project kernel
+
+$(ENV_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("error: Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pytorch-vs-tensorflow)" >/dev/null
+	touch $@
+
+check-year: $(ENV_STAMP)
+	@$(PY) -m helpers.params '$(YEAR)'
+
+all: $(HTML)/index.html ## Verify raw data, run the chain for YEAR, export HTML reports
+
+verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acquire)
+
+# --- 00: verify the raw bytes against data/raw/MANIFEST.csv --------------------------------------
+build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_FILES) $(HELPERS) $(ENV_STAMP) | check-year
+	@mkdir -p $(NB_OUT) $(HTML)
+	$(RUN_NB) $< $(NB_OUT)/00_acquire.ipynb -p year $(YEAR)
+	$(TO_HTML) $(NB_OUT)/00_acquire.ipynb --output-dir $(HTML) --output 00_acquire
+	touch $@
+
+# --- 10: Kaggle survey -> respondent table and framework shares ---------------------------------
+KAGGLE_OUT := data/processed/kaggle_framework_shares.csv data/processed/kaggle_respondents.parquet
+$(KAGGLE_OUT) $(HTML)/10_clean_kaggle.html &: notebooks/10_clean_kaggle.ipynb build/raw_verified.stamp $(HELPERS)
+	@mkdir -p $(NB_OUT) $(HTML)
+	$(RUN_NB) $< $(NB_OUT)/10_clean_kaggle.ipynb -p year $(YEAR) || { rm -f $(KAGGLE_OUT); exit 1; }
+	$(TO_HTML) $(NB_OUT)/10_clean_kaggle.ipynb --output-dir $(HTML) --output 10_clean_kaggle
+
+# --- 30: survey shares, shifts and the Kaggle claims, for one year ------------------------------
+$(HTML)/30_survey_shift_%.html reports/tables/kaggle_claims_%.csv &: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(HELPERS) | check-year
+	@mkdir -p $(NB_OUT) $(HTML)
+	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $* || { rm -f reports/tables/kaggle_claims_$*.csv; exit 1; }
+	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb --output-dir $(HTML) --output 30_survey_shift_$*
+
+YEAR_REPORTS = $(HTML)/00_acquire.html $(HTML)/10_clean_kaggle.html $(HTML)/30_survey_shift_$(YEAR).html
+
+$(HTML)/index.html: $(YEAR_REPORTS) $(HELPERS)
+	$(PY) -m helpers.report_index $(HTML)
+
+$(HTML)/00_acquire.html: build/raw_verified.stamp
+
+test: $(ENV_STAMP) ## Run the whole test suite (unit tests, papermill chain on fixtures, schema checks)
+	$(VENV)/bin/pytest -q
+
+bench: $(ENV_STAMP) ## Time a cold chain, a no-op `make all`, and the helpers-only lower bound
+	$(PY) -m helpers.bench --year $(YEAR)
+
+clean: ## Remove processed data, reports and executed notebooks (keeps .venv and data/raw)
+	rm -rf build data/processed reports
+
+clean-all: clean ## Also remove the virtual environment
+	rm -rf $(VENV)

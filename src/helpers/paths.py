@@ -1,0 +1,33 @@
+"""Every path of the project, rooted at the repository (never the current directory).
+
+Set the environment variable ``PTVTF_ROOT`` to point the chain at another tree
+(the test suite does this to run the notebooks on small fixture data).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(os.environ.get("PTVTF_ROOT", PACKAGE_ROOT)).resolve()
+
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+MANIFEST = RAW / "MANIFEST.csv"
+REPORTS = ROOT / "reports"
+TABLES = REPORTS / "tables"
+FIGURES = REPORTS / "figures"
+HTML = REPORTS / "html"
+BUILD = ROOT / "build"
+
+KAGGLE_RAW = RAW / "kaggle_survey"
+KAGGLE_SHARES = PROCESSED / "kaggle_framework_shares.csv"
+KAGGLE_RESPONDENTS = PROCESSED / "kaggle_respondents.parquet"
+KAGGLE_SHIFTS = TABLES / "kaggle_shifts.csv"
+
+
+def ensure_output_dirs() -> None:
+    """Create the generated folders (never the raw one)."""
+    for d in (PROCESSED, TABLES, FIGURES, HTML, BUILD):
+        d.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,92 @@
+"""Kaggle survey-shift analysis: within-year TF vs PyTorch, year-over-year shifts, re-weighting.
+
+Inputs are the processed tables (`kaggle_framework_shares.csv`, `kaggle_respondents.parquet`).
+Basis "answered" = respondents who answered the framework question; "all" = every respondent.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import surveys
+
+MAIN = ("tensorflow", "pytorch", "keras")
+# Series breaks between consecutive survey years (what changed), marked on every chart.
+BREAKS = {
+    2019: "wording: 'used in past 5 years' (2018) -> 'use on a regular basis'; question shown to coders only",
+    2020: "question shown only to coders who use ML; option list grows (JAX, MXNet, ...)",
+    2021: "responses under 2 minutes or with <15 choices dropped; PyTorch Lightning, Huggingface added",
+    2022: "questions renumbered; students asked yes/no instead of a job title",
+}
+
+
+def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.DataFrame:
+    """Respondents of `year` on the given basis ('answered' or 'all')."""
+    g = resp[resp["year"] == year]
+    if basis == "answered":
+        g = g[g["answered"].fillna(False).astype(bool)]
+    elif basis != "all":
+        raise ValueError(f"basis must be 'answered' or 'all', not {basis!r}")
+    return g
+
+
+def within_year(resp: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", basis: str = "answered") -> pd.DataFrame:
+    """McNemar of `a` vs `b` per survey year (paired: one respondent can select both)."""
+    rows = []
+    for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
+        g = population(resp, int(year), basis)
+        rows.append({"year": int(year), "basis": basis,
+                     **surveys.paired_comparison(g[f"fw_{a}"].fillna(False), g[f"fw_{b}"].fillna(False))})
+    out = pd.DataFrame(rows).rename(columns={"p_a": f"share_{a}", "p_b": f"share_{b}",
+                                             "only_a": f"{a}_only", "only_b": f"{b}_only"})
+    return out
+
+
+def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> pd.DataFrame:
+    """Two-proportion z tests and Cohen's h between consecutive survey years, per framework."""
+    denom = "n_answered" if basis == "answered" else "n_respondents"
+    rows = []
+    for fw in frameworks:
+        s = shares[shares["framework"] == fw].sort_values("year")
+        for (_, a), (_, b) in zip(s.iterrows(), s.iloc[1:].iterrows()):
+            rows.append({"framework": fw, "basis": basis, "year_before": int(a["year"]), "year_after": int(b["year"]),
+                         **surveys.two_proportion(int(a["n_selected"]), int(a[denom]), int(b["n_selected"]), int(b[denom])),
+                         "break": BREAKS.get(int(b["year"]), "")})
+    return pd.DataFrame(rows)
+
+
+def reference_mix(resp: pd.DataFrame, basis: str = "answered") -> pd.Series:
+    """Reference country x role mix: the average over survey years of each year's cell shares
+    (each year weighs the same, so no single year's sample defines the standard)."""
+    years = sorted(resp.loc[resp["answered"].notna(), "year"].unique())
+    mixes = [population(resp, int(y), basis).groupby(["country_group", "role_group"]).size()
+             .pipe(lambda s: s / s.sum()) for y in years]
+    mix = pd.concat(mixes, axis=1).fillna(0.0).mean(axis=1)
+    return mix / mix.sum()
+
+
+def reweighted(resp: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> pd.DataFrame:
+    """Raw and post-stratified (fixed country x role mix) share per year and framework."""
+    mix = reference_mix(resp, basis)
+    mix.index = [f"{c} | {r}" for c, r in mix.index]
+    rows = []
+    for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
+        g = population(resp, int(year), basis)
+        cells = g["country_group"] + " | " + g["role_group"]
+        for fw in frameworks:
+            flags = g[f"fw_{fw}"].fillna(False)
+            rw = surveys.poststratified_share(flags, cells, mix)
+            rows.append({"year": int(year), "framework": fw, "basis": basis, "raw_share": float(flags.mean()),
+                         "reweighted_share": rw["share"], "reweighted_low": rw["low"], "reweighted_high": rw["high"],
+                         "composition_effect": float(flags.mean()) - rw["share"], "weight_coverage": rw["coverage"]})
+    return pd.DataFrame(rows)
+
+
+def composition(resp: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
+    """Share of India, the United States and students per survey year (the drifting sample)."""
+    rows = []
+    for year in sorted(resp["year"].unique()):
+        g = population(resp, int(year), basis) if basis == "answered" else resp[resp["year"] == year]
+        rows.append({"year": int(year), "n": len(g), "india": (g["country_group"] == "India").mean(),
+                     "united_states": (g["country_group"] == "United States").mean(),
+                     "students": (g["role_group"] == "student").mean()})
+    return pd.DataFrame(rows)
