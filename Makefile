@@ -61,9 +61,9 @@ $(KAGGLE_OUT) $(HTML)/10_clean_kaggle.html &: notebooks/10_clean_kaggle.ipynb bu
 	$(TO_HTML) $(NB_OUT)/10_clean_kaggle.ipynb --output-dir $(HTML) --output 10_clean_kaggle
 
 # --- 30: survey shares, shifts and the Kaggle claims, for one year ------------------------------
-$(HTML)/30_survey_shift_%.html reports/tables/kaggle_claims_%.csv &: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(HELPERS) | check-year
+$(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(HELPERS) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $* || { rm -f reports/tables/kaggle_claims_$*.csv; exit 1; }
+	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $*
 	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb --output-dir $(HTML) --output 30_survey_shift_$*
 
 YEAR_REPORTS = $(HTML)/00_acquire.html $(HTML)/10_clean_kaggle.html $(HTML)/30_survey_shift_$(YEAR).html

@@ -13,6 +13,7 @@ Each year's quirks (see data/raw/kaggle_survey/SOURCES.md):
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
+from .io import InputFileError, check_csv_fields
 
 YEARS = tuple(range(2017, 2023))
 FRAMEWORK_YEARS = tuple(range(2018, 2023))
@@ -65,7 +67,7 @@ ROLE_GROUPS = {
 }
 
 
-class KaggleFileError(ValueError):
+class KaggleFileError(InputFileError):
     """A Kaggle survey file cannot be read as the official layout. The message names the file."""
 
 
@@ -107,14 +109,19 @@ def read_responses(year: int, source: Path | None = None) -> tuple[pd.DataFrame,
     try:
         with zipfile.ZipFile(source) as zf:
             member = _responses_member(zf, source)
+            encoding = ENCODING.get(year, "utf-8")
+            with zf.open(member) as fh:
+                check_csv_fields(io.TextIOWrapper(fh, encoding=encoding, newline=""), f"{source}:{member}")
             with zf.open(member) as fh:
                 df = pd.read_csv(fh, dtype=str, keep_default_na=False, na_values=[""],
-                                 encoding=ENCODING.get(year, "utf-8"), low_memory=False)
+                                 encoding=encoding, low_memory=False)
     except zipfile.BadZipFile as e:
         raise KaggleFileError(f"{source}: not a readable zip archive ({e}); restore it from git or the manifest") from e
     except UnicodeDecodeError as e:
         raise KaggleFileError(f"{source}: bytes that are not {ENCODING.get(year, 'utf-8')} at offset {e.start} "
                               f"of the responses CSV; the official export is UTF-8 (ISO-8859-1 in 2017)") from e
+    except InputFileError as e:
+        raise KaggleFileError(str(e)) from e
     except (pd.errors.ParserError, EOFError, zipfile.LargeZipFile, OSError) as e:
         raise KaggleFileError(f"{source}: the responses CSV is truncated or malformed ({e})") from e
     if year == 2017:
@@ -219,4 +226,6 @@ def framework_shares(resp: pd.DataFrame) -> pd.DataFrame:
             rows.append({"year": int(year), "framework": col[3:], "n_selected": k, "n_respondents": n,
                          "n_answered": n_ans, "pct_all": k / n, "pct_answered": k / n_ans,
                          "wording": WORDING.get(int(year), ""), "shown_to": GATE.get(int(year), "")})
-    return pd.DataFrame(rows).sort_values(["year", "framework"], ignore_index=True)
+    columns = ["year", "framework", "n_selected", "n_respondents", "n_answered", "pct_all", "pct_answered",
+               "wording", "shown_to"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["year", "framework"], ignore_index=True)

@@ -6,6 +6,7 @@ Basis "answered" = respondents who answered the framework question; "all" = ever
 from __future__ import annotations
 
 import pandas as pd
+from statsmodels.stats.multitest import multipletests
 
 from . import surveys
 
@@ -17,6 +18,12 @@ BREAKS = {
     2021: "responses under 2 minutes or with <15 choices dropped; PyTorch Lightning, Huggingface added",
     2022: "questions renumbered; students asked yes/no instead of a job title",
 }
+
+
+def break_label(year: int) -> str:
+    """'B2' for the second method break (the one before `year`), '' when the years are comparable."""
+    order = sorted(BREAKS)
+    return f"B{order.index(year) + 1}" if year in BREAKS else ""
 
 
 def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.DataFrame:
@@ -42,7 +49,10 @@ def within_year(resp: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", b
 
 
 def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> pd.DataFrame:
-    """Two-proportion z tests and Cohen's h between consecutive survey years, per framework."""
+    """Two-proportion z tests and Cohen's h between consecutive survey years, per framework.
+
+    `p_holm` is the Holm-adjusted p-value over all the shifts returned (family-wise error control).
+    """
     denom = "n_answered" if basis == "answered" else "n_respondents"
     rows = []
     for fw in frameworks:
@@ -50,8 +60,11 @@ def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered
         for (_, a), (_, b) in zip(s.iterrows(), s.iloc[1:].iterrows()):
             rows.append({"framework": fw, "basis": basis, "year_before": int(a["year"]), "year_after": int(b["year"]),
                          **surveys.two_proportion(int(a["n_selected"]), int(a[denom]), int(b["n_selected"]), int(b[denom])),
-                         "break": BREAKS.get(int(b["year"]), "")})
-    return pd.DataFrame(rows)
+                         "break": break_label(int(b["year"]))})
+    out = pd.DataFrame(rows)
+    if len(out):  # Holm's step-down controls the family-wise error over every shift in this table
+        out["p_holm"] = multipletests(out["p_value"], method="holm")[1]
+    return out
 
 
 def reference_mix(resp: pd.DataFrame, basis: str = "answered") -> pd.Series:
@@ -90,3 +103,19 @@ def composition(resp: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
                      "united_states": (g["country_group"] == "United States").mean(),
                      "students": (g["role_group"] == "student").mean()})
     return pd.DataFrame(rows)
+
+
+def summary(shares: pd.DataFrame, resp: pd.DataFrame) -> str:
+    """Plain-language lines: who led each survey year, and the latest year-over-year change."""
+    within = within_year(resp)
+    lines = []
+    for _, r in within.iterrows():
+        leader = "TensorFlow" if r["diff_low"] > 0 else ("PyTorch" if r["diff_high"] < 0 else "neither (tie)")
+        lines.append(f"{r['year']}: {leader} led; TensorFlow {r['share_tensorflow']:.1%} vs PyTorch "
+                     f"{r['share_pytorch']:.1%} of those who answered (gap {100 * r['diff']:+.1f} pp, "
+                     f"95% CI {100 * r['diff_low']:+.1f} to {100 * r['diff_high']:+.1f}).")
+    yoy = year_over_year(shares, ("tensorflow", "pytorch"))
+    for _, r in yoy[yoy["year_after"] == yoy["year_after"].max()].iterrows():
+        lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['shift']:+.1f} pp "
+                     f"(Cohen's h {r['cohen_h']:+.3f}, Holm-adjusted p {r['p_holm']:.2g}).")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""Charts shared by the notebooks: one look and one colour per framework, breaks marked.
+
+Colours are Okabe-Ito (colour-blind safe). Every function returns the matplotlib Figure.
+"""
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
+          "jax": "#E69F00", "scikit-learn": "#999999"}
+LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "transformers": "Transformers",
+          "jax": "JAX", "scikit-learn": "scikit-learn"}
+
+
+def style() -> None:
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=1.0)
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
+                         "axes.titlesize": 12, "figure.figsize": (9, 4.5)})
+
+
+def _mark_breaks(ax, breaks: dict[int, str], numbered: bool = True) -> None:
+    for i, (year, text) in enumerate(sorted(breaks.items()), start=1):
+        ax.axvline(year - 0.5, color="0.4", ls=":", lw=1)
+        if numbered:
+            ax.annotate(f"B{i}", (year - 0.5, 1), xycoords=("data", "axes fraction"), ha="center", va="bottom",
+                        fontsize=8, color="0.3")
+
+
+def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "keras"), breaks: dict | None = None,
+                  highlight: int | None = None, title: str = "Kaggle survey: share using each framework"):
+    """Two panels (of those who answered / of all respondents), points with Wilson 95% intervals."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for ax, (basis, col, lo, hi) in zip(axes, [("of respondents who answered the question", "pct_answered",
+                                                 "ci_answered_low", "ci_answered_high"),
+                                                ("of all respondents", "pct_all", "ci_all_low", "ci_all_high")]):
+        for j, fw in enumerate(frameworks):
+            s = shares[shares["framework"] == fw].sort_values("year")
+            x = s["year"] + (j - 1) * 0.08
+            ax.errorbar(x, s[col], yerr=[s[col] - s[lo], s[hi] - s[col]], marker="o", capsize=3,
+                        color=COLORS.get(fw), label=LABELS.get(fw, fw))
+        if breaks:
+            _mark_breaks(ax, breaks)
+        if highlight is not None:
+            ax.axvspan(highlight - 0.4, highlight + 0.4, color="0.9", zorder=0)
+        ax.set_title(basis, fontsize=10, fontweight="normal")
+        ax.set_xticks(sorted(shares["year"].unique()))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_ylim(0, max(0.6, shares[shares["framework"].isin(frameworks)][col].max() * 1.15))
+    axes[0].legend(loc="lower left", frameon=True)
+    axes[0].set_ylabel("share (Wilson 95% interval)")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def exclusive_users(within: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch"):
+    """Per year: respondents who picked only A, only B, or both (the McNemar cells), as shares."""
+    d = within.set_index("year")
+    parts = pd.DataFrame({f"{LABELS[a]} only": d[f"{a}_only"] / d["n"], "both": d["both"] / d["n"],
+                          f"{LABELS[b]} only": d[f"{b}_only"] / d["n"]})
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    parts.plot.bar(stacked=True, ax=ax, color=[COLORS[a], "0.6", COLORS[b]], width=0.7, rot=0)
+    for i, (year, r) in enumerate(d.iterrows()):
+        ratio = r[f"{a}_only"] / max(r[f"{b}_only"], 1)
+        ax.annotate(f"{ratio:.1f}x", (i, parts.iloc[i].sum()), ha="center", va="bottom", fontsize=9)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("share of those who answered")
+    ax.set_xlabel("")
+    ax.set_title(f"{LABELS[a]}-only vs {LABELS[b]}-only users (label: ratio)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def reweighted_shares(rw: pd.DataFrame, breaks: dict | None = None):
+    """Raw (dashed) vs re-weighted to a fixed country x role mix (solid, with 95% interval)."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for fw, s in rw.groupby("framework", sort=False):
+        s = s.sort_values("year")
+        ax.plot(s["year"], s["raw_share"], ls="--", marker=".", color=COLORS.get(fw), alpha=0.7)
+        ax.errorbar(s["year"], s["reweighted_share"], yerr=[s["reweighted_share"] - s["reweighted_low"],
+                    s["reweighted_high"] - s["reweighted_share"]], marker="o", capsize=3, color=COLORS.get(fw),
+                    label=f"{LABELS.get(fw, fw)} re-weighted")
+    if breaks:
+        _mark_breaks(ax, breaks)
+    ax.set_xticks(sorted(rw["year"].unique()))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("share of those who answered")
+    ax.set_title("Raw (dashed) vs re-weighted to a fixed country x role mix (solid)")
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def composition(comp: pd.DataFrame):
+    """The drifting Kaggle sample: India, United States and students as shares of respondents."""
+    fig, ax = plt.subplots(figsize=(9, 3.5))
+    for col, label, color in (("india", "India", "#E69F00"), ("united_states", "United States", "#56B4E9"),
+                              ("students", "Students*", "#999999")):
+        ax.plot(comp["year"], comp[col], marker="o", label=label, color=color)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_title("Who answers the Kaggle survey (share of all respondents)")
+    ax.legend(loc="upper left")
+    ax.annotate("*2017: no 'Student' title; 2022: a yes/no question", (0, -0.18), xycoords="axes fraction", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,93 @@
+import shutil
+
+import pytest
+
+from helpers import manifest, paths
+from conftest import tree_snapshot, write_manifest
+
+
+def test_committed_raw_data_matches_its_manifest():
+    table = manifest.verify(paths.RAW)
+    assert (table["status"] == "verified").all()
+    # every data file of every source folder is in the manifest, and the six Kaggle years are there
+    assert {f"kaggle_survey/kaggle_survey_{y}.zip" for y in range(2017, 2023)} <= set(table["path"])
+    assert set(table["source"]) == {"conference_papers", "github", "kaggle_survey", "pypi_downloads", "so_tags"}
+
+
+def test_fixture_tree_verifies_and_reports_sources(fixture_tree):
+    table = manifest.verify(fixture_tree / "data" / "raw")
+    summary = manifest.source_summary(table)
+    assert summary.loc[0, "files"] == 6 and summary.loc[0, "source"] == "kaggle_survey"
+
+
+def _raw(tree):
+    return tree / "data" / "raw"
+
+
+def _check_error(tree, *fragments):
+    before = tree_snapshot(tree)
+    with pytest.raises(manifest.RawDataError) as e:
+        manifest.verify(_raw(tree))
+    for f in fragments:
+        assert f in str(e.value)
+    assert tree_snapshot(tree) == before  # verification never writes
+    return str(e.value)
+
+
+def test_missing_file(fixture_tree):
+    (_raw(fixture_tree) / "kaggle_survey/kaggle_survey_2019.zip").unlink()
+    msg = _check_error(fixture_tree, "kaggle_survey/kaggle_survey_2019.zip: missing", "git checkout")
+
+
+def test_truncated_file_gives_both_hashes(fixture_tree):
+    f = _raw(fixture_tree) / "kaggle_survey/kaggle_survey_2020.zip"
+    data = f.read_bytes()
+    expected = manifest.sha256_of(f)
+    f.write_bytes(data[:1000])
+    msg = _check_error(fixture_tree, "kaggle_survey_2020.zip: truncated", expected, manifest.sha256_of(f))
+
+
+def test_altered_file_same_size(fixture_tree):
+    f = _raw(fixture_tree) / "kaggle_survey/kaggle_survey_2021.zip"
+    data = bytearray(f.read_bytes())
+    data[500] ^= 0xFF
+    f.write_bytes(bytes(data))
+    _check_error(fixture_tree, "kaggle_survey_2021.zip: altered")
+
+
+def test_lfs_pointer(fixture_tree):
+    f = _raw(fixture_tree) / "kaggle_survey/kaggle_survey_2022.zip"
+    f.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 2030845\n")
+    _check_error(fixture_tree, "kaggle_survey_2022.zip: is a Git-LFS pointer", "git lfs pull")
+
+
+def test_unknown_extra_file(fixture_tree):
+    (_raw(fixture_tree) / "kaggle_survey/notes.xlsx").write_bytes(b"x")
+    _check_error(fixture_tree, "kaggle_survey/notes.xlsx: unknown file")
+
+
+def test_drop_ins_and_notes_are_not_unknown(fixture_tree):
+    raw = _raw(fixture_tree)
+    (raw / "google_trends").mkdir()
+    (raw / "google_trends/multiTimeline.csv").write_text("Category: All categories\n")
+    (raw / "kaggle_survey/SOURCES.md").write_text("notes")
+    manifest.verify(raw)
+    found = manifest.drop_ins(raw)
+    assert list(found["path"]) == ["google_trends/multiTimeline.csv"]
+
+
+def test_every_problem_is_listed_at_once(fixture_tree):
+    raw = _raw(fixture_tree)
+    (raw / "kaggle_survey/kaggle_survey_2018.zip").unlink()
+    (raw / "kaggle_survey/kaggle_survey_2019.zip").write_bytes(b"")
+    msg = _check_error(fixture_tree, "kaggle_survey_2018.zip: missing", "kaggle_survey_2019.zip: truncated")
+
+
+def test_malformed_manifest(fixture_tree):
+    (_raw(fixture_tree) / "MANIFEST.csv").write_text("path,size\nx,1\n")
+    _check_error(fixture_tree, "MANIFEST.csv: header is")
+
+
+def test_missing_manifest(fixture_tree):
+    (_raw(fixture_tree) / "MANIFEST.csv").unlink()
+    _check_error(fixture_tree, "manifest is missing")
