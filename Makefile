@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
 .SUFFIXES:
-MAKEFLAGS += --no-builtin-rules
+MAKEFLAGS += --no-builtin-rules --jobs=2 --output-sync=target
 
 YEAR ?= 2021
 PYTHON ?= python3
@@ -46,6 +46,14 @@ all: $(HTML)/index.html ## Verify raw data, run the chain for YEAR, export HTML 
 
 verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acquire)
 
+# $(call clean_nb,NOTEBOOK,OUTPUTS): run a cleaning notebook once (year only labels the report);
+# on failure its outputs are removed so no stale table survives.
+define clean_nb
+	@mkdir -p $(NB_OUT) $(HTML)
+	$(RUN_NB) notebooks/$(1).ipynb $(NB_OUT)/$(1).ipynb -p year $(YEAR) || { rm -f $(2); exit 1; }
+	$(TO_HTML) $(NB_OUT)/$(1).ipynb --output-dir $(HTML) --output $(1)
+endef
+
 # --- 00: verify the raw bytes against data/raw/MANIFEST.csv --------------------------------------
 build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_FILES) $(HELPERS) $(ENV_STAMP) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
@@ -56,9 +64,34 @@ build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_FILES) $(HELPERS) $(E
 # --- 10: Kaggle survey -> respondent table and framework shares ---------------------------------
 KAGGLE_OUT := data/processed/kaggle_framework_shares.csv data/processed/kaggle_respondents.parquet
 $(KAGGLE_OUT) $(HTML)/10_clean_kaggle.html &: notebooks/10_clean_kaggle.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,10_clean_kaggle,$(KAGGLE_OUT))
+
+# --- 11-14: monthly sources -> per-source parts of monthly_signals.csv ---------------------------
+
+SE_OUT := data/processed/monthly_stackexchange.csv data/processed/so_questions_digitised.csv reports/tables/dsse_snapshot_sensitivity.csv
+$(SE_OUT) $(HTML)/11_clean_stackexchange.html &: notebooks/11_clean_stackexchange.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,11_clean_stackexchange,$(SE_OUT))
+
+data/processed/monthly_github.csv $(HTML)/12_clean_github.html &: notebooks/12_clean_github.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,12_clean_github,data/processed/monthly_github.csv)
+
+data/processed/monthly_pypi.csv $(HTML)/13_clean_pypi.html &: notebooks/13_clean_pypi.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,13_clean_pypi,data/processed/monthly_pypi.csv)
+
+data/processed/conference_papers.csv $(HTML)/14_clean_conferences.html &: notebooks/14_clean_conferences.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,14_clean_conferences,data/processed/conference_papers.csv)
+
+SIGNAL_PARTS := data/processed/monthly_stackexchange.csv data/processed/monthly_github.csv data/processed/monthly_pypi.csv
+data/processed/monthly_signals.csv: $(SIGNAL_PARTS) $(HELPERS)
+	$(PY) -m helpers.signals $@ $(SIGNAL_PARTS)
+
+PROCESSED := $(KAGGLE_OUT) data/processed/monthly_signals.csv data/processed/conference_papers.csv
+
+# --- 20: trend tests, change points, crossovers, leader in YEAR --------------------------------
+$(HTML)/20_trend_tests_%.html reports/tables/signal_tests_%.csv &: notebooks/20_trend_tests.ipynb $(PROCESSED) $(HELPERS) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) $< $(NB_OUT)/10_clean_kaggle.ipynb -p year $(YEAR) || { rm -f $(KAGGLE_OUT); exit 1; }
-	$(TO_HTML) $(NB_OUT)/10_clean_kaggle.ipynb --output-dir $(HTML) --output 10_clean_kaggle
+	$(RUN_NB) $< $(NB_OUT)/20_trend_tests_$*.ipynb -p year $* || { rm -f reports/tables/signal_tests_$*.csv; exit 1; }
+	$(TO_HTML) $(NB_OUT)/20_trend_tests_$*.ipynb --output-dir $(HTML) --output 20_trend_tests_$*
 
 # --- 30: survey shares, shifts and the Kaggle claims, for one year ------------------------------
 $(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(HELPERS) | check-year
@@ -66,7 +99,9 @@ $(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(
 	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $*
 	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb --output-dir $(HTML) --output 30_survey_shift_$*
 
-YEAR_REPORTS = $(HTML)/00_acquire.html $(HTML)/10_clean_kaggle.html $(HTML)/30_survey_shift_$(YEAR).html
+CLEAN_REPORTS = $(HTML)/00_acquire.html $(HTML)/10_clean_kaggle.html $(HTML)/11_clean_stackexchange.html \
+                $(HTML)/12_clean_github.html $(HTML)/13_clean_pypi.html $(HTML)/14_clean_conferences.html
+YEAR_REPORTS = $(CLEAN_REPORTS) $(HTML)/20_trend_tests_$(YEAR).html $(HTML)/30_survey_shift_$(YEAR).html
 
 $(HTML)/index.html: $(YEAR_REPORTS) $(HELPERS)
 	$(PY) -m helpers.report_index $(HTML)

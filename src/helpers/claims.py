@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from statsmodels.stats.multitest import multipletests
+
 from . import surveys, survey_shift
 
+ALPHA = surveys.ALPHA
 VERDICTS = ("supported", "contradicted", "mixed", "untestable")
 CLAIMS = {
     "gt_2020_pt_ahead": "Google Trends: in 2020 PyTorch was consistently more searched than TensorFlow, peaking Sep 2020",
@@ -128,3 +131,200 @@ def kaggle_claims(shares: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
         kaggle_year_shares("kaggle_2020_shares", 2020, 0.43, 0.36, shares, resp),
         kaggle_shift(shares, resp),
     ])
+
+
+# --- claims tested on the monthly signals -------------------------------------------------------------
+
+def _signal_row(table: pd.DataFrame, name: str) -> pd.Series | None:
+    r = table[(table["signal"] == name) & table["available"]]
+    return None if r.empty else r.iloc[0]
+
+
+def so_2020(ms: pd.DataFrame) -> dict:
+    """'In 2020 PyTorch consistently got more questions than TensorFlow on Stack Overflow.'"""
+    from . import signals as sg, trends
+    s = sg.share(ms, next(x for x in sg.SIGNALS if x.source == "stackoverflow"))
+    if s.empty:
+        return _row("so_2020_pt_more_questions", "untestable", "No Stack Overflow counts in this run.")
+    y = s[s["month"].str.startswith("2020")]
+    lead = trends.year_leader(s["month"], s["share"], 2020)
+    pt, tf = int(y["pt"].sum()), int(y["tf"].sum())
+    last = y.tail(3)
+    verdict = "supported" if lead["pt_led_months"] == len(y) == 12 else "contradicted"
+    return _row("so_2020_pt_more_questions", verdict,
+                f"Stack Overflow 2020 (digitised monthly counts): PyTorch {pt:,} questions vs TensorFlow {tf:,}; "
+                f"PyTorch led in {lead['pt_led_months']} of {len(y)} months; mean monthly share {pct(lead['mean_share'])} "
+                f"[{pct(lead['low'])}, {pct(lead['high'])}] (95% block bootstrap). Last three months: "
+                + ", ".join(f"{m} {int(a):,} vs {int(b):,}" for m, a, b in zip(last["month"], last["pt"], last["tf"])) + ".")
+
+
+def rise_2018(table: pd.DataFrame, yearly: pd.DataFrame, crossovers: pd.DataFrame) -> dict:
+    """'TensorFlow led clearly until early 2018, when PyTorch's rise began.'
+
+    Read per signal from the Mann-Kendall test within each year: the rise 'began in 2018' if PyTorch's
+    share shows no significant trend in 2017 but a significant rise in 2018; 'earlier' if it was already
+    rising in 2017; 'later' if it did not rise in 2018. The hinge change point (2017-2020) is quoted too.
+    """
+    pop = table[table["available"] & table["popularity"] & (table["first_month"] <= "2018-06")]
+    if pop.empty:
+        return _row("pt_rise_began_2018", "untestable", "No monthly signal covers 2017-2018.")
+
+    def rising(signal: str, year: int) -> tuple[bool | None, str]:
+        r = yearly[(yearly["signal"] == signal) & (yearly["year"] == year)]
+        if r.empty:
+            return None, f"{year} not covered"
+        r = r.iloc[0]
+        up = bool(r["p_value"] < ALPHA and r["sen_slope_per_year"] > 0)
+        return up, f"{year} {'rising' if up else 'no significant rise'} ({pp(r['sen_slope_per_year'])}/yr, {pval(r['p_value'])})"
+
+    parts, counts = [], {"in 2018": 0, "earlier": 0, "later": 0}
+    for _, r in pop.iterrows():
+        up17, t17 = rising(r["signal"], 2017)
+        up18, t18 = rising(r["signal"], 2018)
+        when = "earlier" if up17 else ("in 2018" if up18 else "later")
+        counts[when] += 1
+        parts.append(f"{r['signal']}: {t17}; {t18}; slope change {r['early_change_month']} "
+                     f"[{r['early_change_low']}, {r['early_change_high']}] -> began {when}")
+    n = len(pop)
+    y18 = yearly[(yearly["year"] == 2018) & yearly["signal"].isin(pop["signal"])]
+    tf_led = f"TensorFlow led {int((y18['mean_share'] < 0.5).sum())} of {len(y18)} signals in 2018 (mean PyTorch share " + \
+        ", ".join(f"{r['signal']} {pct(r['mean_share'])}" for _, r in y18.iterrows()) + ")"
+    firsts = crossovers.loc[crossovers["popularity"] & (crossovers["crossover"] != ""), "crossover"]
+    first = f"; the first crossover on any signal is {firsts.min()}" if len(firsts) else ""
+    verdict = "supported" if counts["in 2018"] == n else ("contradicted" if counts["in 2018"] == 0 else "mixed")
+    return _row("pt_rise_began_2018", verdict,
+                f"{tf_led}{first}. When did PyTorch's rise begin? Mann-Kendall (Hamed-Rao) and Sen's slope within 2017 and 2018, and a hinge regression on "
+                "2017-2020 with a 95% block-bootstrap interval: " + "; ".join(parts) +
+                f". The rise began in 2018 on {counts['in 2018']} of {n} signals, earlier on {counts['earlier']}, "
+                f"later on {counts['later']}.")
+
+
+def better_answered(ms: pd.DataFrame, years: tuple[int, int] = (2017, 2021), margin: float = 0.05) -> dict:
+    """'TensorFlow has better community support: more of its questions get answered' (DSSE answer counts)."""
+    from . import surveys
+    d = ms[(ms["source"] == "dsse") & ms["metric"].isin(["questions", "answered"])
+           & ms["month"].str[:4].astype(int).between(*years)]
+    if d[d["metric"] == "answered"].empty:
+        return _row("tf_better_answered", "untestable",
+                    "Needs answer counts per question; only the Data Science SE export has AnswerCount.")
+    tot = d.groupby(["framework", "metric"])["value"].sum()
+    k_tf, n_tf = int(tot[("tensorflow", "answered")]), int(tot[("tensorflow", "questions")])
+    k_pt, n_pt = int(tot[("pytorch", "answered")]), int(tot[("pytorch", "questions")])
+    t = surveys.two_proportion(k_pt, n_pt, k_tf, n_tf)  # shift = TF minus PT
+    if t["shift_low"] > 0 and t["p_value"] < ALPHA:
+        verdict = "supported"
+    elif t["shift_high"] < 0 or (-margin < t["shift_low"] and t["shift_high"] < margin):
+        verdict = "contradicted"
+    else:
+        verdict = "mixed"
+    return _row("tf_better_answered", verdict,
+                f"Data Science SE questions {years[0]}-{years[1]} with at least one answer: TensorFlow {k_tf:,}/{n_tf:,} "
+                f"= {pct(k_tf / n_tf)}, PyTorch {k_pt:,}/{n_pt:,} = {pct(k_pt / n_pt)}; difference {pp(t['shift'])} "
+                f"[{pp(t['shift_low'])}, {pp(t['shift_high'])}] (Newcombe 95%), two-proportion z = {t['z']:.2f}, "
+                f"{pval(t['p_value'])}. " + (
+                    f"TensorFlow's questions are answered more often." if verdict == "supported" else
+                    f"The interval excludes a TensorFlow advantage of {margin:.0%} or more: answered about equally often."
+                    if verdict == "contradicted" else
+                    f"No significant difference, but the interval still allows a TensorFlow advantage of up to "
+                    f"{pp(t['shift_high'])}: inconclusive.") + " Stack Overflow answer counts are not in the data.")
+
+
+def closing_gap(yearly: pd.DataFrame, table: pd.DataFrame, year: int = 2021) -> dict:
+    """'In 2021 TensorFlow was closing the gap again': PyTorch's share falling during 2021?"""
+    names = set(table.loc[table["available"] & table["popularity"], "signal"])
+    y = yearly[(yearly["year"] == year) & yearly["signal"].isin(names)]
+    if y.empty:
+        return _row("tf_closing_gap_2021", "untestable", f"No monthly signal covers {year}.")
+    down = y[(y["p_holm_within_year"] < ALPHA) & (y["sen_slope_per_year"] < 0)]
+    up = y[(y["p_holm_within_year"] < ALPHA) & (y["sen_slope_per_year"] > 0)]
+    parts = [f"{r['signal']} {pp(r['sen_slope_per_year'])}/yr (Holm {pval(r['p_holm_within_year'])})" for _, r in y.iterrows()]
+    verdict = "supported" if len(down) > len(y) / 2 else ("contradicted" if down.empty else "mixed")
+    return _row("tf_closing_gap_2021", verdict,
+                f"Sen's slope of PyTorch's share within {year}, Mann-Kendall (Hamed-Rao) with Holm adjustment across "
+                f"signals: " + "; ".join(parts) + f". PyTorch's share fell significantly on {len(down)} of {len(y)} "
+                f"signals and rose significantly on {len(up)}.")
+
+
+def overtook(year: int, table: pd.DataFrame, crossovers: pd.DataFrame, kaggle_within: pd.DataFrame,
+             conf_year: pd.DataFrame) -> dict:
+    """'PyTorch overtook TensorFlow as the most popular framework in YEAR' (the article: 2021)."""
+    parts, led, trailed = [], 0, 0
+    for _, r in table[table["available"] & table["popularity"]].iterrows():
+        c = crossovers[crossovers["signal"] == r["signal"]]
+        cross = c.iloc[0]["crossover"] if len(c) else ""
+        leader = r["year_leader"]
+        led += leader == "PyTorch"
+        trailed += leader == "TensorFlow"
+        parts.append(f"{r['signal']}: {leader} in {year} (PyTorch {pct(r['year_mean_share'])} "
+                     f"[{pct(r['year_low'])}, {pct(r['year_high'])}]), crossover {cross or 'never'}")
+    k = kaggle_within[kaggle_within["year"] == year]
+    if len(k):
+        r = k.iloc[0]
+        lead = "TensorFlow" if r["diff_low"] > 0 else ("PyTorch" if r["diff_high"] < 0 else "tie")
+        led += lead == "PyTorch"
+        trailed += lead == "TensorFlow"
+        parts.append(f"Kaggle survey: {lead} (TensorFlow minus PyTorch {pp(r['diff'])}, McNemar {pval(r['p_value'])})")
+    if len(conf_year):
+        r = conf_year.iloc[0]
+        lead = "PyTorch" if r["low"] > 0.5 else ("TensorFlow" if r["high"] < 0.5 else "tie")
+        led += lead == "PyTorch"
+        trailed += lead == "TensorFlow"
+        parts.append(f"conference papers: {lead} (PyTorch {pct(r['pytorch_share'])} [{pct(r['low'])}, {pct(r['high'])}])")
+    crossed_in_year = crossovers[crossovers["crossover"].astype(str).str.startswith(str(year)) & crossovers["popularity"]]
+    verdict = "supported" if trailed == 0 and led > 0 else ("contradicted" if led == 0 else "mixed")
+    return _row("pt_overtook_2021", verdict,
+                f"Who led in {year} on each signal: " + "; ".join(parts) +
+                f". PyTorch led {led} signals and trailed on {trailed}; crossovers dated in {year}: "
+                + (", ".join(crossed_in_year["signal"]) or "none") + ".")
+
+
+def pypi_115m(ms: pd.DataFrame, claimed: float = 115e6, tolerance: float = 0.10) -> dict:
+    """'TensorFlow was downloaded about 115 million times from PyPI in 2020.'"""
+    from . import pypi
+    p = ms[(ms["source"] == "pypi") & (ms["metric"] == "downloads")]
+    if p.empty:
+        return _row("tf_pypi_115m_2020", "untestable", "No PyPI snapshots in this run.")
+    tf_only = pypi.year_total(p, 2020, ("tensorflow",))
+    family = pypi.year_total(p, 2020)
+    low, high = min(tf_only["total_raw_windows"], tf_only["total_calendar"]), family["total_calendar"]
+    verdict = "supported" if low * (1 - tolerance) <= claimed <= high * (1 + tolerance) else "contradicted"
+    return _row("tf_pypi_115m_2020", verdict,
+                f"Twelve monthly pip-only snapshots for 2020: package `tensorflow` {tf_only['total_raw_windows'] / 1e6:.1f}M "
+                f"(30-day windows; {tf_only['total_calendar'] / 1e6:.1f}M scaled to calendar months); with tensorflow-gpu and "
+                f"tensorflow-cpu {family['total_raw_windows'] / 1e6:.1f}M ({family['total_calendar'] / 1e6:.1f}M). Claimed about "
+                f"{claimed / 1e6:.0f}M: within {tolerance:.0%} of the range. Installers other than pip and mirrors are not counted.")
+
+
+def conference_majority(conf: pd.DataFrame, year: int = 2019) -> dict:
+    """'In 2019 every major conference had a majority of framework-naming papers using PyTorch.'"""
+    from . import conferences
+    m = conferences.majority_test(conf, year)
+    if m.empty:
+        return _row("he_2019_conference_majority", "untestable", f"No conference papers for {year}.")
+    m["adj"] = multipletests(m["p_majority"], method="holm")[1]
+    majority = m[m["pytorch_share"] > 0.5]
+    sig = m[m["adj"] < ALPHA]
+    parts = [f"{r['conference']} {int(r['pytorch_papers'])}/{int(r['named'])} = {pct(r['pytorch_share'])}" for _, r in m.iterrows()]
+    verdict = "supported" if len(majority) == len(m) else ("contradicted" if majority.empty else "mixed")
+    return _row("he_2019_conference_majority", verdict,
+                f"{year}, papers naming only PyTorch among those naming only one framework: " + "; ".join(parts) +
+                f". PyTorch had a majority at {len(majority)} of {len(m)} conferences ({len(sig)} significant, one-sided "
+                "binomial with Holm); the others were not PyTorch majorities.")
+
+
+def google_trends_2020(ms: pd.DataFrame) -> dict:
+    """'Google Trends: in 2020 PyTorch was consistently more searched than TensorFlow, peaking Sep 2020.'"""
+    from . import signals as sg
+    s = sg.share(ms, next(x for x in sg.SIGNALS if x.source == "google_trends"))
+    y = s[s["month"].str.startswith("2020")] if len(s) else s
+    if y.empty or len(y) < 12:
+        return _row("gt_2020_pt_ahead", "untestable",
+                    "No Google Trends export covering 2020 in data/raw/google_trends/. To settle it: on trends.google.com "
+                    "compare 'pytorch' and 'tensorflow' (and 'keras') in ONE request, Worldwide, 2015-01-01 to today, "
+                    "download 'Interest over time' (multiTimeline.csv), put it in data/raw/google_trends/ and run make all.")
+    led = int((y["share"] > 0.5).sum())
+    peak = s.loc[s["pt"].idxmax(), "month"]
+    verdict = "supported" if led == 12 and peak == "2020-09" else ("contradicted" if led == 0 else "mixed")
+    return _row("gt_2020_pt_ahead", verdict,
+                f"Google Trends interest 2020: PyTorch above TensorFlow in {led} of 12 months; mean PyTorch share "
+                f"{pct(y['share'].mean())}; PyTorch's peak month in the export: {peak}.")

@@ -24,7 +24,19 @@ BUILD = ROOT / "build"
 KAGGLE_RAW = RAW / "kaggle_survey"
 KAGGLE_SHARES = PROCESSED / "kaggle_framework_shares.csv"
 KAGGLE_RESPONDENTS = PROCESSED / "kaggle_respondents.parquet"
-KAGGLE_SHIFTS = TABLES / "kaggle_shifts.csv"
+MONTHLY_SIGNALS = PROCESSED / "monthly_signals.csv"
+SO_DIGITISED = PROCESSED / "so_questions_digitised.csv"
+CONFERENCE_PAPERS = PROCESSED / "conference_papers.csv"
+CROSSOVERS = TABLES / "crossovers.csv"
+
+
+def signal_part(family: str) -> Path:
+    """Per-source slice of monthly_signals.csv written by that source's cleaning notebook."""
+    return PROCESSED / f"monthly_{family}.csv"
+
+
+def year_table(name: str, year: int) -> Path:
+    return TABLES / f"{name}_{year}.csv"
 
 
 def ensure_output_dirs() -> None:

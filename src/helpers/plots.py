@@ -107,3 +107,74 @@ def composition(comp: pd.DataFrame):
     ax.annotate("*2017: no 'Student' title; 2022: a yes/no question", (0, -0.18), xycoords="axes fraction", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+SIGNAL_COLORS = {"Stack Overflow questions": "#0072B2", "Data Science SE questions": "#56B4E9",
+                 "GitHub new stars": "#D55E00", "GitHub new forks": "#E69F00", "GitHub new issues": "#CC79A7",
+                 "GitHub new pull requests": "#999999", "PyPI downloads": "#009E73", "Google Trends interest": "#000000"}
+
+
+def share_family(shares: dict, crossovers: pd.DataFrame, title: str, year: int | None = None, breaks: dict | None = None):
+    """PyTorch's monthly share per signal (3-month mean), 50% line, crossovers with their bootstrap
+    interval (shaded), method breaks as grey ticks, the year in question highlighted."""
+    fig, ax = plt.subplots(figsize=(10, 4.3))
+    cx = crossovers.set_index("signal") if len(crossovers) else crossovers
+    for name, s in shares.items():
+        x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
+        color = SIGNAL_COLORS.get(name, None)
+        ax.plot(x, s["share"], color=color, alpha=0.25, lw=1)
+        ls = "--" if "pull requests" in name else "-"
+        ax.plot(x, s["share"].rolling(3, min_periods=1).mean(), color=color, lw=2, ls=ls, label=name)
+        if name in getattr(cx, "index", []) and cx.loc[name, "crossover"]:
+            c = cx.loc[name]
+            cm = pd.Period(c["crossover"], freq="M").to_timestamp()
+            ax.axvline(cm, color=color, lw=1.2, ls=":")
+            if c["crossover_low"] and c["crossover_high"]:
+                ax.axvspan(pd.Period(c["crossover_low"], freq="M").to_timestamp(),
+                           pd.Period(c["crossover_high"], freq="M").to_timestamp() + pd.offsets.MonthEnd(0),
+                           color=color, alpha=0.12)
+            ax.annotate(f"crossover {c['crossover']}", (cm, 0.52), rotation=90, fontsize=8, color=color,
+                        ha="right", va="bottom")
+        for m, b in zip(s["month"], s["break"]):
+            if b and (breaks is None or m in breaks):
+                ax.annotate("▲", (pd.Period(m, freq="M").to_timestamp(), 0), xycoords=("data", "axes fraction"),
+                            ha="center", va="bottom", fontsize=7, color="0.4")
+    ax.axhline(0.5, color="0.2", lw=1)
+    ax.text(ax.get_xlim()[0], 0.505, " PyTorch ahead ↑", fontsize=8, va="bottom", color="0.3")
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.5, zorder=0)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("PyTorch / (PyTorch + TensorFlow)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def crossover_timeline(crossovers: pd.DataFrame, year: int | None = None):
+    """One row per signal on one time axis: crossover (dot) with its interval (bar); 'never' signals at right."""
+    c = crossovers.copy()
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(c) + 1.2))
+    end = pd.Timestamp("2026-12-31")
+    for i, (_, r) in enumerate(c.iterrows()):
+        color = SIGNAL_COLORS.get(r["signal"], "#444444")
+        if r["crossover"]:
+            t = pd.Period(r["crossover"], freq="M" if r["granularity"] == "month" else "Y").to_timestamp()
+            if r["crossover_low"] and r["crossover_high"]:
+                lo = pd.Period(r["crossover_low"], freq="M").to_timestamp()
+                hi = pd.Period(r["crossover_high"], freq="M").to_timestamp()
+                ax.plot([lo, hi], [i, i], color=color, lw=6, alpha=0.35, solid_capstyle="butt")
+            ax.plot([t], [i], "o", color=color, ms=8)
+            ax.annotate(f" {r['crossover']}", (t, i), va="center", fontsize=8)
+        else:
+            ax.annotate(f"never (closest {r['reason'].split('closest: ')[-1].split(' (')[0]})", (end, i), ha="right",
+                        va="center", fontsize=8, color="0.3")
+    ax.set_yticks(range(len(c)), [f"{s}{'' if p else ' (process)'}" for s, p in zip(c["signal"], c["popularity"])])
+    ax.set_xlim(pd.Timestamp("2016-06-01"), end)
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.6, zorder=0)
+    ax.invert_yaxis()
+    ax.set_title("When PyTorch took the lead and stayed ahead (dot), with 95% interval (bar)")
+    fig.tight_layout()
+    return fig
