@@ -7,6 +7,8 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-builtin-rules --jobs=2 --output-sync=target
 
 YEAR ?= 2021
+# Must equal helpers.params.VALID_YEARS (a test checks it): `make all-years` runs each.
+VALID_YEARS := 2017 2018 2019 2020 2021 2022 2023 2024 2025 2026
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,7 +24,7 @@ TO_HTML = $(VENV)/bin/jupyter nbconvert --log-level WARN --to html --no-input --
           --HTMLExporter.exclude_input_prompt=True --HTMLExporter.exclude_output_prompt=True
 
 .DEFAULT_GOAL := help
-.PHONY: help all test env check-year bench clean clean-all verify
+.PHONY: help all all-years test env check-year bench clean clean-all verify
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.%/-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -99,9 +101,27 @@ $(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(
 	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $*
 	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb --output-dir $(HTML) --output 30_survey_shift_$*
 
+reports/tables/crossovers.csv: $(HTML)/20_trend_tests_$(YEAR).html
+	@test -f $@ || { echo "error: $@ was not written by 20_trend_tests" >&2; exit 1; }
+
+# --- 40: the verdict for one year: scorecard, leaders, composite, provenance --------------------
+VERDICT_OUT = $(HTML)/40_verdict_%.html reports/tables/verdict_%.csv reports/tables/leaders_%.csv reports/provenance_%.json
+$(VERDICT_OUT) &: notebooks/40_verdict.ipynb reports/tables/crossovers.csv $(PROCESSED) $(HELPERS) | check-year
+	@mkdir -p $(NB_OUT) $(HTML)
+	$(RUN_NB) $< $(NB_OUT)/40_verdict_$*.ipynb -p year $* || { rm -f reports/tables/verdict_$*.csv reports/tables/leaders_$*.csv reports/provenance_$*.json; exit 1; }
+	$(TO_HTML) $(NB_OUT)/40_verdict_$*.ipynb --output-dir $(HTML) --output 40_verdict_$*
+
+# --- 50: every valid year (after `make all-years`) -----------------------------------------------
+$(HTML)/50_all_years.html reports/tables/leaders_by_year.csv &: notebooks/50_all_years.ipynb $(PROCESSED) $(HELPERS)
+	$(call clean_nb,50_all_years,reports/tables/leaders_by_year.csv)
+
+all-years: $(foreach y,$(VALID_YEARS),$(HTML)/20_trend_tests_$(y).html $(HTML)/30_survey_shift_$(y).html $(HTML)/40_verdict_$(y).html) $(HTML)/50_all_years.html $(HTML)/index.html ## Run the chain for every valid year (cleaning once) and the leaders-by-year table
+	$(PY) -m helpers.report_index $(HTML)
+
 CLEAN_REPORTS = $(HTML)/00_acquire.html $(HTML)/10_clean_kaggle.html $(HTML)/11_clean_stackexchange.html \
                 $(HTML)/12_clean_github.html $(HTML)/13_clean_pypi.html $(HTML)/14_clean_conferences.html
-YEAR_REPORTS = $(CLEAN_REPORTS) $(HTML)/20_trend_tests_$(YEAR).html $(HTML)/30_survey_shift_$(YEAR).html
+YEAR_REPORTS = $(CLEAN_REPORTS) $(HTML)/20_trend_tests_$(YEAR).html $(HTML)/30_survey_shift_$(YEAR).html \
+               $(HTML)/40_verdict_$(YEAR).html
 
 $(HTML)/index.html: $(YEAR_REPORTS) $(HELPERS)
 	$(PY) -m helpers.report_index $(HTML)

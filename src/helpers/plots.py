@@ -178,3 +178,54 @@ def crossover_timeline(crossovers: pd.DataFrame, year: int | None = None):
     ax.set_title("When PyTorch took the lead and stayed ahead (dot), with 95% interval (bar)")
     fig.tight_layout()
     return fig
+
+
+def leaders(lead: pd.DataFrame, year: int):
+    """PyTorch's share in `year` per signal with its 95% interval; right of 50% = PyTorch ahead."""
+    d = lead[lead["pytorch_share"].notna()].iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.3))
+    for i, (_, r) in enumerate(d.iterrows()):
+        color = COLORS["pytorch"] if r["leader"] == "PyTorch" else (COLORS["tensorflow"] if r["leader"] == "TensorFlow" else "0.5")
+        ax.plot([r["low"], r["high"]], [i, i], color=color, lw=5, alpha=0.35, solid_capstyle="butt")
+        ax.plot([r["pytorch_share"]], [i], "o", color=color, ms=8)
+        ax.annotate(f"  {r['pytorch_share']:.0%}", (r["pytorch_share"], i), va="center", fontsize=9)
+    ax.axvline(0.5, color="0.2", lw=1)
+    ax.set_yticks(range(len(d)), d["signal"])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("PyTorch's share of PyTorch + TensorFlow   (← TensorFlow ahead | PyTorch ahead →)")
+    ax.set_title(f"Who led in {year}? PyTorch's share per signal, 95% interval")
+    fig.tight_layout()
+    return fig
+
+
+def composite(comp: pd.DataFrame, year: int | None = None):
+    """Composite share (equal per signal, equal per family) with the range under random weightings."""
+    x = pd.PeriodIndex(comp["month"], freq="M").to_timestamp()
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.fill_between(x, comp["random weights 2.5%"], comp["random weights 97.5%"], color="0.7", alpha=0.5,
+                    label="range under 1,000 random weightings (95%)")
+    ax.plot(x, comp["equal per signal"], color="black", lw=2, label="equal weight per signal")
+    ax.plot(x, comp["equal per family"], color="black", lw=1.2, ls="--", label="equal weight per family")
+    ax.axhline(0.5, color="0.2", lw=1)
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.5, zorder=0)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("composite PyTorch share")
+    ax.set_title("All signals on one scale: the composite PyTorch share")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def leaders_by_year(grid: pd.DataFrame):
+    """Heat map: signal x year, PyTorch's share (blue = TensorFlow ahead, red = PyTorch ahead)."""
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(grid) + 1.5))
+    sns.heatmap(grid, annot=grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}"), fmt="", cmap="RdBu_r", center=0.5,
+                vmin=0, vmax=1, cbar_kws={"label": "PyTorch's share"}, linewidths=0.5, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("Who led, by year and signal (red: PyTorch ahead; blue: TensorFlow ahead; blank: no data)")
+    fig.tight_layout()
+    return fig

@@ -127,3 +127,15 @@ def yearly_rows(papers: pd.DataFrame, kaggle_within: pd.DataFrame) -> list[dict]
         rows.append(yearly_crossover("Kaggle survey", "kaggle_survey", k["year"].tolist(),
                                      (k["pytorch_only"] / n).tolist(), list(lo), list(hi)))
     return rows
+
+
+def year_table(ms: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Only what `verdict.leaders` needs for one year (no trend or crossover bootstraps): faster for all years."""
+    rows = []
+    for sig in sg.SIGNALS:
+        s = sg.share(ms, sig)
+        row = {"signal": sig.name, "popularity": sig.popularity, "available": not s.empty}
+        if not s.empty:
+            row.update({f"year_{k}": v for k, v in trends.year_leader(s["month"], s["share"], year).items()})
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -29,3 +29,11 @@ def show(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (), 
     if caption:
         styler = styler.set_caption(caption)
     return styler
+
+
+VERDICT_COLORS = {"supported": "#d9f2d9", "contradicted": "#f8d7d3", "mixed": "#fff0c2", "untestable": "#e6e6e6"}
+
+
+def verdicts(df: pd.DataFrame):
+    """The scorecard with each verdict cell coloured (green supported, red contradicted, amber mixed, grey untestable)."""
+    return show(df).map(lambda v: f"background-color: {VERDICT_COLORS.get(v, '')}; font-weight: bold", subset=["verdict"])
