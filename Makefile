@@ -14,21 +14,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KERNEL := pytorch-vs-tensorflow
 ENV_STAMP := $(VENV)/.installed
-HELPERS := $(wildcard src/helpers/*.py)
+HELPERS := $(wildcard src/helpers/*.py src/helpers/templates/offline/*)
 RAW_FILES := $(shell find data/raw -type f 2>/dev/null | sort)
 NB_OUT := build/notebooks
 HTML := reports/html
-# papermill runs each notebook in its own folder, as JupyterLab does; nbconvert hides code cells.
+# papermill runs each notebook in its own folder, as JupyterLab does; helpers.export writes the HTML
+# (nbconvert, no code cells, images embedded, nothing from a CDN).
 RUN_NB = $(VENV)/bin/papermill --log-level WARNING --no-progress-bar -k $(KERNEL) --cwd notebooks
-TO_HTML = $(VENV)/bin/jupyter nbconvert --log-level WARN --to html --no-input --embed-images \
-          --HTMLExporter.exclude_input_prompt=True --HTMLExporter.exclude_output_prompt=True
+TO_HTML = $(PY) -m helpers.export
 
 .DEFAULT_GOAL := help
-.PHONY: help all all-years test env check-year bench clean clean-all verify
+.PHONY: help all all-years test env check-year bench clean clean-all verify fetch
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.%/-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
-	  awk -F'\t' '{printf "  \033[1m%-28s\033[0m %s\n", $$1, $$2}'
+	  awk -F'\t' '{printf "  %-14s %s\n", $$1, $$2}'
 	@echo "  Variables: YEAR=$(YEAR) (valid: see README), PYTHON=$(PYTHON)"
 
 env: $(ENV_STAMP) ## Create .venv with the pinned dependencies and register the project kernel
@@ -48,19 +48,22 @@ all: $(HTML)/index.html ## Verify raw data, run the chain for YEAR, export HTML 
 
 verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acquire)
 
+fetch: $(ENV_STAMP) ## Download raw files missing from data/raw (manifest URLs; verified, never overwrites)
+	$(PY) -m helpers.fetch
+
 # $(call clean_nb,NOTEBOOK,OUTPUTS): run a cleaning notebook once (year only labels the report);
 # on failure its outputs are removed so no stale table survives.
 define clean_nb
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) notebooks/$(1).ipynb $(NB_OUT)/$(1).ipynb -p year $(YEAR) || { rm -f $(2); exit 1; }
-	$(TO_HTML) $(NB_OUT)/$(1).ipynb --output-dir $(HTML) --output $(1)
+	$(TO_HTML) $(NB_OUT)/$(1).ipynb $(HTML)/$(1).html
 endef
 
 # --- 00: verify the raw bytes against data/raw/MANIFEST.csv --------------------------------------
 build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_FILES) $(HELPERS) $(ENV_STAMP) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) $< $(NB_OUT)/00_acquire.ipynb -p year $(YEAR)
-	$(TO_HTML) $(NB_OUT)/00_acquire.ipynb --output-dir $(HTML) --output 00_acquire
+	$(TO_HTML) $(NB_OUT)/00_acquire.ipynb $(HTML)/00_acquire.html
 	touch $@
 
 # --- 10: Kaggle survey -> respondent table and framework shares ---------------------------------
@@ -93,13 +96,13 @@ PROCESSED := $(KAGGLE_OUT) data/processed/monthly_signals.csv data/processed/con
 $(HTML)/20_trend_tests_%.html reports/tables/signal_tests_%.csv &: notebooks/20_trend_tests.ipynb $(PROCESSED) $(HELPERS) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) $< $(NB_OUT)/20_trend_tests_$*.ipynb -p year $* || { rm -f reports/tables/signal_tests_$*.csv; exit 1; }
-	$(TO_HTML) $(NB_OUT)/20_trend_tests_$*.ipynb --output-dir $(HTML) --output 20_trend_tests_$*
+	$(TO_HTML) $(NB_OUT)/20_trend_tests_$*.ipynb $(HTML)/20_trend_tests_$*.html
 
 # --- 30: survey shares, shifts and the Kaggle claims, for one year ------------------------------
 $(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(HELPERS) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $*
-	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb --output-dir $(HTML) --output 30_survey_shift_$*
+	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb $(HTML)/30_survey_shift_$*.html
 
 reports/tables/crossovers.csv: $(HTML)/20_trend_tests_$(YEAR).html
 	@test -f $@ || { echo "error: $@ was not written by 20_trend_tests" >&2; exit 1; }
@@ -109,7 +112,7 @@ VERDICT_OUT = $(HTML)/40_verdict_%.html reports/tables/verdict_%.csv reports/tab
 $(VERDICT_OUT) &: notebooks/40_verdict.ipynb reports/tables/crossovers.csv $(PROCESSED) $(HELPERS) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) $< $(NB_OUT)/40_verdict_$*.ipynb -p year $* || { rm -f reports/tables/verdict_$*.csv reports/tables/leaders_$*.csv reports/provenance_$*.json; exit 1; }
-	$(TO_HTML) $(NB_OUT)/40_verdict_$*.ipynb --output-dir $(HTML) --output 40_verdict_$*
+	$(TO_HTML) $(NB_OUT)/40_verdict_$*.ipynb $(HTML)/40_verdict_$*.html
 
 # --- 50: every valid year (after `make all-years`) -----------------------------------------------
 $(HTML)/50_all_years.html reports/tables/leaders_by_year.csv &: notebooks/50_all_years.ipynb $(PROCESSED) $(HELPERS)

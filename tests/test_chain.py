@@ -1,78 +1,129 @@
-"""The notebook chain itself, run with papermill on fixture data (a miniature project tree)."""
+"""The notebook chain itself, run with papermill on fixture data (a miniature project tree).
+
+The Kaggle zips are 300-respondent fixtures; the monthly sources are the project's own small raw
+files. The whole chain runs once per test session (module fixture); tests then check the outputs.
+"""
 from __future__ import annotations
 
-import hashlib
-import shutil
+import ast
+import json
+import re
 
+import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
 
-from helpers import schemas
-from conftest import REPO, tree_snapshot
+from helpers import claims, schemas, signals
+from conftest import KERNEL, REPO, assemble, run, sha, tree_snapshot
 
-KERNEL = "pytorch-vs-tensorflow"
 pytestmark = pytest.mark.chain
 
 
-def run(nb: str, tree, year=2021, out=None):
-    out = out or tree / "build" / f"{nb}_{year}.ipynb"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return pm.execute_notebook(str(REPO / "notebooks" / f"{nb}.ipynb"), str(out), parameters={"year": year},
-                               kernel_name=KERNEL, cwd=str(REPO / "notebooks"), progress_bar=False)
+def test_raw_data_untouched(chain):
+    assert tree_snapshot(chain["tree"] / "data" / "raw") == chain["raw_before"]
 
 
-@pytest.fixture
-def chain_env(fixture_tree, monkeypatch):
-    monkeypatch.setenv("PTVTF_ROOT", str(fixture_tree))  # the kernel inherits it; helpers.paths reads it
-    return fixture_tree
-
-
-def sha(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def test_chain_runs_on_fixtures_and_writes_valid_tables(chain_env):
-    tree = chain_env
-    raw_before = tree_snapshot(tree / "data" / "raw")
-    for nb in ("00_acquire", "10_clean_kaggle", "30_survey_shift"):
-        run(nb, tree)
-    shares_path = tree / "data" / "processed" / "kaggle_framework_shares.csv"
-    shares = pd.read_csv(shares_path)
+def test_kaggle_shares_contract(chain):
+    shares = pd.read_csv(chain["tree"] / "data" / "processed" / "kaggle_framework_shares.csv")
     schemas.validate_kaggle_shares(shares)
-    assert sorted(shares["year"].unique()) == [2018, 2019, 2020, 2021, 2022]
-    assert (shares["n_respondents"] == 300).all()
-    resp = pd.read_parquet(tree / "data" / "processed" / "kaggle_respondents.parquet")
-    assert len(resp) == 6 * 300 and not resp.duplicated(["year", "respondent"]).any()
-    # deterministic: running the cleaning again gives byte-identical tables
-    first = sha(shares_path), sha(tree / "data" / "processed" / "kaggle_respondents.parquet")
-    run("10_clean_kaggle", tree, out=tree / "build" / "again.ipynb")
-    assert (sha(shares_path), sha(tree / "data" / "processed" / "kaggle_respondents.parquet")) == first
-    assert tree_snapshot(tree / "data" / "raw") == raw_before  # raw data is never modified
+    assert sorted(shares["year"].unique()) == [2018, 2019, 2020, 2021, 2022] and (shares["n_respondents"] == 300).all()
+
+
+def test_monthly_signals_contract(chain):
+    ms = signals.read(chain["tree"] / "data" / "processed" / "monthly_signals.csv")
+    signals.validate(ms)
+    assert list(ms.columns[:5]) == ["source", "metric", "framework", "month", "value"]
+    assert {"stackoverflow", "dsse", "github", "pypi"} <= set(ms["source"])
+    assert ms.equals(ms.sort_values(["source", "metric", "framework", "month"], ignore_index=True))
+    # counts add up: DSSE per-tag questions never exceed all questions in the month
+    d = ms[(ms["source"] == "dsse") & (ms["metric"] == "questions")].pivot(index="month", columns="framework", values="value")
+    assert (d.drop(columns="all").le(d["all"], axis=0)).all().all()
+    a = ms[(ms["source"] == "dsse")].pivot_table(index=["framework", "month"], columns="metric", values="value").dropna()
+    assert (a["answered"] <= a["questions"]).all()
+
+
+def test_conference_papers_contract(chain):
+    p = pd.read_csv(chain["tree"] / "data" / "processed" / "conference_papers.csv")
+    signals.CONFERENCE_PAPERS.validate(p)
+    assert list(p.columns[:5]) == ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers"]
+
+
+def test_processed_tables_are_deterministic(chain):
+    tree = chain["tree"]
+    target = tree / "data" / "processed" / "monthly_signals.csv"
+    before = sha(target)
+    assemble(tree)
+    assert sha(target) == before
+    part = tree / "data" / "processed" / "monthly_github.csv"
+    before = sha(part)
+    run("12_clean_github", tree, out=tree / "build" / "again.ipynb")
+    assert sha(part) == before
+
+
+def test_crossovers_contract(chain):
+    c = pd.read_csv(chain["tree"] / "reports" / "tables" / "crossovers.csv", keep_default_na=False)
+    assert c["signal"].is_unique
+    for _, r in c.iterrows():
+        if r["crossover"]:
+            assert re.fullmatch(r"\d{4}(-\d{2})?", r["crossover"])
+            if r["crossover_low"]:
+                assert r["crossover_low"] <= r["crossover"] <= r["crossover_high"]
+        else:
+            assert r["reason"], "an empty crossover must say why"
+    assert {"Stack Overflow questions", "GitHub new stars", "PyPI downloads", "Kaggle survey"} <= set(c["signal"])
+
+
+def test_verdict_contract(chain):
+    v = pd.read_csv(chain["tree"] / "reports" / "tables" / "verdict_2021.csv")
+    assert list(v.columns) == ["claim_id", "verdict", "evidence"]
+    assert list(v["claim_id"]) == list(claims.CLAIMS)
+    assert set(v["verdict"]) <= set(claims.VERDICTS) and v["evidence"].str.len().min() > 40
+    g = v.set_index("claim_id")
+    assert g.loc["gt_2020_pt_ahead", "verdict"] == "untestable" and "multiTimeline.csv" in g.loc["gt_2020_pt_ahead", "evidence"]
+    assert g.loc["so_2020_pt_more_questions", "verdict"] == "contradicted"  # real SO counts: TF ahead all of 2020
+    assert g.loc["tf_pypi_115m_2020", "verdict"] == "supported"
+
+
+def test_provenance_record(chain):
+    rec = json.loads((chain["tree"] / "reports" / "provenance_2021.json").read_text())
+    assert rec["parameters"] == {"year": 2021}
+    assert len(rec["inputs"]) == len(pd.read_csv(chain["tree"] / "data" / "raw" / "MANIFEST.csv"))
+    assert {"pandas", "statsmodels", "papermill"} <= set(rec["libraries"]) and rec["git"]["commit"]
+    assert "reports/tables/verdict_2021.csv" in rec["outputs"]
+
+
+def test_html_has_no_code_and_needs_no_network(chain):
+    for page in chain["html"].glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'class="[^"]*(jp-InputArea-editor|hl-ipython3|jp-CodeMirrorEditor)', text), page.name
+        assert not re.search(r'<script[^>]+src="https?://', text), page.name
+        assert not re.search(r'<link[^>]+href="https?://', text), page.name
+        assert "data:image/png;base64" in text, page.name  # charts embedded
 
 
 @pytest.mark.parametrize("year, fragment", [(2030, "outside the range"), ("2021", "must be an integer"),
                                             (2021.5, "must be an integer")])
-def test_bad_year_stops_the_first_cell(chain_env, year, fragment):
+def test_bad_year_stops_the_first_cell(fixture_tree, monkeypatch, year, fragment):
+    monkeypatch.setenv("PTVTF_ROOT", str(fixture_tree))
     with pytest.raises(pm.PapermillExecutionError) as e:
-        run("10_clean_kaggle", chain_env, year=year)
+        run("10_clean_kaggle", fixture_tree, year=year)
     assert "YearError" in e.value.ename and fragment in e.value.evalue and "2017-2026" in e.value.evalue
     # parameters, papermill's injected parameters, then the validation cell fails: nothing else ran
     assert e.value.exec_count == 3 and "validate_year" in e.value.source
-    assert not (chain_env / "data" / "processed").exists()
+    assert not (fixture_tree / "data" / "processed").exists()
 
 
-def test_tampered_raw_file_stops_acquisition(chain_env):
-    f = chain_env / "data" / "raw" / "kaggle_survey" / "kaggle_survey_2021.zip"
+def test_tampered_raw_file_stops_acquisition(fixture_tree, monkeypatch):
+    monkeypatch.setenv("PTVTF_ROOT", str(fixture_tree))
+    f = fixture_tree / "data" / "raw" / "kaggle_survey" / "kaggle_survey_2021.zip"
     f.write_bytes(f.read_bytes()[:100])
     with pytest.raises(pm.PapermillExecutionError) as e:
-        run("00_acquire", chain_env)
+        run("00_acquire", fixture_tree)
     assert "RawDataError" in e.value.ename and "kaggle_survey_2021.zip: truncated" in e.value.evalue
 
 
 def test_source_notebooks_have_one_literal_parameters_cell_and_no_outputs():
-    import ast
-    import nbformat
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -83,3 +134,5 @@ def test_source_notebooks_have_one_literal_parameters_cell_and_no_outputs():
         assert all(not c.get("outputs") and c.get("execution_count") is None
                    for c in nb.cells if c.cell_type == "code"), f"{path.name} has outputs"
         assert nb.metadata["kernelspec"]["name"] == KERNEL
+        first_code = next(c for c in nb.cells if c.cell_type == "code" and c is not tagged[0])
+        assert "validate_year" in first_code.source, f"{path.name}: the cell after the parameters must check `year`"

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -25,3 +27,19 @@ def test_cli_exit_codes(capsys):
     assert params.main(["x", "20x1"]) == 2
     assert "must be an integer" in capsys.readouterr().err
     assert params.main(["x", "1990"]) == 2
+
+
+def test_makefile_valid_years_match_params():
+    import re
+    from conftest import REPO
+    text = (REPO / "Makefile").read_text()
+    years = re.search(r"^VALID_YEARS := (.+)$", text, re.M).group(1).split()
+    assert tuple(int(y) for y in years) == params.VALID_YEARS
+
+
+def test_make_help_lists_the_targets():
+    import subprocess
+    from conftest import REPO
+    out = subprocess.run(["make", "-s", "help"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    for target in ("all", "all-years", "test", "bench", "env", "verify", "clean"):
+        assert re.search(rf"\b{re.escape(target)}\b", out), target

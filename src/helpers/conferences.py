@@ -38,7 +38,9 @@ def papers(raw: Path | None = None) -> pd.DataFrame:
     out["papers_are"] = ["submissions" if (c, y) in SUBMISSIONS else "accepted" for c, y in zip(out["conference"], out["year"])]
     named = out["pytorch_papers"] + out["tensorflow_papers"]
     out["pytorch_share"] = np.where(named > 0, out["pytorch_papers"] / named.where(named > 0, 1), np.nan)
-    return out.sort_values(["conference", "year"], ignore_index=True)
+    cols = ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers", "month", "papers_are",
+            "pytorch_share"]
+    return out[cols].sort_values(["conference", "year"], ignore_index=True)
 
 
 def shares(df: pd.DataFrame, group: list[str]) -> pd.DataFrame:

@@ -51,6 +51,8 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
         last_complete = pd.Timestamp(data["fetched_at"]).to_period("M") - 1
         for key, metric in METRICS.items():
             daily = pd.Series(data[key], dtype=float)
+            if daily.empty:
+                continue
             daily.index = pd.to_datetime(daily.index, format="%Y-%m-%d")
             m = daily.groupby(daily.index.to_period("M")).sum()
             m = m.reindex(pd.period_range(m.index.min(), last_complete, freq="M"), fill_value=0.0)

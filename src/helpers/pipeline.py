@@ -8,7 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import io, kaggle, manifest, paths, schemas, surveys
+
+from . import (conferences, github, io, kaggle, manifest, paths, pypi, schemas, signals, stackexchange as se,
+               surveys)
 
 
 def build_processed(out: Path | None = None) -> list[Path]:
@@ -17,8 +19,16 @@ def build_processed(out: Path | None = None) -> list[Path]:
     manifest.verify()
     resp = kaggle.all_respondents()
     shares = schemas.validate_kaggle_shares(surveys.add_wilson(kaggle.framework_shares(resp)))
+    digitised, _ = se.so_digitised()
+    dsse = se.dsse_monthly(se.dsse_questions(paths.RAW / se.SO_DIR / se.DSSE_PRIMARY), se.last_complete_month("2024-08-30"))
+    monthly = signals.validate(signals.assemble(se.so_signals(digitised), dsse, github.monthly(), pypi.monthly()))
+    papers = conferences.papers()
+    signals.CONFERENCE_PAPERS.validate(papers)
     return [io.write_parquet(resp, out / paths.KAGGLE_RESPONDENTS.name),
-            io.write_csv(shares, out / paths.KAGGLE_SHARES.name, sort_by=["year", "framework"])]
+            io.write_csv(shares, out / paths.KAGGLE_SHARES.name, sort_by=["year", "framework"]),
+            io.write_csv(digitised, out / paths.SO_DIGITISED.name, sort_by=["tag", "month"]),
+            io.write_csv(monthly, out / paths.MONTHLY_SIGNALS.name),
+            io.write_csv(papers, out / paths.CONFERENCE_PAPERS.name, sort_by=["conference", "year"])]
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from .trends import smooth
+
 COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
           "jax": "#E69F00", "scikit-learn": "#999999"}
 LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "transformers": "Transformers",
@@ -124,7 +126,7 @@ def share_family(shares: dict, crossovers: pd.DataFrame, title: str, year: int |
         color = SIGNAL_COLORS.get(name, None)
         ax.plot(x, s["share"], color=color, alpha=0.25, lw=1)
         ls = "--" if "pull requests" in name else "-"
-        ax.plot(x, s["share"].rolling(3, min_periods=1).mean(), color=color, lw=2, ls=ls, label=name)
+        ax.plot(x, smooth(s["share"]), color=color, lw=2, ls=ls, label=name)
         if name in getattr(cx, "index", []) and cx.loc[name, "crossover"]:
             c = cx.loc[name]
             cm = pd.Period(c["crossover"], freq="M").to_timestamp()

@@ -12,7 +12,7 @@ from . import signals as sg
 from . import trends
 
 EARLY_END = "2020-12"  # the window in which "when did PyTorch's rise begin" is asked
-CROSSOVER_RULE = (f"first month from which the {trends.ROLL}-month mean of PyTorch's share stays above 50% "
+CROSSOVER_RULE = (f"first month from which the centred {trends.ROLL}-month mean of PyTorch's share stays above 50% "
                   "until the series ends")
 
 

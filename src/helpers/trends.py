@@ -6,8 +6,8 @@
 - Change point: a hinge (broken-stick) regression share = a + b t + c (t - tau)+ fitted by least
   squares over every candidate month; tau's uncertainty comes from a moving-block bootstrap of the
   residuals (autocorrelation kept within blocks).
-- Crossover: the first month from which the 3-month mean share stays above 1/2 until the series
-  ends (persistence rule); interval from a moving-block bootstrap around a LOWESS trend.
+- Crossover: the first month from which the centred 3-month mean share stays above 1/2 until the
+  series ends (persistence rule); interval from a moving-block bootstrap around a LOWESS trend.
 - Leader in a year: the mean monthly share in that year, with the same bootstrap interval, and the
   number of months PyTorch led.
 """
@@ -100,14 +100,20 @@ def change_point(months: pd.Series, share: pd.Series, n_boot: int = N_BOOT, seed
             "slope_before": float(slopes[max(tau - 1, 0)] * 12), "slope_after": float(slopes[min(tau, len(slopes) - 1)] * 12)}
 
 
+def smooth(share, roll: int = ROLL) -> pd.Series:
+    """Centred `roll`-month mean (a trailing mean would date every crossing a month late)."""
+    s = share if isinstance(share, pd.Series) else pd.Series(np.asarray(share, dtype=float))
+    return s.astype(float).rolling(roll, center=True, min_periods=2).mean()
+
+
 def crossover_index(share: np.ndarray, roll: int = ROLL) -> int | None:
-    """First index from which the trailing `roll`-month mean share stays above 1/2 to the end."""
-    s = pd.Series(share).rolling(roll, min_periods=roll).mean().to_numpy()
+    """First index from which the centred `roll`-month mean share stays above 1/2 to the end."""
+    s = smooth(share, roll).to_numpy()
     above = s > 0.5
     if not above[-1]:
         return None
     below = np.flatnonzero(~above)
-    return int(below[-1] + 1) if len(below) else roll - 1
+    return int(below[-1] + 1) if len(below) else 0
 
 
 def crossover(months: pd.Series, share: pd.Series, n_boot: int = N_BOOT, seed: int = SEED) -> dict:
@@ -120,7 +126,7 @@ def crossover(months: pd.Series, share: pd.Series, n_boot: int = N_BOOT, seed: i
     y = np.asarray(share, dtype=float)
     months = list(months)
     idx = crossover_index(y)
-    rolled = pd.Series(y).rolling(ROLL, min_periods=ROLL).mean()
+    rolled = smooth(y)
     closest = int(rolled.idxmax()) if rolled.notna().any() else 0
     out = {"crossover_month": months[idx] if idx is not None else None, "crossover_low": None,
            "crossover_high": None, "p_never": np.nan, "closest_month": months[closest],

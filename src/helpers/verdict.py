@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import claims, conferences, survey_shift, surveys
+from .trends import smooth
 
 FAMILY = {"Stack Overflow questions": "Q&A sites", "Data Science SE questions": "Q&A sites",
           "GitHub new stars": "GitHub", "GitHub new forks": "GitHub", "GitHub new issues": "GitHub",
@@ -68,8 +69,9 @@ def leaders(table: pd.DataFrame, resp: pd.DataFrame, papers: pd.DataFrame, year:
                      "leader": "PyTorch" if lo > 0.5 else ("TensorFlow" if hi < 0.5 else "too close to call"),
                      "basis": f"respondents using exactly one of the two (n={only_pt + only_tf:,}); Wilson"})
     else:
+        asked = sorted(resp.loc[resp["answered"].notna(), "year"].unique())
         rows.append({"signal": "Kaggle survey", "pytorch_share": np.nan, "low": np.nan, "high": np.nan,
-                     "leader": f"not covered in {year} (surveys 2018-2022)", "basis": ""})
+                     "leader": f"not covered in {year} (framework question {asked[0]}-{asked[-1]})", "basis": ""})
     c = conferences.shares(papers[(papers["year"] == year) & (papers["papers_are"] == "accepted")], ["year"])
     if len(c) and c.iloc[0]["named"] > 0:
         r = c.iloc[0]
@@ -77,8 +79,10 @@ def leaders(table: pd.DataFrame, resp: pd.DataFrame, papers: pd.DataFrame, year:
                      "leader": "PyTorch" if r["low"] > 0.5 else ("TensorFlow" if r["high"] < 0.5 else "too close to call"),
                      "basis": f"accepted papers naming one framework (n={int(r['named']):,}); Wilson"})
     else:
+        acc = papers[(papers["papers_are"] == "accepted") & (papers["pytorch_papers"] + papers["tensorflow_papers"] > 0)]
         rows.append({"signal": "Conference papers", "pytorch_share": np.nan, "low": np.nan, "high": np.nan,
-                     "leader": f"not covered in {year} (accepted papers 2016-2021)", "basis": ""})
+                     "leader": f"not covered in {year} (accepted papers {acc['year'].min()}-{acc['year'].max()})",
+                     "basis": ""})
     out = pd.DataFrame(rows)
     out["family"] = out["signal"].map(FAMILY)
     return out
@@ -115,7 +119,7 @@ def composite(shares: dict[str, pd.DataFrame], yearly_series: dict[str, pd.Serie
     and 1000 random Dirichlet(1) weightings (their 2.5-97.5% range). Only months where every included
     signal has data enter a scheme (weights renormalised over the signals present that month).
     """
-    wide = pd.DataFrame({n: s.set_index("month")["share"].rolling(3, min_periods=1).mean() for n, s in shares.items()})
+    wide = pd.DataFrame({n: smooth(s.set_index("month")["share"]) for n, s in shares.items()})
     for name, by_year in yearly_series.items():
         months = pd.Series(wide.index, index=wide.index)
         wide[name] = months.str[:4].astype(int).map(by_year)

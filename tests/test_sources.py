@@ -1,0 +1,174 @@
+"""Monthly source parsers on small inputs in each upstream's layout, with hand-computed answers."""
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from helpers import conferences, github, pypi, signals, stackexchange as se
+from helpers.io import InputFileError
+
+PYPI_HEADER = "file,commit,author_date,commit_date,last_update,source,n_rows,rank,project,download_count\n"
+
+
+def pypi_tree(tmp_path, rows):
+    d = tmp_path / "pypi_downloads"
+    d.mkdir(parents=True)
+    (d / pypi.CSV).write_text(PYPI_HEADER + "".join(rows), encoding="utf-8")
+    return tmp_path
+
+
+def prow(commit, date, last_update, project, count, source="", file="top-pypi-packages-30-days.json"):
+    return f"{file},{commit},{date},{date},{last_update},{source},5000,1,{project},{count}\n"
+
+
+def test_pypi_window_months_and_one_snapshot_per_month(tmp_path):
+    raw = pypi_tree(tmp_path, [
+        prow("a" * 40, "2019-02-15T17:30:56+02:00", "2019-02-15 15:30:17", "torch", 100),   # Jan 16-Feb 15 -> 2019-01
+        prow("b" * 40, "2019-02-01T17:30:56+02:00", "2019-02-01 15:30:17", "torch", 90),    # Jan 2-Feb 1 -> 2019-01, more overlap
+        prow("b" * 40, "2019-02-01T17:30:56+02:00", "2019-02-01 15:30:17", "tensorflow", 900),
+        prow("c" * 40, "2025-08-01T09:34:08+03:00", "2025-08-01 06:34:08", "torch", 5000, "ClickHouse"),  # July 2025
+        prow("d" * 40, "2024-12-01T10:31:47+02:00", "2024-12-01 08:25:42", "torch", 700),  # 29-day window -> 2024-11
+        prow("e" * 40, "2019-03-01T17:30:56+02:00", "2019-03-01 15:30:17", "torch", 1, file="top-pypi-packages.json"),
+    ])
+    m = pypi.monthly(raw)
+    torch = m[m["framework"] == "torch"].set_index("month")
+    assert list(torch.index) == ["2019-01", "2024-11", "2025-07"]
+    assert torch.loc["2019-01", "value"] == 90 and torch.loc["2019-01", "snapshot"] == "b" * 10  # best overlap kept
+    assert torch.loc["2024-11", "window_days"] == 29 and "every installer" in torch.loc["2024-11", "break"]
+    assert torch.loc["2025-07", "window_days"] == 31  # ClickHouse: the previous calendar month exactly
+    fam = pypi.family_totals(m)
+    assert fam.loc["2019-01", "tensorflow_family"] == 900
+
+
+def test_pypi_year_total_scales_windows_to_calendar_months():
+    rows = pd.DataFrame({"framework": ["tensorflow"] * 2, "month": ["2020-01", "2020-02"], "value": [30.0, 30.0],
+                         "window_days": [30.0, 30.0]})
+    t = pypi.year_total(rows, 2020, ("tensorflow",))
+    assert t["total_raw_windows"] == 60 and t["total_calendar"] == pytest.approx(31 + 29)
+
+
+def test_pypi_missing_column_is_named(tmp_path):
+    d = tmp_path / "pypi_downloads"
+    d.mkdir()
+    (d / pypi.CSV).write_text("file,commit,project\nx,y,z\n")
+    with pytest.raises(InputFileError, match="missing column"):
+        pypi.monthly(tmp_path)
+
+
+def gh_tree(tmp_path, stars):
+    d = tmp_path / "github"
+    d.mkdir()
+    for fw, name in github.REPOS.items():
+        data = {"fetched_at": "2021-04-10T01:00:00", "stars_by_date": stars, "forks_by_date": {"2021-01-05": 1},
+                "issues_by_date": {"2021-01-05": 2}, "pull_requests_by_date": {}}
+        (d / f"repostory_{name}.json").write_text(json.dumps(data))
+    return tmp_path
+
+
+def test_github_monthly_sums_fill_gaps_and_drop_the_partial_month(tmp_path):
+    raw = gh_tree(tmp_path, {"2021-01-01": 3, "2021-01-31": 4, "2021-03-02": 5, "2021-04-09": 100})
+    m = github.monthly(raw)
+    s = m[(m["framework"] == "pytorch") & (m["metric"] == "new_stars")].set_index("month")["value"]
+    assert s.to_dict() == {"2021-01": 7.0, "2021-02": 0.0, "2021-03": 5.0}  # April (fetch month) dropped
+    signals.validate(signals.assemble(m))
+
+
+def test_github_truncated_json_is_named(tmp_path):
+    raw = gh_tree(tmp_path, {"2021-01-01": 3})
+    f = raw / "github" / "repostory_pytorch_pytorch.json"
+    f.write_text(f.read_text()[:20])
+    with pytest.raises(InputFileError, match="repostory_pytorch_pytorch.json: not valid UTF-8 JSON"):
+        github.monthly(raw)
+
+
+def test_conference_rows_and_submission_flag(tmp_path):
+    d = tmp_path / "conference_papers"
+    d.mkdir()
+    (d / "chillee_data.csv").write_text("ICLR,05/21,30,10,3012\nICLR,05/19,86,86,502\nCVPR,06/19,3,1,1294\n")
+    p = conferences.papers(tmp_path)
+    signals.CONFERENCE_PAPERS.validate(p)
+    assert list(p["year"]) == [2019, 2019, 2021]
+    assert p.set_index(["conference", "year"]).loc[("ICLR", 2021), "papers_are"] == "submissions"
+    pooled = conferences.pooled_by_year(p).set_index(["papers", "year"])
+    assert pooled.loc[("accepted only", 2019), "pytorch_share"] == pytest.approx(89 / 176)
+    assert ("accepted only", 2021) not in pooled.index
+    mt = conferences.majority_test(p, 2019).set_index("conference")
+    assert mt.loc["ICLR", "p_majority"] > 0.5 and mt.loc["CVPR", "pytorch_share"] == 0.75
+
+
+def test_conference_bad_date(tmp_path):
+    d = tmp_path / "conference_papers"
+    d.mkdir()
+    (d / "chillee_data.csv").write_text("ICLR,2021,30,10,3012\n")
+    with pytest.raises(InputFileError, match="is not MM/YY"):
+        conferences.papers(tmp_path)
+
+
+def write_gz(path, text):
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def test_dsse_both_tag_formats_answers_and_complete_months(tmp_path):
+    d = tmp_path / "so_tags"
+    d.mkdir()
+    write_gz(d / "a.csv.gz", 'Id,PostTypeId,CreationDate,Tags,AnswerCount\n'
+             '"1","1","2020-01-05 10:00:00","<pytorch><keras>","2"\n'
+             '"2","1","2020-01-09 10:00:00","|tensorflow|","0"\n'
+             '"3","1","2020-02-01 00:00:01","<tensorflow>","1"\n'
+             '"4","2","2020-02-01 00:00:01","","0"\n')
+    q = se.dsse_questions(d / "a.csv.gz")
+    assert len(q) == 3 and q.loc[1, "tags"] == ["tensorflow"]
+    m = se.dsse_monthly(q, last_complete="2020-01").set_index(["metric", "framework", "month"])["value"]
+    assert m[("questions", "all", "2020-01")] == 2 and m[("questions", "pytorch", "2020-01")] == 1
+    assert m[("answered", "tensorflow", "2020-01")] == 0 and ("questions", "all", "2020-02") not in m.index
+    assert se.last_complete_month("2024-08-30 23:10:25") == "2024-07"
+    assert se.last_complete_month("2024-08-31 23:10:25") == "2024-08"
+
+
+def test_dsse_renamed_column_is_named(tmp_path):
+    d = tmp_path / "so_tags"
+    d.mkdir()
+    write_gz(d / "b.csv.gz", "Id,Created,Tags\n1,2020-01-01,<x>\n")
+    with pytest.raises(InputFileError, match=r"b.csv.gz: missing column\(s\) \['CreationDate'\]"):
+        se.dsse_questions(d / "b.csv.gz")
+
+
+def test_dsse_truncated_gzip_is_named(tmp_path):
+    d = tmp_path / "so_tags"
+    d.mkdir()
+    write_gz(d / "c.csv.gz", "Id,CreationDate,Tags\n" + "".join(f'"{i}","2020-01-01","<x>"\n' for i in range(5000)))
+    data = (d / "c.csv.gz").read_bytes()
+    (d / "c.csv.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputFileError, match="c.csv.gz: truncated or corrupt"):
+        se.dsse_questions(d / "c.csv.gz")
+
+
+def base_rows():
+    return pd.DataFrame({"source": "github", "metric": "new_stars", "framework": ["pytorch"] * 3,
+                         "month": ["2020-01", "2020-02", "2020-03"], "value": [1.0, 2.0, 3.0], "break": ""})
+
+
+def test_signals_schema_rejects_duplicates_gaps_and_negatives():
+    signals.validate(base_rows())
+    with pytest.raises(Exception, match="unique|duplicate"):
+        signals.validate(pd.concat([base_rows(), base_rows().iloc[:1]]))
+    with pytest.raises(Exception, match="contiguous"):
+        signals.validate(base_rows().drop(index=1))
+    neg = base_rows()
+    neg.loc[0, "value"] = -1.0
+    with pytest.raises(Exception, match="value >= 0"):
+        signals.validate(neg)
+    gap = base_rows().drop(index=1).assign(source="pypi", metric="downloads")
+    signals.validate(gap)  # PyPI months may have gaps (no snapshot upstream)
+
+
+def test_share_is_pt_over_pt_plus_tf_from_pytorchs_first_month():
+    ms = pd.DataFrame({"source": "github", "metric": "new_stars",
+                       "framework": ["tensorflow"] * 3 + ["pytorch"] * 3,
+                       "month": ["2020-01", "2020-02", "2020-03"] * 2, "value": [10.0, 10.0, 10.0, 0.0, 5.0, 30.0],
+                       "break": ""})
+    sig = next(s for s in signals.SIGNALS if s.metric == "new_stars")
+    s = signals.share(ms, sig)
+    assert list(s["month"]) == ["2020-02", "2020-03"] and list(s["share"]) == [5 / 15, 30 / 40]
