@@ -15,7 +15,11 @@ PY := $(VENV)/bin/python
 KERNEL := pytorch-vs-tensorflow
 ENV_STAMP := $(VENV)/.installed
 HELPERS := $(wildcard src/helpers/*.py src/helpers/templates/offline/*)
-RAW_FILES := $(shell find data/raw -type f 2>/dev/null | sort)
+# A listing of data/raw (path, size, mtime) rewritten only when it changes: adding, editing or removing
+# a raw file (a Google Trends export, say) re-runs the chain from verification on.
+RAW_LISTING := build/raw_files.txt
+_ := $(shell mkdir -p build && find data/raw -type f -printf '%p %s %T@\n' 2>/dev/null | sort > $(RAW_LISTING).new; \
+       cmp -s $(RAW_LISTING).new $(RAW_LISTING) || mv $(RAW_LISTING).new $(RAW_LISTING); rm -f $(RAW_LISTING).new)
 NB_OUT := build/notebooks
 HTML := reports/html
 # papermill runs each notebook in its own folder, as JupyterLab does; helpers.export writes the HTML
@@ -60,7 +64,7 @@ define clean_nb
 endef
 
 # --- 00: verify the raw bytes against data/raw/MANIFEST.csv --------------------------------------
-build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_FILES) $(HELPERS) $(ENV_STAMP) | check-year
+build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_LISTING) $(HELPERS) $(ENV_STAMP) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) $< $(NB_OUT)/00_acquire.ipynb -p year $(YEAR)
 	$(TO_HTML) $(NB_OUT)/00_acquire.ipynb $(HTML)/00_acquire.html
@@ -86,7 +90,16 @@ data/processed/monthly_pypi.csv $(HTML)/13_clean_pypi.html &: notebooks/13_clean
 data/processed/conference_papers.csv $(HTML)/14_clean_conferences.html &: notebooks/14_clean_conferences.ipynb build/raw_verified.stamp $(HELPERS)
 	$(call clean_nb,14_clean_conferences,data/processed/conference_papers.csv)
 
-SIGNAL_PARTS := data/processed/monthly_stackexchange.csv data/processed/monthly_github.csv data/processed/monthly_pypi.csv
+GT_OUT := data/processed/monthly_google_trends.csv data/processed/google_trends_export.csv
+$(GT_OUT) $(HTML)/15_clean_google_trends.html &: notebooks/15_clean_google_trends.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,15_clean_google_trends,$(GT_OUT))
+
+SO_SURVEY_OUT := data/processed/so_survey_framework_shares.csv data/processed/so_survey_pairs.csv
+$(SO_SURVEY_OUT) $(HTML)/16_clean_so_survey.html &: notebooks/16_clean_so_survey.ipynb build/raw_verified.stamp $(HELPERS)
+	$(call clean_nb,16_clean_so_survey,$(SO_SURVEY_OUT))
+
+SIGNAL_PARTS := data/processed/monthly_stackexchange.csv data/processed/monthly_github.csv data/processed/monthly_pypi.csv \
+                data/processed/monthly_google_trends.csv
 data/processed/monthly_signals.csv: $(SIGNAL_PARTS) $(HELPERS)
 	$(PY) -m helpers.signals $@ $(SIGNAL_PARTS)
 
@@ -99,7 +112,7 @@ $(HTML)/20_trend_tests_%.html reports/tables/signal_tests_%.csv &: notebooks/20_
 	$(TO_HTML) $(NB_OUT)/20_trend_tests_$*.ipynb $(HTML)/20_trend_tests_$*.html
 
 # --- 30: survey shares, shifts and the Kaggle claims, for one year ------------------------------
-$(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(HELPERS) | check-year
+$(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(SO_SURVEY_OUT) $(HELPERS) | check-year
 	@mkdir -p $(NB_OUT) $(HTML)
 	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $*
 	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb $(HTML)/30_survey_shift_$*.html
@@ -122,7 +135,8 @@ all-years: $(foreach y,$(VALID_YEARS),$(HTML)/20_trend_tests_$(y).html $(HTML)/3
 	$(PY) -m helpers.report_index $(HTML)
 
 CLEAN_REPORTS = $(HTML)/00_acquire.html $(HTML)/10_clean_kaggle.html $(HTML)/11_clean_stackexchange.html \
-                $(HTML)/12_clean_github.html $(HTML)/13_clean_pypi.html $(HTML)/14_clean_conferences.html
+                $(HTML)/12_clean_github.html $(HTML)/13_clean_pypi.html $(HTML)/14_clean_conferences.html \
+                $(HTML)/15_clean_google_trends.html $(HTML)/16_clean_so_survey.html
 YEAR_REPORTS = $(CLEAN_REPORTS) $(HTML)/20_trend_tests_$(YEAR).html $(HTML)/30_survey_shift_$(YEAR).html \
                $(HTML)/40_verdict_$(YEAR).html
 

@@ -323,8 +323,8 @@ def google_trends_2020(ms: pd.DataFrame) -> dict:
                     "compare 'pytorch' and 'tensorflow' (and 'keras') in ONE request, Worldwide, 2015-01-01 to today, "
                     "download 'Interest over time' (multiTimeline.csv), put it in data/raw/google_trends/ and run make all.")
     led = int((y["share"] > 0.5).sum())
-    peak = s.loc[s["pt"].idxmax(), "month"]
+    peak = y.loc[y["pt"].idxmax(), "month"]  # PyTorch's peak month within 2020
     verdict = "supported" if led == 12 and peak == "2020-09" else ("contradicted" if led == 0 else "mixed")
     return _row("gt_2020_pt_ahead", verdict,
                 f"Google Trends interest 2020: PyTorch above TensorFlow in {led} of 12 months; mean PyTorch share "
-                f"{pct(y['share'].mean())}; PyTorch's peak month in the export: {peak}.")
+                f"{pct(y['share'].mean())}; PyTorch's highest month in 2020: {peak} (claimed: 2020-09).")

@@ -17,7 +17,6 @@ PROCESSED = DATA / "processed"
 MANIFEST = RAW / "MANIFEST.csv"
 REPORTS = ROOT / "reports"
 TABLES = REPORTS / "tables"
-FIGURES = REPORTS / "figures"
 HTML = REPORTS / "html"
 BUILD = ROOT / "build"
 
@@ -28,6 +27,9 @@ MONTHLY_SIGNALS = PROCESSED / "monthly_signals.csv"
 SO_DIGITISED = PROCESSED / "so_questions_digitised.csv"
 CONFERENCE_PAPERS = PROCESSED / "conference_papers.csv"
 CROSSOVERS = TABLES / "crossovers.csv"
+SO_SURVEY_SHARES = PROCESSED / "so_survey_framework_shares.csv"
+SO_SURVEY_PAIRS = PROCESSED / "so_survey_pairs.csv"
+GOOGLE_TRENDS_FACTS = PROCESSED / "google_trends_export.csv"
 
 
 def signal_part(family: str) -> Path:
@@ -38,8 +40,3 @@ def signal_part(family: str) -> Path:
 def year_table(name: str, year: int) -> Path:
     return TABLES / f"{name}_{year}.csv"
 
-
-def ensure_output_dirs() -> None:
-    """Create the generated folders (never the raw one)."""
-    for d in (PROCESSED, TABLES, FIGURES, HTML, BUILD):
-        d.mkdir(parents=True, exist_ok=True)

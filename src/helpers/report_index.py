@@ -16,6 +16,8 @@ TITLES = {
     "12_clean_github": "GitHub: monthly stars, forks, issues",
     "13_clean_pypi": "PyPI: monthly downloads",
     "14_clean_conferences": "Conference papers",
+    "15_clean_google_trends": "Google Trends (a source you add)",
+    "16_clean_so_survey": "Stack Overflow Developer Survey (a source you add)",
     "20_trend_tests": "Trend tests, change points and crossovers",
     "30_survey_shift": "Survey shares and year-over-year shifts",
     "40_verdict": "Verdict: the claims scorecard (start here)",

@@ -45,7 +45,8 @@ SIGNALS = (
 
 def read(path) -> pd.DataFrame:
     """Read a monthly-signals CSV back: empty text cells stay empty strings, months stay strings."""
-    df = pd.read_csv(path, dtype={"month": str, "value": float, "break": str, "note": str, "snapshot": str})
+    df = pd.read_csv(path, dtype={"source": str, "metric": str, "framework": str, "month": str, "value": float,
+                                  "break": str, "note": str, "snapshot": str})
     for c in ("break", "note", "snapshot"):
         if c in df.columns:
             df[c] = df[c].fillna("")

@@ -11,6 +11,11 @@ from statsmodels.stats.multitest import multipletests
 from . import surveys
 
 MAIN = ("tensorflow", "pytorch", "keras")
+# Stack Overflow Developer Survey: the framework question's column and option list changed.
+SO_BREAKS = {
+    2019: "FrameworkWorkedWith -> MiscTechWorkedWith: frameworks moved to 'other frameworks and libraries'",
+    2021: "MiscTechWorkedWith -> MiscTechHaveWorkedWith: new survey layout",
+}
 # Series breaks between consecutive survey years (what changed), marked on every chart.
 BREAKS = {
     2019: "wording: 'used in past 5 years' (2018) -> 'use on a regular basis'; question shown to coders only",
@@ -20,10 +25,11 @@ BREAKS = {
 }
 
 
-def break_label(year: int) -> str:
+def break_label(year: int, breaks: dict | None = None) -> str:
     """'B2' for the second method break (the one before `year`), '' when the years are comparable."""
-    order = sorted(BREAKS)
-    return f"B{order.index(year) + 1}" if year in BREAKS else ""
+    breaks = BREAKS if breaks is None else breaks
+    order = sorted(breaks)
+    return f"B{order.index(year) + 1}" if year in breaks else ""
 
 
 def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.DataFrame:
@@ -48,7 +54,8 @@ def within_year(resp: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", b
     return out
 
 
-def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> pd.DataFrame:
+def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered",
+                   breaks: dict | None = None) -> pd.DataFrame:
     """Two-proportion z tests and Cohen's h between consecutive survey years, per framework.
 
     `p_holm` is the Holm-adjusted p-value over all the shifts returned (family-wise error control).
@@ -60,7 +67,7 @@ def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered
         for (_, a), (_, b) in zip(s.iterrows(), s.iloc[1:].iterrows()):
             rows.append({"framework": fw, "basis": basis, "year_before": int(a["year"]), "year_after": int(b["year"]),
                          **surveys.two_proportion(int(a["n_selected"]), int(a[denom]), int(b["n_selected"]), int(b[denom])),
-                         "break": break_label(int(b["year"]))})
+                         "break": break_label(int(b["year"]), breaks)})
     out = pd.DataFrame(rows)
     if len(out):  # Holm's step-down controls the family-wise error over every shift in this table
         out["p_holm"] = multipletests(out["p_value"], method="holm")[1]
@@ -119,3 +126,12 @@ def summary(shares: pd.DataFrame, resp: pd.DataFrame) -> str:
         lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['shift']:+.1f} pp "
                      f"(Cohen's h {r['cohen_h']:+.3f}, Holm-adjusted p {r['p_holm']:.2g}).")
     return "\n".join(lines)
+
+
+def so_within_year(pairs: pd.DataFrame) -> pd.DataFrame:
+    """McNemar of TensorFlow vs PyTorch per Stack Overflow survey year, from the paired counts."""
+    rows = [{"year": int(r["year"]), "complete": bool(r["complete"]),
+             **surveys.paired_counts(int(r["both"]), int(r["tensorflow_only"]), int(r["pytorch_only"]), int(r["neither"]))}
+            for _, r in pairs.iterrows()]
+    return pd.DataFrame(rows).rename(columns={"p_a": "share_tensorflow", "p_b": "share_pytorch",
+                                              "only_a": "tensorflow_only", "only_b": "pytorch_only"})

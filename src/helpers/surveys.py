@@ -47,15 +47,18 @@ def two_proportion(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> 
 
 
 def paired_comparison(a: pd.Series, b: pd.Series, alpha: float = ALPHA) -> dict:
-    """McNemar test of P(a) = P(b) when the same respondents can pick both (paired booleans).
+    """McNemar test of P(a) = P(b) when the same respondents can pick both (paired booleans)."""
+    a, b = a.astype(bool).to_numpy(), b.astype(bool).to_numpy()
+    return paired_counts(int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum()), int((~a & ~b).sum()), alpha)
+
+
+def paired_counts(both: int, only_a: int, only_b: int, neither: int, alpha: float = ALPHA) -> dict:
+    """McNemar from the four cells of the paired table.
 
     Exact binomial McNemar when the discordant pairs number under 25, else chi-square with
     continuity correction. The difference P(a) - P(b) gets a Wald interval for paired data.
     """
-    a, b = a.astype(bool).to_numpy(), b.astype(bool).to_numpy()
-    both, only_a = int((a & b).sum()), int((a & ~b).sum())
-    only_b, neither = int((~a & b).sum()), int((~a & ~b).sum())
-    n = len(a)
+    n = both + only_a + only_b + neither
     exact = only_a + only_b < 25
     res = mcnemar([[both, only_a], [only_b, neither]], exact=exact, correction=True)
     diff = (only_a - only_b) / n
