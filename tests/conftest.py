@@ -44,7 +44,7 @@ def make_tree(root: Path) -> Path:
 def make_full_tree(root: Path) -> Path:
     """Fixture Kaggle zips plus the project's own (small) monthly sources: the whole chain can run."""
     make_tree(root)
-    for folder in ("github", "so_tags", "pypi_downloads", "conference_papers"):
+    for folder in ("github", "so_tags", "pypi_downloads", "conference_papers", "google_trends", "so_survey"):
         shutil.copytree(REPO / "data" / "raw" / folder, root / "data" / "raw" / folder)
     write_manifest(root / "data" / "raw")
     return root
@@ -65,8 +65,8 @@ def tree_snapshot(root: Path) -> dict[str, str]:
 
 KERNEL = "pytorch-vs-tensorflow"
 CLEANING = ("00_acquire", "10_clean_kaggle", "11_clean_stackexchange", "12_clean_github", "13_clean_pypi",
-            "14_clean_conferences")
-PARTS = ("stackexchange", "github", "pypi")
+            "14_clean_conferences", "15_clean_google_trends", "16_clean_so_survey")
+PARTS = ("stackexchange", "github", "pypi", "google_trends")
 
 
 def run(nb: str, tree, year=2021, out=None):

@@ -136,3 +136,31 @@ def test_source_notebooks_have_one_literal_parameters_cell_and_no_outputs():
         assert nb.metadata["kernelspec"]["name"] == KERNEL
         first_code = next(c for c in nb.cells if c.cell_type == "code" and c is not tagged[0])
         assert "validate_year" in first_code.source, f"{path.name}: the cell after the parameters must check `year`"
+
+
+def test_drop_ins_flow_into_the_reports(chain, tmp_path, monkeypatch):
+    """A Google Trends export and SO survey zips added to data/raw/ reach monthly_signals, 30 and the verdict."""
+    import shutil
+    from conftest import FIXTURES
+    tree = tmp_path / "project"
+    shutil.copytree(chain["tree"], tree)
+    raw = tree / "data" / "raw"
+    shutil.copy(FIXTURES / "google_trends" / "monthly.csv", raw / "google_trends" / "multiTimeline.csv")
+    for z in (FIXTURES / "so_survey").glob("*.zip"):
+        shutil.copy(z, raw / "so_survey" / z.name)
+    monkeypatch.setenv("PTVTF_ROOT", str(tree))
+    for nb in ("00_acquire", "15_clean_google_trends", "16_clean_so_survey"):
+        run(nb, tree)
+    assemble(tree)
+    ms = signals.read(tree / "data" / "processed" / "monthly_signals.csv")
+    assert set(ms.loc[ms["source"] == "google_trends", "framework"]) == {"pytorch", "tensorflow"}
+    out = run("30_survey_shift", tree)
+    nb = nbformat.read(out, as_version=4)
+    assert any("McNemar" in json.dumps(c.get("outputs", [])) for c in nb.cells if "so_within" in c.source)
+    run("20_trend_tests", tree)
+    run("40_verdict", tree)
+    v = pd.read_csv(tree / "reports" / "tables" / "verdict_2021.csv").set_index("claim_id")
+    assert v.loc["gt_2020_pt_ahead", "verdict"] != "untestable"
+    assert "Google Trends interest 2020" in v.loc["gt_2020_pt_ahead", "evidence"]
+    rec = json.loads((tree / "reports" / "provenance_2021.json").read_text())
+    assert "google_trends/multiTimeline.csv" in rec["drop_ins"]

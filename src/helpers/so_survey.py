@@ -107,4 +107,5 @@ def shares(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
                       "neither": int((~a["tensorflow"] & ~a["pytorch"]).sum()), "complete": complete})
     cols = ["year", "framework", "n_selected", "n_respondents", "n_answered", "pct_all", "pct_answered", "column",
             "published_respondents", "complete"]
-    return pd.DataFrame(rows, columns=cols), pd.DataFrame(pairs)
+    pair_cols = ["year", "n", "both", "tensorflow_only", "pytorch_only", "neither", "complete"]
+    return pd.DataFrame(rows, columns=cols), pd.DataFrame(pairs, columns=pair_cols)
