@@ -245,31 +245,17 @@ def closing_gap(yearly: pd.DataFrame, table: pd.DataFrame, year: int = 2021) -> 
                 f"signals and rose significantly on {len(up)}.")
 
 
-def overtook(year: int, table: pd.DataFrame, crossovers: pd.DataFrame, kaggle_within: pd.DataFrame,
-             conf_year: pd.DataFrame) -> dict:
-    """'PyTorch overtook TensorFlow as the most popular framework in YEAR' (the article: 2021)."""
-    parts, led, trailed = [], 0, 0
-    for _, r in table[table["available"] & table["popularity"]].iterrows():
-        c = crossovers[crossovers["signal"] == r["signal"]]
-        cross = c.iloc[0]["crossover"] if len(c) else ""
-        leader = r["year_leader"]
-        led += leader == "PyTorch"
-        trailed += leader == "TensorFlow"
-        parts.append(f"{r['signal']}: {leader} in {year} (PyTorch {pct(r['year_mean_share'])} "
-                     f"[{pct(r['year_low'])}, {pct(r['year_high'])}]), crossover {cross or 'never'}")
-    k = kaggle_within[kaggle_within["year"] == year]
-    if len(k):
-        r = k.iloc[0]
-        lead = "TensorFlow" if r["diff_low"] > 0 else ("PyTorch" if r["diff_high"] < 0 else "tie")
-        led += lead == "PyTorch"
-        trailed += lead == "TensorFlow"
-        parts.append(f"Kaggle survey: {lead} (TensorFlow minus PyTorch {pp(r['diff'])}, McNemar {pval(r['p_value'])})")
-    if len(conf_year):
-        r = conf_year.iloc[0]
-        lead = "PyTorch" if r["low"] > 0.5 else ("TensorFlow" if r["high"] < 0.5 else "tie")
-        led += lead == "PyTorch"
-        trailed += lead == "TensorFlow"
-        parts.append(f"conference papers: {lead} (PyTorch {pct(r['pytorch_share'])} [{pct(r['low'])}, {pct(r['high'])}])")
+def overtook(year: int, leaders: pd.DataFrame, crossovers: pd.DataFrame) -> dict:
+    """'PyTorch overtook TensorFlow as the most popular framework in YEAR' (the article: 2021).
+
+    `leaders` is `verdict.leaders(...)` for that year: one row per popularity signal with PyTorch's share,
+    its 95% interval and the leader.
+    """
+    have = leaders[leaders["pytorch_share"].notna()]
+    cross = crossovers.set_index("signal")["crossover"] if len(crossovers) else pd.Series(dtype=str)
+    parts = [f"{r['signal']}: {r['leader']} (PyTorch {pct(r['pytorch_share'])} [{pct(r['low'])}, {pct(r['high'])}]), "
+             f"crossover {cross.get(r['signal'], '') or 'never'}" for _, r in have.iterrows()]
+    led, trailed = int((have["leader"] == "PyTorch").sum()), int((have["leader"] == "TensorFlow").sum())
     crossed_in_year = crossovers[crossovers["crossover"].astype(str).str.startswith(str(year)) & crossovers["popularity"]]
     verdict = "supported" if trailed == 0 and led > 0 else ("contradicted" if led == 0 else "mixed")
     return _row("pt_overtook_2021", verdict,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import claims, conferences, survey_shift, surveys
+from . import claims, conferences, surveys
 from .trends import smooth
 
 FAMILY = {"Stack Overflow questions": "Q&A sites", "Data Science SE questions": "Q&A sites",
@@ -28,8 +28,6 @@ def scorecard(ms, table_2021, yearly, crossovers, shares, resp, papers) -> pd.Da
     `table_2021` is the signal table computed for 2021 (the article's year): the claims are the
     article's, whatever year the report is about.
     """
-    within = survey_shift.within_year(resp)
-    conf21 = conferences.shares(papers[papers["year"] == 2021], ["year"])
     kaggle = claims.kaggle_claims(shares, resp).set_index("claim_id")
     rows = {
         "gt_2020_pt_ahead": claims.google_trends_2020(ms),
@@ -38,7 +36,7 @@ def scorecard(ms, table_2021, yearly, crossovers, shares, resp, papers) -> pd.Da
         "kaggle_2021_shares": kaggle.loc["kaggle_2021_shares"].to_dict() | {"claim_id": "kaggle_2021_shares"},
         "kaggle_2020_shares": kaggle.loc["kaggle_2020_shares"].to_dict() | {"claim_id": "kaggle_2020_shares"},
         "kaggle_shift_2020_2021": kaggle.loc["kaggle_shift_2020_2021"].to_dict() | {"claim_id": "kaggle_shift_2020_2021"},
-        "pt_overtook_2021": claims.overtook(2021, table_2021, crossovers, within, conf21),
+        "pt_overtook_2021": claims.overtook(2021, leaders(table_2021, resp, papers, 2021), crossovers),
         "tf_better_answered": claims.better_answered(ms),
         "tf_closing_gap_2021": claims.closing_gap(yearly, table_2021),
         "tf_pypi_115m_2020": claims.pypi_115m(ms),
