@@ -32,7 +32,7 @@ def test_kaggle_shares_contract(chain):
 
 def test_monthly_signals_contract(chain):
     ms = signals.read(chain["tree"] / "data" / "processed" / "monthly_signals.csv")
-    signals.validate(ms)
+    schemas.validate_monthly_signals(ms)
     assert list(ms.columns[:5]) == ["source", "metric", "framework", "month", "value"]
     assert {"stackoverflow", "dsse", "github", "pypi"} <= set(ms["source"])
     assert ms.equals(ms.sort_values(["source", "metric", "framework", "month"], ignore_index=True))
@@ -45,7 +45,7 @@ def test_monthly_signals_contract(chain):
 
 def test_conference_papers_contract(chain):
     p = pd.read_csv(chain["tree"] / "data" / "processed" / "conference_papers.csv")
-    signals.CONFERENCE_PAPERS.validate(p)
+    schemas.validate_conference_papers(p)
     assert list(p.columns[:5]) == ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers"]
 
 

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import conferences, github, pypi, signals, stackexchange as se
+from helpers import conferences, github, pypi, schemas, signals, stackexchange as se
 from helpers.io import InputFileError
 
 PYPI_HEADER = "file,commit,author_date,commit_date,last_update,source,n_rows,rank,project,download_count\n"
@@ -71,7 +71,7 @@ def test_github_monthly_sums_fill_gaps_and_drop_the_partial_month(tmp_path):
     m = github.monthly(raw)
     s = m[(m["framework"] == "pytorch") & (m["metric"] == "new_stars")].set_index("month")["value"]
     assert s.to_dict() == {"2021-01": 7.0, "2021-02": 0.0, "2021-03": 5.0}  # April (fetch month) dropped
-    signals.validate(signals.assemble(m))
+    schemas.validate_monthly_signals(signals.assemble(m))
 
 
 def test_github_truncated_json_is_named(tmp_path):
@@ -87,7 +87,7 @@ def test_conference_rows_and_submission_flag(tmp_path):
     d.mkdir()
     (d / "chillee_data.csv").write_text("ICLR,05/21,30,10,3012\nICLR,05/19,86,86,502\nCVPR,06/19,3,1,1294\n")
     p = conferences.papers(tmp_path)
-    signals.CONFERENCE_PAPERS.validate(p)
+    schemas.validate_conference_papers(p)
     assert list(p["year"]) == [2019, 2019, 2021]
     assert p.set_index(["conference", "year"]).loc[("ICLR", 2021), "papers_are"] == "submissions"
     pooled = conferences.pooled_by_year(p).set_index(["papers", "year"])
@@ -120,7 +120,7 @@ def test_dsse_both_tag_formats_answers_and_complete_months(tmp_path):
              '"4","2","2020-02-01 00:00:01","","0"\n')
     q = se.dsse_questions(d / "a.csv.gz")
     assert len(q) == 3 and q.loc[1, "tags"] == ["tensorflow"]
-    m = se.dsse_monthly(q, last_complete="2020-01").set_index(["metric", "framework", "month"])["value"]
+    m = se.dsse_monthly(q).set_index(["metric", "framework", "month"])["value"]  # newest 2020-02-01: Feb incomplete
     assert m[("questions", "all", "2020-01")] == 2 and m[("questions", "pytorch", "2020-01")] == 1
     assert m[("answered", "tensorflow", "2020-01")] == 0 and ("questions", "all", "2020-02") not in m.index
     assert se.last_complete_month("2024-08-30 23:10:25") == "2024-07"
@@ -151,17 +151,17 @@ def base_rows():
 
 
 def test_signals_schema_rejects_duplicates_gaps_and_negatives():
-    signals.validate(base_rows())
+    schemas.validate_monthly_signals(base_rows())
     with pytest.raises(Exception, match="unique|duplicate"):
-        signals.validate(pd.concat([base_rows(), base_rows().iloc[:1]]))
+        schemas.validate_monthly_signals(pd.concat([base_rows(), base_rows().iloc[:1]]))
     with pytest.raises(Exception, match="contiguous"):
-        signals.validate(base_rows().drop(index=1))
+        schemas.validate_monthly_signals(base_rows().drop(index=1))
     neg = base_rows()
     neg.loc[0, "value"] = -1.0
     with pytest.raises(Exception, match="value >= 0"):
-        signals.validate(neg)
+        schemas.validate_monthly_signals(neg)
     gap = base_rows().drop(index=1).assign(source="pypi", metric="downloads")
-    signals.validate(gap)  # PyPI months may have gaps (no snapshot upstream)
+    schemas.validate_monthly_signals(gap)  # PyPI months may have gaps (no snapshot upstream)
 
 
 def test_share_is_pt_over_pt_plus_tf_from_pytorchs_first_month():

@@ -20,10 +20,10 @@ def build_processed(out: Path | None = None) -> list[Path]:
     resp = kaggle.all_respondents()
     shares = schemas.validate_kaggle_shares(surveys.add_wilson(kaggle.framework_shares(resp)))
     digitised, _ = se.so_digitised()
-    dsse = se.dsse_monthly(se.dsse_questions(paths.RAW / se.SO_DIR / se.DSSE_PRIMARY), se.last_complete_month("2024-08-30"))
-    monthly = signals.validate(signals.assemble(se.so_signals(digitised), dsse, github.monthly(), pypi.monthly()))
+    dsse = se.dsse_monthly(se.dsse_questions(paths.RAW / se.SO_DIR / se.DSSE_PRIMARY))
+    monthly = schemas.validate_monthly_signals(signals.assemble(se.so_signals(digitised), dsse, github.monthly(), pypi.monthly()))
     papers = conferences.papers()
-    signals.CONFERENCE_PAPERS.validate(papers)
+    schemas.validate_conference_papers(papers)
     return [io.write_parquet(resp, out / paths.KAGGLE_RESPONDENTS.name),
             io.write_csv(shares, out / paths.KAGGLE_SHARES.name, sort_by=["year", "framework"]),
             io.write_csv(digitised, out / paths.SO_DIGITISED.name, sort_by=["tag", "month"]),

@@ -8,12 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
 
-SOURCES = ("stackoverflow", "dsse", "github", "pypi", "google_trends")
+from .schemas import validate_monthly_signals
+
 COLUMNS = ["source", "metric", "framework", "month", "value", "break"]
-# Sources whose months may have gaps (PyPI: no snapshot for that month upstream).
-GAPPY = {"pypi"}
 
 
 @dataclass(frozen=True)
@@ -62,45 +60,6 @@ def assemble(*frames: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["source", "metric", "framework", "month"], ignore_index=True)
 
 
-def _contiguous(df: pd.DataFrame) -> bool:
-    for (source, _, _), g in df.groupby(["source", "metric", "framework"]):
-        if source in GAPPY:
-            continue
-        p = pd.PeriodIndex(g["month"], freq="M")
-        if len(p) != (p.max() - p.min()).n + 1:
-            return False
-    return True
-
-
-MONTHLY_SIGNALS = pa.DataFrameSchema(
-    {
-        "source": pa.Column(str, pa.Check.isin(SOURCES)),
-        "metric": pa.Column(str, pa.Check.str_matches(r"^[a-z_]+$")),
-        "framework": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9][a-z0-9.+-]*$")),
-        "month": pa.Column(str, pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")),
-        "value": pa.Column(float),
-        "break": pa.Column(str, nullable=True),
-    },
-    checks=[pa.Check(_contiguous, error="months contiguous within each series (PyPI excepted)"),
-            pa.Check(lambda d: (d["value"] >= 0) | d["break"].str.contains("net change", na=False),
-                     error="value >= 0 (only GitHub's net-change months may be negative)")],
-    unique=["source", "metric", "framework", "month"],
-)
-
-CONFERENCE_PAPERS = pa.DataFrameSchema(
-    {
-        "conference": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(2015, 2030)),
-        "pytorch_papers": pa.Column(int, pa.Check.ge(0)),
-        "tensorflow_papers": pa.Column(int, pa.Check.ge(0)),
-        "total_papers": pa.Column(int, pa.Check.gt(0)),
-    },
-    checks=[pa.Check(lambda d: d["pytorch_papers"] + d["tensorflow_papers"] <= d["total_papers"],
-                     error="framework-naming papers <= total papers")],
-    unique=["conference", "year"],
-)
-
-
 def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     """Monthly pt, tf and share = pt / (pt + tf) for one signal; empty if the source is absent.
 
@@ -124,16 +83,11 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     return out.reset_index().rename(columns={"index": "month"})
 
 
-def validate(df: pd.DataFrame) -> pd.DataFrame:
-    """Check the monthly-signals contract (pandera: types, ranges, unique keys, contiguous months)."""
-    return MONTHLY_SIGNALS.validate(df, lazy=True)
-
-
 def main(argv: list[str]) -> int:
     """`python -m helpers.signals OUT.csv PART.csv ...`: assemble per-source parts into the contract table."""
     from .io import write_csv
     out, parts = argv[1], argv[2:]
-    table = validate(assemble(*(read(p) for p in parts)))
+    table = validate_monthly_signals(assemble(*(read(p) for p in parts)))
     write_csv(table, out)
     return 0
 

@@ -172,7 +172,7 @@ def _tags(series: pd.Series) -> pd.Series:
 
 
 def dsse_questions(path: Path) -> pd.DataFrame:
-    """One row per DSSE question: id, month, tags (list), answer_count (NA when not exported)."""
+    """One row per DSSE question: id, created, month, tags (list), answer_count (NA when not exported)."""
     df = _read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     _require(df, ["Id", "CreationDate", "Tags"], path)
     if "PostTypeId" in df.columns:
@@ -181,18 +181,21 @@ def dsse_questions(path: Path) -> pd.DataFrame:
     if created.isna().any():
         bad = df.loc[created.isna(), "CreationDate"].iloc[0]
         raise InputFileError(f"data/raw/{path.parent.name}/{path.name}: CreationDate {bad!r} is not a date")
-    out = pd.DataFrame({"id": df["Id"].astype(int), "month": created.dt.strftime("%Y-%m"), "tags": _tags(df["Tags"])})
+    out = pd.DataFrame({"id": df["Id"].astype(int), "created": created, "month": created.dt.strftime("%Y-%m"),
+                        "tags": _tags(df["Tags"])})
     out["answer_count"] = pd.to_numeric(df["AnswerCount"], errors="coerce").astype("Int64") \
         if "AnswerCount" in df.columns else pd.array([pd.NA] * len(df), dtype="Int64")
     return out.reset_index(drop=True)
 
 
 def dsse_monthly(q: pd.DataFrame, last_complete: str | None = None) -> pd.DataFrame:
-    """Per month: questions per tag and all, answered (AnswerCount > 0) per tag; long format."""
+    """Per month: questions per tag and all, answered (AnswerCount > 0) per tag; long format.
+
+    Months after `last_complete` (default: the last month the export fully covers) are dropped.
+    """
     rows = []
-    months = sorted(q["month"].unique())
-    if last_complete:
-        months = [m for m in months if m <= last_complete]
+    last_complete = last_complete or last_complete_month(str(q["created"].max()))
+    months = [m for m in sorted(q["month"].unique()) if m <= last_complete]
     q = q[q["month"].isin(months)]
     rows.append(q.groupby("month").size().rename("value").reset_index().assign(metric="questions", framework=ALL))
     for tag in TAGS:
