@@ -20,12 +20,10 @@ HELPERS := $(wildcard src/helpers/*.py src/helpers/templates/offline/*)
 RAW_LISTING := build/raw_files.txt
 _ := $(shell mkdir -p build && find data/raw -type f -printf '%p %s %T@\n' 2>/dev/null | sort > $(RAW_LISTING).new; \
        cmp -s $(RAW_LISTING).new $(RAW_LISTING) || mv $(RAW_LISTING).new $(RAW_LISTING); rm -f $(RAW_LISTING).new)
-NB_OUT := build/notebooks
 HTML := reports/html
-# papermill runs each notebook in its own folder, as JupyterLab does; helpers.export writes the HTML
-# (nbconvert, no code cells, images embedded, nothing from a CDN).
-RUN_NB = $(VENV)/bin/papermill --log-level WARNING --no-progress-bar -k $(KERNEL) --cwd notebooks
-TO_HTML = $(PY) -m helpers.export
+# helpers.run: papermill (in the notebook's own folder, as JupyterLab does) then the HTML export
+# (no code cells, images embedded, nothing from a CDN), in one process.
+RUN = $(PY) -m helpers.run
 
 .DEFAULT_GOAL := help
 .PHONY: help all all-years test env check-year bench clean clean-all verify fetch
@@ -55,19 +53,13 @@ verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acq
 fetch: $(ENV_STAMP) ## Download raw files missing from data/raw (manifest URLs; verified, never overwrites)
 	$(PY) -m helpers.fetch
 
-# $(call clean_nb,NOTEBOOK,OUTPUTS): run a cleaning notebook once (year only labels the report);
-# on failure its outputs are removed so no stale table survives.
-define clean_nb
-	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) notebooks/$(1).ipynb $(NB_OUT)/$(1).ipynb -p year $(YEAR) || { rm -f $(2); exit 1; }
-	$(TO_HTML) $(NB_OUT)/$(1).ipynb $(HTML)/$(1).html
-endef
+# $(call clean_nb,NOTEBOOK,OUTPUTS): run a year-independent notebook once (year only labels the
+# report); helpers.run executes it with papermill, exports the HTML, and removes OUTPUTS if it fails.
+clean_nb = $(RUN) $(1) $(YEAR) --outputs $(2)
 
 # --- 00: verify the raw bytes against data/raw/MANIFEST.csv --------------------------------------
 build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_LISTING) $(HELPERS) $(ENV_STAMP) | check-year
-	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) $< $(NB_OUT)/00_acquire.ipynb -p year $(YEAR)
-	$(TO_HTML) $(NB_OUT)/00_acquire.ipynb $(HTML)/00_acquire.html
+	$(RUN) 00_acquire $(YEAR)
 	touch $@
 
 # --- 10: Kaggle survey -> respondent table and framework shares ---------------------------------
@@ -107,15 +99,11 @@ PROCESSED := $(KAGGLE_OUT) data/processed/monthly_signals.csv data/processed/con
 
 # --- 20: trend tests, change points, crossovers, leader in YEAR --------------------------------
 $(HTML)/20_trend_tests_%.html reports/tables/signal_tests_%.csv &: notebooks/20_trend_tests.ipynb $(PROCESSED) $(HELPERS) | check-year
-	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) $< $(NB_OUT)/20_trend_tests_$*.ipynb -p year $* || { rm -f reports/tables/signal_tests_$*.csv; exit 1; }
-	$(TO_HTML) $(NB_OUT)/20_trend_tests_$*.ipynb $(HTML)/20_trend_tests_$*.html
+	$(RUN) 20_trend_tests $* --report 20_trend_tests_$* --outputs reports/tables/signal_tests_$*.csv
 
 # --- 30: survey shares, shifts and the Kaggle claims, for one year ------------------------------
 $(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(SO_SURVEY_OUT) $(HELPERS) | check-year
-	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) $< $(NB_OUT)/30_survey_shift_$*.ipynb -p year $*
-	$(TO_HTML) $(NB_OUT)/30_survey_shift_$*.ipynb $(HTML)/30_survey_shift_$*.html
+	$(RUN) 30_survey_shift $* --report 30_survey_shift_$*
 
 reports/tables/crossovers.csv: $(HTML)/20_trend_tests_$(YEAR).html
 	@test -f $@ || { echo "error: $@ was not written by 20_trend_tests" >&2; exit 1; }
@@ -123,9 +111,7 @@ reports/tables/crossovers.csv: $(HTML)/20_trend_tests_$(YEAR).html
 # --- 40: the verdict for one year: scorecard, leaders, composite, provenance --------------------
 VERDICT_OUT = $(HTML)/40_verdict_%.html reports/tables/verdict_%.csv reports/tables/leaders_%.csv reports/provenance_%.json
 $(VERDICT_OUT) &: notebooks/40_verdict.ipynb reports/tables/crossovers.csv $(PROCESSED) $(HELPERS) | check-year
-	@mkdir -p $(NB_OUT) $(HTML)
-	$(RUN_NB) $< $(NB_OUT)/40_verdict_$*.ipynb -p year $* || { rm -f reports/tables/verdict_$*.csv reports/tables/leaders_$*.csv reports/provenance_$*.json; exit 1; }
-	$(TO_HTML) $(NB_OUT)/40_verdict_$*.ipynb $(HTML)/40_verdict_$*.html
+	$(RUN) 40_verdict $* --report 40_verdict_$* --outputs reports/tables/verdict_$*.csv reports/tables/leaders_$*.csv reports/provenance_$*.json
 
 # --- 50: every valid year (after `make all-years`) -----------------------------------------------
 $(HTML)/50_all_years.html reports/tables/leaders_by_year.csv &: notebooks/50_all_years.ipynb $(PROCESSED) $(HELPERS)

@@ -59,6 +59,11 @@ def test_processed_tables_are_deterministic(chain):
     before = sha(part)
     run("12_clean_github", tree, out=tree / "build" / "again.ipynb")
     assert sha(part) == before
+    # report tables too: the bootstrap intervals are seeded
+    tables = tree / "reports" / "tables"
+    before = {n: sha(tables / n) for n in ("crossovers.csv", "signal_tests_2021.csv", "yearly_trends.csv")}
+    run("20_trend_tests", tree, out=tree / "build" / "again20.ipynb")
+    assert {n: sha(tables / n) for n in before} == before
 
 
 def test_crossovers_contract(chain):

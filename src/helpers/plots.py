@@ -47,7 +47,7 @@ def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "ke
             _mark_breaks(ax, breaks)
         if highlight is not None:
             ax.axvspan(highlight - 0.4, highlight + 0.4, color="0.9", zorder=0)
-        ax.set_title(basis, fontsize=10, fontweight="normal")
+        ax.set_title(basis, fontsize=10, fontweight="normal", pad=14)
         ax.set_xticks(sorted(shares["year"].unique()))
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_ylim(0, max(0.6, shares[shares["framework"].isin(frameworks)][col].max() * 1.15))
@@ -58,7 +58,7 @@ def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "ke
     return fig
 
 
-def exclusive_users(within: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch"):
+def exclusive_users(within: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", breaks: dict | None = None):
     """Per year: respondents who picked only A, only B, or both (the McNemar cells), as shares."""
     d = within.set_index("year")
     parts = pd.DataFrame({f"{LABELS[a]} only": d[f"{a}_only"] / d["n"], "both": d["both"] / d["n"],
@@ -68,10 +68,17 @@ def exclusive_users(within: pd.DataFrame, a: str = "tensorflow", b: str = "pytor
     for i, (year, r) in enumerate(d.iterrows()):
         ratio = r[f"{a}_only"] / max(r[f"{b}_only"], 1)
         ax.annotate(f"{ratio:.1f}x", (i, parts.iloc[i].sum()), ha="center", va="bottom", fontsize=9)
+    years = list(d.index)
+    for i, (year, _) in enumerate(sorted((breaks or {}).items()), start=1):
+        if year in years:  # bars sit at positions 0..n-1: the break lies between year-1 and year
+            pos = years.index(year) - 0.5
+            ax.axvline(pos, color="0.4", ls=":", lw=1)
+            ax.annotate(f"B{i}", (pos, 1), xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=8,
+                        color="0.3")
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_ylabel("share of those who answered")
     ax.set_xlabel("")
-    ax.set_title(f"{LABELS[a]}-only vs {LABELS[b]}-only users (label: ratio)")
+    ax.set_title(f"{LABELS[a]}-only vs {LABELS[b]}-only users (label: ratio)", pad=14)
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     fig.tight_layout()
     return fig
@@ -91,20 +98,22 @@ def reweighted_shares(rw: pd.DataFrame, breaks: dict | None = None):
     ax.set_xticks(sorted(rw["year"].unique()))
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_ylabel("share of those who answered")
-    ax.set_title("Raw (dashed) vs re-weighted to a fixed country x role mix (solid)")
+    ax.set_title("Raw (dashed) vs re-weighted to a fixed country x role mix (solid)", pad=14)
     ax.legend(loc="lower left")
     fig.tight_layout()
     return fig
 
 
-def composition(comp: pd.DataFrame):
+def composition(comp: pd.DataFrame, breaks: dict | None = None):
     """The drifting Kaggle sample: India, United States and students as shares of respondents."""
     fig, ax = plt.subplots(figsize=(9, 3.5))
+    if breaks:
+        _mark_breaks(ax, breaks)
     for col, label, color in (("india", "India", "#E69F00"), ("united_states", "United States", "#56B4E9"),
                               ("students", "Students*", "#999999")):
         ax.plot(comp["year"], comp[col], marker="o", label=label, color=color)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_title("Who answers the Kaggle survey (share of all respondents)")
+    ax.set_title("Who answers the Kaggle survey (share of all respondents)", pad=14)
     ax.legend(loc="upper left")
     ax.annotate("*2017: no 'Student' title; 2022: a yes/no question", (0, -0.18), xycoords="axes fraction", fontsize=8)
     fig.tight_layout()

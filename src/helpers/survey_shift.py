@@ -112,8 +112,8 @@ def composition(resp: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary(shares: pd.DataFrame, resp: pd.DataFrame) -> str:
-    """Plain-language lines: who led each survey year, and the latest year-over-year change."""
+def summary(shares: pd.DataFrame, resp: pd.DataFrame, year: int | None = None) -> str:
+    """Plain-language lines: who led each survey year, and the change into `year` (default: the latest)."""
     within = within_year(resp)
     lines = []
     for _, r in within.iterrows():
@@ -122,7 +122,8 @@ def summary(shares: pd.DataFrame, resp: pd.DataFrame) -> str:
                      f"{r['share_pytorch']:.1%} of those who answered (gap {100 * r['diff']:+.1f} pp, "
                      f"95% CI {100 * r['diff_low']:+.1f} to {100 * r['diff_high']:+.1f}).")
     yoy = year_over_year(shares, ("tensorflow", "pytorch"))
-    for _, r in yoy[yoy["year_after"] == yoy["year_after"].max()].iterrows():
+    into = year if year in set(yoy["year_after"]) else yoy["year_after"].max()
+    for _, r in yoy[yoy["year_after"] == into].iterrows():
         lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['shift']:+.1f} pp "
                      f"(Cohen's h {r['cohen_h']:+.3f}, Holm-adjusted p {r['p_holm']:.2g}).")
     return "\n".join(lines)
