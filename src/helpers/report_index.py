@@ -35,11 +35,13 @@ def build(folder: Path) -> str:
     by_year: dict[str, list[str]] = {}
     for name in pages:
         m = re.match(r"(.+?)(?:_(\d{4}))?\.html$", name)
-        by_year.setdefault(m.group(2) or "data (every year)", []).append(name)
+        group = m.group(2) or ("all years" if name.startswith("50_") else "the data (same for every year)")
+        by_year.setdefault(group, []).append(name)
     items = []
-    for year in sorted(by_year, key=lambda y: (not y.isdigit(), y), reverse=False):
+    for year in sorted(by_year, key=lambda y: (not y.isdigit(), y != "all years", y)):
+        order = sorted(by_year[year], key=lambda n: (not n.startswith("40_"), n))  # the verdict first
         links = "".join(f'<li><a href="{html.escape(n)}">{html.escape(_title(n))}</a> <code>{html.escape(n)}</code></li>'
-                        for n in sorted(by_year[year]))
+                        for n in order)
         items.append(f"<h2>{html.escape(year)}</h2><ul>{links}</ul>")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>PyTorch vs TensorFlow: reports</title>"
             "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
