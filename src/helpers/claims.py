@@ -1,12 +1,12 @@
-"""The claims scorecard: claim ids (DESIGN.md section 2) and the evaluation of the survey claims.
+"""The claims scorecard: claim ids (DESIGN.md section 2) and one evaluation function per claim.
 
-Every evaluation returns a row: claim_id, verdict, evidence (numbers, test, p-value or interval).
-Verdicts: supported, contradicted, mixed (signals disagree), untestable (no data; what would settle it).
+Every evaluation returns a row: claim_id, claim, verdict, evidence (numbers, test, p-value or interval).
+Verdicts: supported, contradicted, mixed (signals disagree, or the test is inconclusive), untestable
+(no data; the evidence says what data would settle it).
 """
 from __future__ import annotations
 
 import pandas as pd
-
 from statsmodels.stats.multitest import multipletests
 
 from . import surveys, survey_shift
@@ -41,7 +41,8 @@ def pval(p: float) -> str:
 
 
 def _row(claim_id: str, verdict: str, evidence: str) -> dict:
-    assert verdict in VERDICTS and claim_id in CLAIMS
+    if verdict not in VERDICTS or claim_id not in CLAIMS:
+        raise ValueError(f"unknown claim {claim_id!r} or verdict {verdict!r}")
     return {"claim_id": claim_id, "claim": CLAIMS[claim_id], "verdict": verdict, "evidence": evidence}
 
 
@@ -87,8 +88,10 @@ def kaggle_year_shares(claim_id: str, year: int, claimed_tf: float, claimed_pt: 
         ans = s["answered"]
         n_tf = surveys.max_compatible_n(claimed_tf, ans["tf"][0])
         n_pt = surveys.max_compatible_n(claimed_pt, ans["pt"][0])
-        extra = (f" The claimed values would be compatible (5% level) only with a random sample of at most "
-                 f"{int(min(n_tf, n_pt)):,} respondents who answered.")
+        n_max = min(n_tf, n_pt)
+        extra = (" The claimed values equal the survey's: compatible with a random sample of any size." if n_max == float("inf")
+                 else f" The claimed values would be compatible (5% level) only with a random sample of at most "
+                      f"{int(n_max):,} respondents who answered.")
     ordering = "the ordering TensorFlow > PyTorch is right" if claimed_tf > claimed_pt else \
         "the claimed PyTorch lead has the wrong sign"
     if fits:
