@@ -72,4 +72,6 @@ def totals_check(raw: Path | None = None) -> pd.DataFrame:
             total_key = "total_" + key.replace("_by_date", "")
             rows.append({"framework": fw, "metric": metric, "sum_of_days": int(sum(data[key].values())),
                          "stored_total": data.get(total_key)})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["shortfall"] = 1 - out["sum_of_days"] / out["stored_total"]
+    return out
