@@ -43,6 +43,16 @@ def test_weekly_export_becomes_monthly_means_without_partial_end_months(tmp_path
     assert rows["month"].min() == "2019-02" and rows["month"].max() == "2021-11"
 
 
+def test_pytrends_style_csv_drops_the_partial_period(tmp_path):
+    d = tmp_path / "google_trends"
+    d.mkdir()
+    (d / "pytrends.csv").write_text("date,pytorch,tensorflow,isPartial\n2020-01-01,40,100,False\n"
+                                    "2020-02-01,45,90,False\n2020-03-01,50,80,True\n")
+    rows, facts = gt.monthly(tmp_path)
+    assert facts.loc[0, "resolution"] == "monthly" and facts.loc[0, "geo"] == "(not stated)"
+    assert sorted(rows["month"].unique()) == ["2020-01", "2020-02"]
+
+
 def test_no_export_is_not_an_error(tmp_path):
     rows, facts = gt.monthly(tmp_path)
     assert rows.empty and facts.empty
@@ -61,7 +71,7 @@ def test_two_exports_are_rejected(tmp_path):
     (lambda t: t.replace(",100", ",99"), "no value is 100"),
     (lambda t: t.replace("2018-05,", "2018-05,x"), "is not 0-100"),
     (lambda t: t.rsplit("\n", 3)[0] + "\n2022-12", "truncated or malformed"),
-    (lambda t: "Month,pytorch,tensorflow\n2020-01,1,100\n", "no header like"),
+    (lambda t: "Interest over time\nnothing,here\n", "no header like"),
 ])
 def test_malformed_exports_name_the_file_and_the_problem(tmp_path, edit, message):
     d = tmp_path / "google_trends"

@@ -22,6 +22,7 @@ from .io import InputFileError
 FOLDER = "google_trends"
 REQUIRED = ("pytorch", "tensorflow")
 COLUMN = re.compile(r"^(?P<term>.+?):\s*\((?P<geo>.+)\)\s*$")
+DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 LESS_THAN_ONE = 0.5  # "<1": above zero, below one
 
 
@@ -45,20 +46,25 @@ def parse(path: Path) -> tuple[pd.DataFrame, dict]:
         raise GoogleTrendsError(f"{name}: bytes that are not UTF-8 at offset {e.start}; Google Trends exports UTF-8. "
                                 "Download it again rather than re-saving it in another program.") from e
     rows = list(csv.reader(io.StringIO(text)))
-    header_at = next((i for i, r in enumerate(rows) if len(r) >= 2 and all(COLUMN.match(c) for c in r[1:])), None)
+    header_at = next((i for i, r in enumerate(rows[:-1]) if len(r) >= 2 and not DATE.match(r[0].strip())
+                      and DATE.match(rows[i + 1][0].strip() if rows[i + 1] else "")), None)
     if header_at is None:
-        raise GoogleTrendsError(f"{name}: no header like 'Month,pytorch: (Worldwide),tensorflow: (Worldwide)'; "
-                                "is this an 'Interest over time' export?")
+        raise GoogleTrendsError(f"{name}: no header like 'Month,pytorch: (Worldwide),tensorflow: (Worldwide)' "
+                                "followed by dated rows; is this an 'Interest over time' export?")
     header, body = rows[header_at], [r for r in rows[header_at + 1:] if any(c.strip() for c in r)]
-    if not body:
-        raise GoogleTrendsError(f"{name}: no data rows")
     for n, r in enumerate(body, start=header_at + 2):
         if len(r) != len(header):
             raise GoogleTrendsError(f"{name}, line {n}: {len(r)} fields, the header has {len(header)}; "
                                     "the file is truncated or malformed")
+    # pytrends/gtrendsR-style files add an isPartial column: the flagged (incomplete) last period is dropped
+    partial = next((j for j, c in enumerate(header) if c.strip().lower() == "ispartial"), None)
+    if partial is not None:
+        body = [r for r in body if r[partial].strip().lower() != "true"]
+        header = [c for j, c in enumerate(header) if j != partial]
+        body = [[c for j, c in enumerate(r) if j != partial] for r in body]
     cols = [COLUMN.match(c) for c in header[1:]]
-    terms = [m.group("term").strip().lower() for m in cols]
-    geos = {m.group("geo").strip() for m in cols}
+    terms = [(m.group("term") if m else c).strip().lower() for m, c in zip(cols, header[1:])]
+    geos = {m.group("geo").strip() if m else "(not stated)" for m in cols}
     if len(geos) > 1:
         raise GoogleTrendsError(f"{name}: columns from different geographies {sorted(geos)}; values are only "
                                 "comparable within one request for one geography")
@@ -67,13 +73,19 @@ def parse(path: Path) -> tuple[pd.DataFrame, dict]:
         raise GoogleTrendsError(f"{name}: terms {terms} lack {missing}; export pytorch and tensorflow in ONE request")
     if len(set(terms)) != len(terms):
         raise GoogleTrendsError(f"{name}: a term appears twice: {terms}")
+    if not body:
+        raise GoogleTrendsError(f"{name}: no data rows")
     dates = [r[0].strip() for r in body]
     if all(re.fullmatch(r"\d{4}-\d{2}", d) for d in dates):
         when, resolution = pd.PeriodIndex(dates, freq="M").to_timestamp(), "monthly"
     elif all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates):
         when = pd.to_datetime(dates, format="%Y-%m-%d")
         step = pd.Series(when).diff().dt.days.dropna()
-        resolution = "weekly" if (step == 7).all() else ("daily" if (step == 1).all() else "irregular")
+        months = pd.Series(when.to_period("M"))
+        if (when.day == 1).all() and (months.diff().dropna() == months.iloc[0].freq * 1).all():
+            resolution = "monthly"  # pytrends writes months as their first day
+        else:
+            resolution = "weekly" if (step == 7).all() else ("daily" if (step == 1).all() else "irregular")
         if resolution == "irregular":
             raise GoogleTrendsError(f"{name}: dates are neither weekly nor daily steps")
     else:
