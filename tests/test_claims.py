@@ -1,5 +1,4 @@
 """Verdict rules on small hand-made inputs: each verdict is reachable and follows its stated rule."""
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 import zipfile
 
-import pandas as pd
 import pytest
 
 from helpers import google_trends as gt, so_survey, survey_shift

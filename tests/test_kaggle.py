@@ -3,7 +3,6 @@ import csv
 import io
 import zipfile
 
-import pandas as pd
 import pytest
 
 from helpers import kaggle, schemas, surveys

@@ -1,9 +1,8 @@
-import shutil
 
 import pytest
 
 from helpers import manifest, paths
-from conftest import tree_snapshot, write_manifest
+from conftest import tree_snapshot
 
 
 def test_committed_raw_data_matches_its_manifest():
@@ -36,7 +35,7 @@ def _check_error(tree, *fragments):
 
 def test_missing_file(fixture_tree):
     (_raw(fixture_tree) / "kaggle_survey/kaggle_survey_2019.zip").unlink()
-    msg = _check_error(fixture_tree, "kaggle_survey/kaggle_survey_2019.zip: missing", "git checkout")
+    _check_error(fixture_tree, "kaggle_survey/kaggle_survey_2019.zip: missing", "git checkout")
 
 
 def test_truncated_file_gives_both_hashes(fixture_tree):
@@ -44,7 +43,7 @@ def test_truncated_file_gives_both_hashes(fixture_tree):
     data = f.read_bytes()
     expected = manifest.sha256_of(f)
     f.write_bytes(data[:1000])
-    msg = _check_error(fixture_tree, "kaggle_survey_2020.zip: truncated", expected, manifest.sha256_of(f))
+    _check_error(fixture_tree, "kaggle_survey_2020.zip: truncated", expected, manifest.sha256_of(f))
 
 
 def test_altered_file_same_size(fixture_tree):
@@ -80,7 +79,7 @@ def test_every_problem_is_listed_at_once(fixture_tree):
     raw = _raw(fixture_tree)
     (raw / "kaggle_survey/kaggle_survey_2018.zip").unlink()
     (raw / "kaggle_survey/kaggle_survey_2019.zip").write_bytes(b"")
-    msg = _check_error(fixture_tree, "kaggle_survey_2018.zip: missing", "kaggle_survey_2019.zip: truncated")
+    _check_error(fixture_tree, "kaggle_survey_2018.zip: missing", "kaggle_survey_2019.zip: truncated")
 
 
 def test_malformed_manifest(fixture_tree):

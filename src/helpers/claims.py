@@ -138,11 +138,6 @@ def kaggle_claims(shares: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
 
 # --- claims tested on the monthly signals -------------------------------------------------------------
 
-def _signal_row(table: pd.DataFrame, name: str) -> pd.Series | None:
-    r = table[(table["signal"] == name) & table["available"]]
-    return None if r.empty else r.iloc[0]
-
-
 def so_2020(ms: pd.DataFrame) -> dict:
     """'In 2020 PyTorch consistently got more questions than TensorFlow on Stack Overflow.'"""
     from . import signals as sg, trends
@@ -225,7 +220,7 @@ def better_answered(ms: pd.DataFrame, years: tuple[int, int] = (2017, 2021), mar
                 f"= {pct(k_tf / n_tf)}, PyTorch {k_pt:,}/{n_pt:,} = {pct(k_pt / n_pt)}; difference {pp(t['shift'])} "
                 f"[{pp(t['shift_low'])}, {pp(t['shift_high'])}] (Newcombe 95%), two-proportion z = {t['z']:.2f}, "
                 f"{pval(t['p_value'])}. " + (
-                    f"TensorFlow's questions are answered more often." if verdict == "supported" else
+                    "TensorFlow's questions are answered more often." if verdict == "supported" else
                     f"The interval excludes a TensorFlow advantage of {margin:.0%} or more: answered about equally often."
                     if verdict == "contradicted" else
                     f"No significant difference, but the interval still allows a TensorFlow advantage of up to "

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .io import InputFileError
+from .io import InputFileError, read_csv_checked
 from .surveys import wilson
 
 SUBMISSIONS = {("ICLR", 2021), ("ICLR", 2022)}
@@ -21,10 +21,7 @@ SUBMISSIONS = {("ICLR", 2021), ("ICLR", 2022)}
 def papers(raw: Path | None = None) -> pd.DataFrame:
     """The `conference_papers.csv` contract: conference, year, pytorch_papers, tensorflow_papers, total_papers."""
     path = (raw or paths.RAW) / "conference_papers" / "chillee_data.csv"
-    try:
-        df = pd.read_csv(path, header=None, dtype=str)
-    except (UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise InputFileError(f"data/raw/conference_papers/{path.name}: unreadable ({e})") from e
+    df = read_csv_checked(path, header=None, dtype=str)
     if df.shape[1] != 5:
         raise InputFileError(f"data/raw/conference_papers/{path.name}: {df.shape[1]} columns, expected 5 "
                              "(conference, MM/YY, pytorch, tensorflow, total)")

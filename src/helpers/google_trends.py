@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .io import InputFileError
+from .io import InputFileError, is_lfs_pointer, raw_label
 
 FOLDER = "google_trends"
 REQUIRED = ("pytorch", "tensorflow")
@@ -36,12 +36,11 @@ def exports(raw: Path | None = None) -> list[Path]:
 
 def parse(path: Path) -> tuple[pd.DataFrame, dict]:
     """One export -> (rows: date, term, value), facts: geo, resolution, terms, first, last."""
-    name = f"data/raw/{FOLDER}/{path.name}"
-    data = path.read_bytes()
-    if data.startswith(b"version https://git-lfs"):
+    name = raw_label(path)
+    if is_lfs_pointer(path):
         raise GoogleTrendsError(f"{name}: is a Git-LFS pointer, not the export")
     try:
-        text = data.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GoogleTrendsError(f"{name}: bytes that are not UTF-8 at offset {e.start}; Google Trends exports UTF-8. "
                                 "Download it again rather than re-saving it in another program.") from e

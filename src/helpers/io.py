@@ -5,6 +5,7 @@ A failed or interrupted notebook never leaves a half-written table behind.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import tempfile
@@ -81,3 +82,46 @@ def check_csv_fields(text, source: str) -> int:
     except csv.Error as e:
         raise InputFileError(f"{source}: malformed CSV near record {n + 1} ({e})") from e
     return n
+
+
+LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
+
+
+def raw_label(path: Path) -> str:
+    """How messages name a raw file: data/raw/<source folder>/<file>."""
+    path = Path(path)
+    return f"data/raw/{path.parent.name}/{path.name}"
+
+
+def is_lfs_pointer(path: Path) -> bool:
+    """True when a Git-LFS pointer sits where the data should be."""
+    with open(path, "rb") as fh:
+        return fh.read(len(LFS_MAGIC)) == LFS_MAGIC
+
+
+def read_csv_checked(path: Path, **kw) -> pd.DataFrame:
+    """pandas.read_csv for a raw CSV (plain or .gz), after checking it is data, UTF-8 and complete.
+
+    Every problem becomes an InputFileError naming the file: a Git-LFS pointer, non-UTF-8 bytes, a
+    record with the wrong number of fields (cut short), a corrupt gzip stream.
+    """
+    path = Path(path)
+    label = raw_label(path)
+    if is_lfs_pointer(path):
+        raise InputFileError(f"{label}: is a Git-LFS pointer, not the data; run `git lfs pull`")
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as fh:
+            check_csv_fields(fh, label)
+        return pd.read_csv(path, **kw)
+    except UnicodeDecodeError as e:
+        raise InputFileError(f"{label}: bytes that are not UTF-8 at offset {e.start}") from e
+    except (EOFError, OSError, gzip.BadGzipFile, pd.errors.ParserError) as e:
+        raise InputFileError(f"{label}: truncated or corrupt ({e})") from e
+
+
+def require_columns(df: pd.DataFrame, columns, path: Path) -> None:
+    """InputFileError naming the file and the missing column(s) if any of `columns` is absent."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputFileError(f"{raw_label(path)}: missing column(s) {missing}; found {list(df.columns)[:12]}")

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .io import is_lfs_pointer
 
 MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence"]
-LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
 # Files a user may add by hand; checked by their parsers, hashed into the provenance record.
 DROP_IN_PATTERNS = {
     "google_trends": re.compile(r"^google_trends/[^/]*\.csv$"),
@@ -81,10 +81,8 @@ def check_entry(entry: Entry, raw: Path) -> str | None:
     f = raw / entry.path
     if not f.exists():
         return f"data/raw/{entry.path}: missing (expected {entry.bytes:,} bytes, sha256 {entry.sha256}); {_restore_hint(entry)}"
-    with open(f, "rb") as fh:
-        head = fh.read(len(LFS_MAGIC))
     size = f.stat().st_size
-    if head == LFS_MAGIC:
+    if is_lfs_pointer(f):
         return (f"data/raw/{entry.path}: is a Git-LFS pointer ({size} bytes), not the data; "
                 f"run `git lfs pull` or {_restore_hint(entry)}")
     actual = sha256_of(f)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .io import InputFileError, check_csv_fields
+from .io import InputFileError, read_csv_checked, require_columns
 
 CSV = "hugovk_top_pypi_ml_packages.csv"
 TARBALL = "hugovk_top_pypi_packages_30d_snapshots.tar.xz"
@@ -46,12 +46,9 @@ def _window(row) -> tuple[pd.Timestamp, pd.Timestamp]:
 def snapshots(raw: Path | None = None) -> pd.DataFrame:
     """Rows of the 30-day files for our packages, each with its window and assigned month."""
     path = (raw or paths.RAW) / "pypi_downloads" / CSV
-    with open(path, encoding="utf-8", newline="") as fh:
-        check_csv_fields(fh, f"data/raw/pypi_downloads/{CSV}")
-    df = pd.read_csv(path, dtype={"last_update": str, "source": str}, keep_default_na=False, na_values=[""])
-    need = ["file", "commit", "commit_date", "last_update", "source", "n_rows", "project", "download_count"]
-    if missing := [c for c in need if c not in df.columns]:
-        raise InputFileError(f"data/raw/pypi_downloads/{CSV}: missing column(s) {missing}")
+    df = read_csv_checked(path, dtype={"last_update": str, "source": str}, keep_default_na=False, na_values=[""])
+    require_columns(df, ["file", "commit", "commit_date", "last_update", "source", "n_rows", "project",
+                         "download_count"], path)
     df = df[(df["file"] == "top-pypi-packages-30-days.json")].copy()
     df["last_update"] = df["last_update"].fillna("")
     df["source"] = df["source"].fillna("")

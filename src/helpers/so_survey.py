@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .io import InputFileError, check_csv_fields
+from .io import InputFileError, check_csv_fields, is_lfs_pointer, raw_label
 
 FOLDER = "so_survey"
 NAME = re.compile(r"^stack-overflow-developer-survey-(\d{4})\.zip$")
@@ -47,8 +47,8 @@ def files(raw: Path | None = None) -> dict[int, Path]:
 
 def read(year: int, path: Path) -> tuple[pd.Series, str]:
     """The framework answers of every respondent (missing = NA) and the column they came from."""
-    name = f"data/raw/{FOLDER}/{path.name}"
-    if path.read_bytes()[:40].startswith(b"version https://git-lfs"):
+    name = raw_label(path)
+    if is_lfs_pointer(path):
         raise SoSurveyError(f"{name}: is a Git-LFS pointer, not the survey zip")
     try:
         with zipfile.ZipFile(path) as zf:

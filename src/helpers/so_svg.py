@@ -29,7 +29,6 @@ from .io import InputFileError
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
-NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 TOKEN = re.compile(r"[MmLlHhVvZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 GLYPH = re.compile(r"#[A-Za-z][\w.]*(?:-[A-Za-z]\w*)*-([0-9a-fA-F]{2,5})$")  # font-name-HEXCODE
 X_TOLERANCE = 0.02  # points: a vertex this close to a month midpoint is that month's value

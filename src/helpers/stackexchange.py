@@ -7,17 +7,14 @@ from two SEDE exports of every question (two snapshots: the sensitivity is repor
 """
 from __future__ import annotations
 
-import gzip
-import io
 import re
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import paths, so_svg
-from .io import InputFileError, check_csv_fields
+from .io import InputFileError, raw_label, read_csv_checked, require_columns
 
 SO_DIR = "so_tags"
 ML_SVG = "nschloe_machine-learning.svg"
@@ -90,30 +87,11 @@ def so_signals(digitised: pd.DataFrame) -> pd.DataFrame:
 
 # --- cross-checks ---------------------------------------------------------------------------------
 
-def _read_csv(path: Path, **kw) -> pd.DataFrame:
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8", newline="") as fh:
-            check_csv_fields(fh, f"data/raw/{path.parent.name}/{path.name}")
-        return pd.read_csv(path, **kw)
-    except UnicodeDecodeError as e:
-        raise InputFileError(f"data/raw/{path.parent.name}/{path.name}: bytes that are not UTF-8 at offset {e.start}") from e
-    except (EOFError, OSError, gzip.BadGzipFile) as e:
-        raise InputFileError(f"data/raw/{path.parent.name}/{path.name}: truncated or corrupt ({e})") from e
-
-
-def _require(df: pd.DataFrame, cols, path: Path) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise InputFileError(f"data/raw/{path.parent.name}/{path.name}: missing column(s) {missing}; "
-                             f"found {list(df.columns)[:12]}")
-
-
 def sede_top100(raw: Path | None = None) -> pd.DataFrame:
     """SEDE top-100 tags per month (2010-01..2020-06): tag, month, questions for our tags."""
     path = (raw or paths.RAW) / SO_DIR / "sede_so_top100_tags_by_month__erikgregorywebb_QueryResults.csv"
-    df = _read_csv(path)
-    _require(df, ["CreationYear", "CreationMonth", "TagName", "PostCount"], path)
+    df = read_csv_checked(path)
+    require_columns(df, ["CreationYear", "CreationMonth", "TagName", "PostCount"], path)
     df = df[df["TagName"].isin(TAGS)]
     month = df["CreationYear"].astype(int).astype(str) + "-" + df["CreationMonth"].astype(int).map("{:02d}".format)
     return pd.DataFrame({"tag": df["TagName"], "month": month, "questions": df["PostCount"].astype(int)})
@@ -123,14 +101,14 @@ def stack_index(raw: Path | None = None) -> pd.DataFrame:
     """ragulkesavan/STACK-INDEX monthly SO counts (2009-2017) for pytorch and keras (no tensorflow)."""
     path = (raw or paths.RAW) / SO_DIR / "sede_so_tag_counts_by_month__ragulkesavan_STACK-INDEX_multiTimeline.csv"
     df = pd.read_csv(path, usecols=lambda c: c in ("month", "pytorch", "keras", "scikit-learn"), index_col=False)
-    _require(df, ["month"], path)
+    require_columns(df, ["month"], path)
     return df.melt(id_vars="month", var_name="tag", value_name="questions").dropna()
 
 
 def aiindex_yearly(raw: Path | None = None) -> pd.DataFrame:
     path = (raw or paths.RAW) / SO_DIR / "aiindex2020_frameworks_questions_count.csv"
-    df = _read_csv(path)
-    _require(df, ["Date", "Keras_Question_Count", "Tensorflow_Question_Count", "Pytorch_Question_Count"], path)
+    df = read_csv_checked(path)
+    require_columns(df, ["Date", "Keras_Question_Count", "Tensorflow_Question_Count", "Pytorch_Question_Count"], path)
     out = df.rename(columns={"Date": "year", "Keras_Question_Count": "keras", "Tensorflow_Question_Count": "tensorflow",
                              "Pytorch_Question_Count": "pytorch"})[["year", "keras", "tensorflow", "pytorch"]]
     return out.melt(id_vars="year", var_name="tag", value_name="questions").astype({"questions": int})
@@ -141,8 +119,8 @@ def aiindex_monthly(raw: Path | None = None) -> pd.DataFrame:
     frames = []
     for tag in ("pytorch", "keras"):
         path = (raw or paths.RAW) / SO_DIR / f"aiindex2020_{tag}_questions.csv"
-        df = _read_csv(path)
-        _require(df, ["Date"], path)
+        df = read_csv_checked(path)
+        require_columns(df, ["Date"], path)
         m = pd.to_datetime(df["Date"]).dt.strftime("%Y-%m").value_counts().rename("questions")
         frames.append(m.rename_axis("month").reset_index().assign(tag=tag))
     return pd.concat(frames, ignore_index=True)
@@ -173,14 +151,14 @@ def _tags(series: pd.Series) -> pd.Series:
 
 def dsse_questions(path: Path) -> pd.DataFrame:
     """One row per DSSE question: id, created, month, tags (list), answer_count (NA when not exported)."""
-    df = _read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    _require(df, ["Id", "CreationDate", "Tags"], path)
+    df = read_csv_checked(path, dtype=str, keep_default_na=False, na_values=[""])
+    require_columns(df, ["Id", "CreationDate", "Tags"], path)
     if "PostTypeId" in df.columns:
         df = df[df["PostTypeId"] == "1"]
     created = pd.to_datetime(df["CreationDate"], errors="coerce")
     if created.isna().any():
         bad = df.loc[created.isna(), "CreationDate"].iloc[0]
-        raise InputFileError(f"data/raw/{path.parent.name}/{path.name}: CreationDate {bad!r} is not a date")
+        raise InputFileError(f"{raw_label(path)}: CreationDate {bad!r} is not a date")
     out = pd.DataFrame({"id": df["Id"].astype(int), "created": created, "month": created.dt.strftime("%Y-%m"),
                         "tags": _tags(df["Tags"])})
     out["answer_count"] = pd.to_numeric(df["AnswerCount"], errors="coerce").astype("Int64") \
@@ -216,22 +194,6 @@ def last_complete_month(newest: str) -> str:
     t = pd.Timestamp(newest)
     period = t.to_period("M")
     return str(period if t.day == t.days_in_month else period - 1)
-
-
-def dsse_answered_rates(q: pd.DataFrame, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Per tag: questions, answered (>= 1 answer), share answered, with Wilson intervals."""
-    from .surveys import wilson
-    if years:
-        q = q[q["month"].str[:4].astype(int).between(*years)]
-    rows = []
-    for tag in TAGS:
-        has = q[q["tags"].map(lambda ts, t=tag: t in ts)]
-        n, k = len(has), int((has["answer_count"] > 0).sum())
-        lo, hi = wilson(k, n) if n else (np.nan, np.nan)
-        rows.append({"tag": tag, "questions": n, "answered": k, "share_answered": k / n if n else np.nan,
-                     "low": float(lo), "high": float(hi),
-                     "mean_answers": float(has["answer_count"].mean()) if n else np.nan})
-    return pd.DataFrame(rows)
 
 
 def snapshot_sensitivity(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
