@@ -56,9 +56,9 @@ verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acq
 fetch: $(ENV_STAMP) ## Download raw files missing from data/raw (manifest URLs; verified, never overwrites)
 	$(PY) -m helpers.fetch
 
-# $(call clean_nb,NOTEBOOK,OUTPUTS): run a year-independent notebook once (year only labels the
+# $(call run_once,NOTEBOOK,OUTPUTS): run a year-independent notebook once (year only labels the
 # report); helpers.run executes it with papermill, exports the HTML, and removes OUTPUTS if it fails.
-clean_nb = $(RUN) $(1) $(YEAR) --outputs $(2)
+run_once = $(RUN) $(1) $(YEAR) --outputs $(2)
 
 # --- 00: verify the raw bytes against data/raw/MANIFEST.csv --------------------------------------
 build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_LISTING) $(HELPERS) $(ENV_STAMP) | check-year
@@ -68,30 +68,29 @@ build/raw_verified.stamp: notebooks/00_acquire.ipynb $(RAW_LISTING) $(HELPERS) $
 # --- 10: Kaggle survey -> respondent table and framework shares ---------------------------------
 KAGGLE_OUT := data/processed/kaggle_framework_shares.csv data/processed/kaggle_respondents.parquet
 $(KAGGLE_OUT) $(HTML)/10_clean_kaggle.html &: notebooks/10_clean_kaggle.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,10_clean_kaggle,$(KAGGLE_OUT))
+	$(call run_once,10_clean_kaggle,$(KAGGLE_OUT))
 
-# --- 11-14: monthly sources -> per-source parts of monthly_signals.csv ---------------------------
-
+# --- 11-16: monthly sources -> per-source parts of monthly_signals.csv; the two drop-in sources ---
 SE_OUT := data/processed/monthly_stackexchange.csv data/processed/so_questions_digitised.csv reports/tables/dsse_snapshot_sensitivity.csv
 $(SE_OUT) $(HTML)/11_clean_stackexchange.html &: notebooks/11_clean_stackexchange.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,11_clean_stackexchange,$(SE_OUT))
+	$(call run_once,11_clean_stackexchange,$(SE_OUT))
 
 data/processed/monthly_github.csv $(HTML)/12_clean_github.html &: notebooks/12_clean_github.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,12_clean_github,data/processed/monthly_github.csv)
+	$(call run_once,12_clean_github,data/processed/monthly_github.csv)
 
 data/processed/monthly_pypi.csv $(HTML)/13_clean_pypi.html &: notebooks/13_clean_pypi.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,13_clean_pypi,data/processed/monthly_pypi.csv)
+	$(call run_once,13_clean_pypi,data/processed/monthly_pypi.csv)
 
 data/processed/conference_papers.csv $(HTML)/14_clean_conferences.html &: notebooks/14_clean_conferences.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,14_clean_conferences,data/processed/conference_papers.csv)
+	$(call run_once,14_clean_conferences,data/processed/conference_papers.csv)
 
 GT_OUT := data/processed/monthly_google_trends.csv data/processed/google_trends_export.csv
 $(GT_OUT) $(HTML)/15_clean_google_trends.html &: notebooks/15_clean_google_trends.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,15_clean_google_trends,$(GT_OUT))
+	$(call run_once,15_clean_google_trends,$(GT_OUT))
 
 SO_SURVEY_OUT := data/processed/so_survey_framework_shares.csv data/processed/so_survey_pairs.csv
 $(SO_SURVEY_OUT) $(HTML)/16_clean_so_survey.html &: notebooks/16_clean_so_survey.ipynb build/raw_verified.stamp $(HELPERS)
-	$(call clean_nb,16_clean_so_survey,$(SO_SURVEY_OUT))
+	$(call run_once,16_clean_so_survey,$(SO_SURVEY_OUT))
 
 SIGNAL_PARTS := data/processed/monthly_stackexchange.csv data/processed/monthly_github.csv data/processed/monthly_pypi.csv \
                 data/processed/monthly_google_trends.csv
@@ -108,17 +107,19 @@ $(HTML)/20_trend_tests_%.html reports/tables/signal_tests_%.csv &: notebooks/20_
 $(HTML)/30_survey_shift_%.html: notebooks/30_survey_shift.ipynb $(KAGGLE_OUT) $(SO_SURVEY_OUT) $(HELPERS) | check-year
 	$(RUN) 30_survey_shift $* --report 30_survey_shift_$*
 
-reports/tables/crossovers.csv: $(HTML)/20_trend_tests_$(YEAR).html
+# year-independent tables that every run of 20 writes identically
+YEARLESS_20 := reports/tables/crossovers.csv reports/tables/yearly_trends.csv
+$(YEARLESS_20): $(HTML)/20_trend_tests_$(YEAR).html
 	@test -f $@ || { echo "error: $@ was not written by 20_trend_tests" >&2; exit 1; }
 
 # --- 40: the verdict for one year: scorecard, leaders, composite, provenance --------------------
 VERDICT_OUT = $(HTML)/40_verdict_%.html reports/tables/verdict_%.csv reports/tables/leaders_%.csv reports/provenance_%.json
-$(VERDICT_OUT) &: notebooks/40_verdict.ipynb reports/tables/crossovers.csv $(PROCESSED) $(HELPERS) | check-year
+$(VERDICT_OUT) &: notebooks/40_verdict.ipynb reports/tables/signal_tests_%.csv $(YEARLESS_20) $(PROCESSED) $(HELPERS) | check-year
 	$(RUN) 40_verdict $* --report 40_verdict_$* --outputs reports/tables/verdict_$*.csv reports/tables/leaders_$*.csv reports/provenance_$*.json
 
 # --- 50: every valid year (after `make all-years`) -----------------------------------------------
 $(HTML)/50_all_years.html reports/tables/leaders_by_year.csv &: notebooks/50_all_years.ipynb $(PROCESSED) $(HELPERS)
-	$(call clean_nb,50_all_years,reports/tables/leaders_by_year.csv)
+	$(call run_once,50_all_years,reports/tables/leaders_by_year.csv)
 
 all-years: $(foreach y,$(VALID_YEARS),$(HTML)/20_trend_tests_$(y).html $(HTML)/30_survey_shift_$(y).html $(HTML)/40_verdict_$(y).html) $(HTML)/50_all_years.html $(HTML)/index.html ## Run the chain for every valid year (cleaning once) and the leaders-by-year table
 	$(PY) -m helpers.report_index $(HTML)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from . import surveys, survey_shift
+from . import conferences, pypi, survey_shift, surveys, trends
+from . import signals as sg
 
 ALPHA = surveys.ALPHA
 VERDICTS = ("supported", "contradicted", "mixed", "untestable")
@@ -140,7 +141,6 @@ def kaggle_claims(shares: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
 
 def so_2020(ms: pd.DataFrame) -> dict:
     """'In 2020 PyTorch consistently got more questions than TensorFlow on Stack Overflow.'"""
-    from . import signals as sg, trends
     s = sg.share(ms, next(x for x in sg.SIGNALS if x.source == "stackoverflow"))
     if s.empty:
         return _row("so_2020_pt_more_questions", "untestable", "No Stack Overflow counts in this run.")
@@ -199,7 +199,6 @@ def rise_2018(table: pd.DataFrame, yearly: pd.DataFrame, crossovers: pd.DataFram
 
 def better_answered(ms: pd.DataFrame, years: tuple[int, int] = (2017, 2021), margin: float = 0.05) -> dict:
     """'TensorFlow has better community support: more of its questions get answered' (DSSE answer counts)."""
-    from . import surveys
     d = ms[(ms["source"] == "dsse") & ms["metric"].isin(["questions", "answered"])
            & ms["month"].str[:4].astype(int).between(*years)]
     if d[d["metric"] == "answered"].empty:
@@ -264,7 +263,6 @@ def overtook(year: int, leaders: pd.DataFrame, crossovers: pd.DataFrame) -> dict
 
 def pypi_115m(ms: pd.DataFrame, claimed: float = 115e6, tolerance: float = 0.10) -> dict:
     """'TensorFlow was downloaded about 115 million times from PyPI in 2020.'"""
-    from . import pypi
     p = ms[(ms["source"] == "pypi") & (ms["metric"] == "downloads")]
     if p.empty:
         return _row("tf_pypi_115m_2020", "untestable", "No PyPI snapshots in this run.")
@@ -281,7 +279,6 @@ def pypi_115m(ms: pd.DataFrame, claimed: float = 115e6, tolerance: float = 0.10)
 
 def conference_majority(conf: pd.DataFrame, year: int = 2019) -> dict:
     """'In 2019 every major conference had a majority of framework-naming papers using PyTorch.'"""
-    from . import conferences
     m = conferences.majority_test(conf, year)
     if m.empty:
         return _row("he_2019_conference_majority", "untestable", f"No conference papers for {year}.")
@@ -298,7 +295,6 @@ def conference_majority(conf: pd.DataFrame, year: int = 2019) -> dict:
 
 def google_trends_2020(ms: pd.DataFrame) -> dict:
     """'Google Trends: in 2020 PyTorch was consistently more searched than TensorFlow, peaking Sep 2020.'"""
-    from . import signals as sg
     s = sg.share(ms, next(x for x in sg.SIGNALS if x.source == "google_trends"))
     y = s[s["month"].str.startswith("2020")] if len(s) else s
     if y.empty or len(y) < 12:

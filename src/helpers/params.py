@@ -37,12 +37,15 @@ def validate_year(year) -> int:
     return int(year)
 
 
+def from_command_line(raw: str):
+    """What the user typed after YEAR=: an int when it is all digits, else the text (validated later)."""
+    return int(raw) if raw.strip().lstrip("-").isdigit() else raw
+
+
 def main(argv: list[str]) -> int:
     """`python -m helpers.params YEAR`: exit 0 for a valid year, else print the reason (for Make)."""
-    raw = argv[1] if len(argv) > 1 else ""
     try:
-        value = int(raw) if raw.strip().lstrip("-").isdigit() else raw
-        validate_year(value)
+        validate_year(from_command_line(argv[1] if len(argv) > 1 else ""))
     except YearError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

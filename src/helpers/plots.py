@@ -129,14 +129,14 @@ def share_family(shares: dict, crossovers: pd.DataFrame, title: str, year: int |
     """PyTorch's monthly share per signal (3-month mean), 50% line, crossovers with their bootstrap
     interval (shaded), method breaks as grey ticks, the year in question highlighted."""
     fig, ax = plt.subplots(figsize=(10, 4.3))
-    cx = crossovers.set_index("signal") if len(crossovers) else crossovers
+    cx = crossovers.set_index("signal")
     for name, s in shares.items():
         x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
         color = SIGNAL_COLORS.get(name, None)
         ax.plot(x, s["share"], color=color, alpha=0.25, lw=1)
         ls = "--" if "pull requests" in name else "-"
         ax.plot(x, smooth(s["share"]), color=color, lw=2, ls=ls, label=name)
-        if name in getattr(cx, "index", []) and cx.loc[name, "crossover"]:
+        if name in cx.index and cx.loc[name, "crossover"]:
             c = cx.loc[name]
             cm = pd.Period(c["crossover"], freq="M").to_timestamp()
             ax.axvline(cm, color=color, lw=1.2, ls=":")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import papermill as pm
 
-from . import export, paths
+from . import export, params, paths
 
 KERNEL = "pytorch-vs-tensorflow"
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", help="stem of the executed notebook and HTML (default: NAME)")
     ap.add_argument("--outputs", nargs="*", default=[], help="files to remove if the notebook fails")
     args = ap.parse_args(argv)
-    year = int(args.year) if args.year.lstrip("-").isdigit() else args.year
+    year = params.from_command_line(args.year)
     stem = args.report or args.name
     notebooks = paths.PACKAGE_ROOT / "notebooks"
     executed = paths.BUILD / "notebooks" / f"{stem}.ipynb"

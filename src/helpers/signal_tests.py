@@ -8,12 +8,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import conferences, survey_shift, trends
 from . import signals as sg
-from . import trends
+from .surveys import wilson
 
 EARLY_END = "2020-12"  # the window in which "when did PyTorch's rise begin" is asked
 CROSSOVER_RULE = (f"first month from which the centred {trends.ROLL}-month mean of PyTorch's share stays above 50% "
                   "until the series ends")
+
+
+def read_table(path) -> pd.DataFrame:
+    """A `signal_tests_<year>.csv` written by notebook 20, back as the table `signal_table` returns."""
+    return pd.read_csv(path, dtype={"available": bool, "popularity": bool})
+
+
+def read_crossovers(path) -> pd.DataFrame:
+    """`crossovers.csv` back: text columns as strings ('' when empty), `popularity` as bool."""
+    c = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str).fillna("")
+    c["popularity"] = c["popularity"] == "True"
+    return c
 
 
 def shares(ms: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -108,25 +121,29 @@ def yearly_crossover(name: str, source: str, periods: list[int], shares_: list[f
             "interval": "Wilson 95% per year (a yearly series has no month-level interval)"}
 
 
-def yearly_rows(papers: pd.DataFrame, kaggle_within: pd.DataFrame) -> list[dict]:
-    """Crossover rows for the two yearly series: conference papers (accepted only, pooled) and the
-    Kaggle survey (PyTorch's share among respondents who picked exactly one of the two: the McNemar
-    comparison, with a Wilson interval)."""
-    from . import conferences
-    from .surveys import wilson
-    rows = []
-    conf = conferences.pooled_by_year(papers)
-    conf = conf[(conf["papers"] == "accepted only") & (conf["named"] > 0)]
-    if len(conf):
-        rows.append(yearly_crossover("Conference papers", "conference_papers", conf["year"].tolist(),
-                                     conf["pytorch_share"].tolist(), conf["low"].tolist(), conf["high"].tolist()))
-    if len(kaggle_within):
-        k = kaggle_within
-        n = k["pytorch_only"] + k["tensorflow_only"]
-        lo, hi = wilson(k["pytorch_only"], n)
-        rows.append(yearly_crossover("Kaggle survey", "kaggle_survey", k["year"].tolist(),
-                                     (k["pytorch_only"] / n).tolist(), list(lo), list(hi)))
-    return rows
+def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
+    """The two yearly popularity series, one row per signal and year: PyTorch's share with a Wilson 95%
+    interval. Kaggle: share among respondents who picked exactly one of the two (the McNemar comparison);
+    conference papers: accepted papers naming only one framework, all conferences pooled."""
+    k = survey_shift.within_year(resp)
+    n = k["pytorch_only"] + k["tensorflow_only"]
+    lo, hi = wilson(k["pytorch_only"], n)
+    kaggle = pd.DataFrame({"signal": "Kaggle survey", "source": "kaggle_survey", "year": k["year"],
+                           "pytorch_share": k["pytorch_only"] / n, "low": lo, "high": hi,
+                           "basis": [f"respondents using exactly one of the two (n={m:,}); Wilson" for m in n]})
+    c = conferences.pooled_by_year(papers)
+    c = c[(c["papers"] == "accepted only") & (c["named"] > 0)]
+    conf = pd.DataFrame({"signal": "Conference papers", "source": "conference_papers", "year": c["year"],
+                         "pytorch_share": c["pytorch_share"], "low": c["low"], "high": c["high"],
+                         "basis": [f"accepted papers naming one framework (n={int(m):,}); Wilson" for m in c["named"]]})
+    return pd.concat([kaggle, conf], ignore_index=True)
+
+
+def yearly_rows(yearly: pd.DataFrame) -> list[dict]:
+    """Crossover rows (the `crossovers.csv` contract) for the yearly series of `yearly_shares`."""
+    return [yearly_crossover(name, g["source"].iloc[0], g["year"].tolist(), g["pytorch_share"].tolist(),
+                             g["low"].tolist(), g["high"].tolist())
+            for name, g in yearly.groupby("signal", sort=False) if len(g)]
 
 
 def year_table(ms: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .io import write_csv
 from .schemas import validate_monthly_signals
 
 COLUMNS = ["source", "metric", "framework", "month", "value", "break"]
@@ -85,7 +86,6 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
 
 def main(argv: list[str]) -> int:
     """`python -m helpers.signals OUT.csv PART.csv ...`: assemble per-source parts into the contract table."""
-    from .io import write_csv
     out, parts = argv[1], argv[2:]
     table = validate_monthly_signals(assemble(*(read(p) for p in parts)))
     write_csv(table, out)

@@ -146,6 +146,11 @@ def crossover(months: pd.Series, share: pd.Series, n_boot: int = N_BOOT, seed: i
     return out
 
 
+def leader(low: float, high: float) -> str:
+    """Who led, from a 95% interval of PyTorch's share: named only when the interval excludes 1/2."""
+    return "PyTorch" if low > 0.5 else ("TensorFlow" if high < 0.5 else "too close to call")
+
+
 def year_leader(months: pd.Series, share: pd.Series, year: int, n_boot: int = N_BOOT, seed: int = SEED) -> dict:
     """Mean monthly share in `year` with a 95% block-bootstrap interval; months PyTorch led."""
     months = pd.Series(list(months))
@@ -162,9 +167,8 @@ def year_leader(months: pd.Series, share: pd.Series, year: int, n_boot: int = N_
         lo, hi = np.percentile(boots, [2.5, 97.5])
     else:
         lo = hi = np.nan
-    leader = "PyTorch" if lo > 0.5 else ("TensorFlow" if hi < 0.5 else "too close to call")
     return {"months": int(in_year.sum()), "mean_share": mean, "low": float(lo), "high": float(hi),
-            "pt_led_months": int((y[in_year] > 0.5).sum()), "leader": leader}
+            "pt_led_months": int((y[in_year] > 0.5).sum()), "leader": leader(lo, hi)}
 
 
 def yearly_trends(months: pd.Series, share: pd.Series) -> pd.DataFrame:

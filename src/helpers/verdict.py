@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import claims, conferences, surveys
+from . import claims, trends
 from .trends import smooth
 
 FAMILY = {"Stack Overflow questions": "Q&A sites", "Data Science SE questions": "Q&A sites",
@@ -22,23 +22,23 @@ WHY = {"Q&A sites": "people stuck on a problem: heavy for newcomers and for the 
        "surveys and papers": "self-reported use by Kaggle's data scientists; framework mentions in research papers"}
 
 
-def scorecard(ms, table_2021, yearly, crossovers, shares, resp, papers) -> pd.DataFrame:
+def scorecard(ms, table, lead_2021, yearly, crossovers, shares, resp, papers) -> pd.DataFrame:
     """Every claim of DESIGN.md section 2 with verdict and evidence, in the design's order.
 
-    `table_2021` is the signal table computed for 2021 (the article's year): the claims are the
-    article's, whatever year the report is about.
+    The claims are the article's, about 2021, whatever year the report is about: `lead_2021` is
+    `leaders(...)` for 2021; `table` (any year's signal table) supplies the year-independent columns.
     """
     kaggle = claims.kaggle_claims(shares, resp).set_index("claim_id")
     rows = {
         "gt_2020_pt_ahead": claims.google_trends_2020(ms),
-        "pt_rise_began_2018": claims.rise_2018(table_2021, yearly, crossovers),
+        "pt_rise_began_2018": claims.rise_2018(table, yearly, crossovers),
         "so_2020_pt_more_questions": claims.so_2020(ms),
         "kaggle_2021_shares": kaggle.loc["kaggle_2021_shares"].to_dict() | {"claim_id": "kaggle_2021_shares"},
         "kaggle_2020_shares": kaggle.loc["kaggle_2020_shares"].to_dict() | {"claim_id": "kaggle_2020_shares"},
         "kaggle_shift_2020_2021": kaggle.loc["kaggle_shift_2020_2021"].to_dict() | {"claim_id": "kaggle_shift_2020_2021"},
-        "pt_overtook_2021": claims.overtook(2021, leaders(table_2021, resp, papers, 2021), crossovers),
+        "pt_overtook_2021": claims.overtook(2021, lead_2021, crossovers),
         "tf_better_answered": claims.better_answered(ms),
-        "tf_closing_gap_2021": claims.closing_gap(yearly, table_2021),
+        "tf_closing_gap_2021": claims.closing_gap(yearly, table),
         "tf_pypi_115m_2020": claims.pypi_115m(ms),
         "he_2019_conference_majority": claims.conference_majority(papers),
     }
@@ -46,8 +46,14 @@ def scorecard(ms, table_2021, yearly, crossovers, shares, resp, papers) -> pd.Da
     return out[["claim_id", "verdict", "evidence", "claim"]]
 
 
-def leaders(table: pd.DataFrame, resp: pd.DataFrame, papers: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Who led in `year` on each popularity signal: PyTorch share, 95% interval, leader, family, why."""
+COVERAGE = {"Kaggle survey": "framework question", "Conference papers": "accepted papers"}
+
+
+def leaders(table: pd.DataFrame, yearly: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Who led in `year` on each popularity signal: PyTorch share, 95% interval, leader, family, basis.
+
+    `table`: monthly signals (`signal_tests.signal_table` or `year_table`); `yearly`: `signal_tests.yearly_shares`.
+    """
     rows = []
     for _, r in table[table["popularity"]].iterrows():
         if not r["available"] or r.get("year_months", 0) == 0:
@@ -57,30 +63,16 @@ def leaders(table: pd.DataFrame, resp: pd.DataFrame, papers: pd.DataFrame, year:
         rows.append({"signal": r["signal"], "pytorch_share": r["year_mean_share"], "low": r["year_low"],
                      "high": r["year_high"], "leader": r["year_leader"],
                      "basis": f"mean of {int(r['year_months'])} monthly shares; block bootstrap"})
-    k = resp[(resp["year"] == year) & resp["answered"].fillna(False).astype(bool)]
-    if len(k):
-        pt, tf = k["fw_pytorch"].fillna(False), k["fw_tensorflow"].fillna(False)
-        only_pt, only_tf = int((pt & ~tf).sum()), int((~pt & tf).sum())
-        lo, hi = surveys.wilson(only_pt, only_pt + only_tf)
-        s = only_pt / (only_pt + only_tf)
-        rows.append({"signal": "Kaggle survey", "pytorch_share": s, "low": float(lo), "high": float(hi),
-                     "leader": "PyTorch" if lo > 0.5 else ("TensorFlow" if hi < 0.5 else "too close to call"),
-                     "basis": f"respondents using exactly one of the two (n={only_pt + only_tf:,}); Wilson"})
-    else:
-        asked = sorted(resp.loc[resp["answered"].notna(), "year"].unique())
-        rows.append({"signal": "Kaggle survey", "pytorch_share": np.nan, "low": np.nan, "high": np.nan,
-                     "leader": f"not covered in {year} (framework question {asked[0]}-{asked[-1]})", "basis": ""})
-    c = conferences.shares(papers[(papers["year"] == year) & (papers["papers_are"] == "accepted")], ["year"])
-    if len(c) and c.iloc[0]["named"] > 0:
-        r = c.iloc[0]
-        rows.append({"signal": "Conference papers", "pytorch_share": r["pytorch_share"], "low": r["low"], "high": r["high"],
-                     "leader": "PyTorch" if r["low"] > 0.5 else ("TensorFlow" if r["high"] < 0.5 else "too close to call"),
-                     "basis": f"accepted papers naming one framework (n={int(r['named']):,}); Wilson"})
-    else:
-        acc = papers[(papers["papers_are"] == "accepted") & (papers["pytorch_papers"] + papers["tensorflow_papers"] > 0)]
-        rows.append({"signal": "Conference papers", "pytorch_share": np.nan, "low": np.nan, "high": np.nan,
-                     "leader": f"not covered in {year} (accepted papers {acc['year'].min()}-{acc['year'].max()})",
-                     "basis": ""})
+    for name, g in yearly.groupby("signal", sort=False):
+        r = g[g["year"] == year]
+        if len(r):
+            r = r.iloc[0]
+            rows.append({"signal": name, "pytorch_share": r["pytorch_share"], "low": float(r["low"]),
+                         "high": float(r["high"]), "leader": trends.leader(r["low"], r["high"]), "basis": r["basis"]})
+        else:
+            rows.append({"signal": name, "pytorch_share": np.nan, "low": np.nan, "high": np.nan, "basis": "",
+                         "leader": f"not covered in {year} ({COVERAGE.get(name, 'data')} "
+                                   f"{g['year'].min()}-{g['year'].max()})"})
     out = pd.DataFrame(rows)
     out["family"] = out["signal"].map(FAMILY)
     return out
