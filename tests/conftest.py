@@ -1,18 +1,26 @@
-"""Shared fixtures: a miniature project tree (fixture raw data + manifest) for chain and input tests."""
+"""Shared fixtures: miniature project trees (fixture raw data, a manifest, the notebooks) and the chain run on one.
+
+A tree is a real checkout as far as the helpers can tell (`data/raw/MANIFEST.csv` and `notebooks/`), so steps
+run on it exactly as Make runs them: `helpers.chain.run.main([step])` with the tree as root.
+"""
 from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
-import papermill as pm
 import pytest
+
+from helpers.chain import paths
+from helpers.chain import run as chain_run
+from helpers.registry.steps import STEPS
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence"]
+MONTHLY_FOLDERS = ("github", "so_tags", "pypi_downloads", "conference_papers", "google_trends", "so_survey")
 
 
 def write_manifest(raw: Path, urls: dict[str, str] | None = None) -> Path:
@@ -31,23 +39,50 @@ def write_manifest(raw: Path, urls: dict[str, str] | None = None) -> Path:
     return raw / "MANIFEST.csv"
 
 
-def make_tree(root: Path) -> Path:
-    """A project tree whose raw data are the fixture Kaggle zips, with a manifest."""
+def make_tree(root: Path, monthly: bool = False) -> Path:
+    """A project tree: the fixture Kaggle zips (and, with `monthly`, the project's own small monthly sources),
+    a manifest, and the notebooks."""
     kaggle = root / "data" / "raw" / "kaggle_survey"
     kaggle.mkdir(parents=True)
-    for z in sorted((FIXTURES / "kaggle").glob("*.zip")):
+    for z in sorted((FIXTURES / "kaggle_survey").glob("*.zip")):
         shutil.copy2(z, kaggle / z.name)
+    if monthly:
+        for folder in MONTHLY_FOLDERS:
+            shutil.copytree(REPO / "data" / "raw" / folder, root / "data" / "raw" / folder)
     write_manifest(root / "data" / "raw")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
     return root
 
 
-def make_full_tree(root: Path) -> Path:
-    """Fixture Kaggle zips plus the project's own (small) monthly sources: the whole chain can run."""
-    make_tree(root)
-    for folder in ("github", "so_tags", "pypi_downloads", "conference_papers", "google_trends", "so_survey"):
-        shutil.copytree(REPO / "data" / "raw" / folder, root / "data" / "raw" / folder)
-    write_manifest(root / "data" / "raw")
-    return root
+@contextmanager
+def rooted(tree: Path):
+    """Point the helpers (this process, and the kernels it starts) at `tree` for the duration."""
+    old = paths.ROOT
+    paths.set_root(tree)
+    try:
+        yield tree
+    finally:
+        paths.set_root(old)
+
+
+def run_step(name: str, tree: Path, year: int | None = None) -> int:
+    """Run one step on `tree` as Make does; the exit status (0 = success)."""
+    with rooted(tree):
+        return chain_run.main([name] + (["--year", str(year)] if year is not None else []))
+
+
+def execute(name: str, tree: Path, year=None, out: Path | None = None, parameters: dict | None = None) -> Path:
+    """Execute a notebook step with papermill (raises PapermillExecutionError on failure: for error tests)."""
+    from helpers.registry.steps import step
+    with rooted(tree):
+        return chain_run.execute(step(name), year, out or tree / "build" / "test.ipynb", parameters)
+
+
+def run_chain(tree: Path, year: int = 2021) -> None:
+    """Every step of `make all YEAR=year` on `tree`, in chain order."""
+    for s in STEPS:
+        if not s.all_years_only:
+            assert run_step(s.name, tree, year if s.per_year else None) == 0, f"step {s.name} failed"
 
 
 @pytest.fixture
@@ -61,50 +96,31 @@ def tree_snapshot(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-# --- the whole chain on a fixture tree (session-scoped: run once, checked by several test modules) ---
-
-KERNEL = "pytorch-vs-tensorflow"
-CLEANING = ("00_acquire", "10_clean_kaggle", "11_clean_stackexchange", "12_clean_github", "13_clean_pypi",
-            "14_clean_conferences", "15_clean_google_trends", "16_clean_so_survey")
-PARTS = ("stackexchange", "github", "pypi", "google_trends")
-
-
-def run(nb: str, tree, year=2021, out=None):
-    out = out or tree / "build" / f"{nb}_{year}.ipynb"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(str(REPO / "notebooks" / f"{nb}.ipynb"), str(out), parameters={"year": year},
-                        kernel_name=KERNEL, cwd=str(REPO / "notebooks"), progress_bar=False)
-    return out
-
-
-def sha(path):
+def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def assemble(tree):
-    from helpers import signals
-    processed = tree / "data" / "processed"
-    signals.main(["x", str(processed / "monthly_signals.csv"), *(str(processed / f"monthly_{p}.csv") for p in PARTS)])
 
 
 @pytest.fixture(scope="session")
 def chain(tmp_path_factory):
-    tree = make_full_tree(tmp_path_factory.mktemp("chain") / "project")
-    old = os.environ.get("PTVTF_ROOT")
-    os.environ["PTVTF_ROOT"] = str(tree)  # the kernel inherits it; helpers.paths reads it
-    try:
-        raw_before = tree_snapshot(tree / "data" / "raw")
-        for nb in CLEANING:
-            run(nb, tree)
-        assemble(tree)
-        executed = {nb: run(nb, tree) for nb in ("20_trend_tests", "30_survey_shift", "40_verdict")}
-        html = tree / "reports" / "html"
-        from helpers import export
-        for nb, path in executed.items():
-            export.to_html(path, html / f"{nb}_2021.html")
-        yield {"tree": tree, "raw_before": raw_before, "html": html}
-    finally:
-        if old is None:
-            os.environ.pop("PTVTF_ROOT", None)
-        else:
-            os.environ["PTVTF_ROOT"] = old
+    """The whole chain (make all YEAR=2021) on a fixture tree, once per test session."""
+    tree = make_tree(tmp_path_factory.mktemp("chain") / "project", monthly=True)
+    raw_before = tree_snapshot(tree / "data" / "raw")
+    run_chain(tree)
+    yield {"tree": tree, "raw_before": raw_before, "html": tree / "reports" / "html"}
+
+
+def compute_steps(tree: Path, names, year: int = 2021) -> None:
+    """Compute steps' tables on `tree` without kernels (the pipeline's way): inputs for a later notebook test."""
+    from helpers.registry.steps import step
+    with rooted(tree):
+        for name in names:
+            s = step(name)
+            chain_run.compute(s, year if s.per_year else None)
+
+
+@pytest.fixture
+def cleaned_tree(tmp_path: Path) -> Path:
+    """A tree with raw data and every cleaning step's tables (no notebook run): for tests of one later step."""
+    tree = make_tree(tmp_path / "project", monthly=True)
+    compute_steps(tree, [s.name for s in STEPS if s.name[:1] in "01" or s.name == "assemble_signals"])
+    return tree

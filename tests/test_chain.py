@@ -1,73 +1,66 @@
-"""The notebook chain itself, run with papermill on fixture data (a miniature project tree).
+"""The notebook chain itself, run with papermill on fixture data (a miniature project tree), and its HTML
+reports as a reader sees them in a real headless browser (Debian's chromium; skipped, saying why, only where it
+is not installed — `.ci/run` installs it).
 
-The Kaggle zips are 300-respondent fixtures; the monthly sources are the project's own small raw
-files. The whole chain runs once per test session (module fixture); tests then check the outputs.
+The Kaggle zips are 300-respondent fixtures; the monthly sources are the project's own small raw files. The
+chain runs once per session (the `chain` fixture, as `make all YEAR=2021` would); these tests check what it wrote.
+Every test that needs that chain lives in this module, so pytest-xdist (`--dist loadfile`) runs it once.
 """
 from __future__ import annotations
 
 import ast
 import json
 import re
+import shutil
 
 import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
 
-from helpers import claims, schemas, signals
-from conftest import KERNEL, REPO, assemble, run, sha, tree_snapshot
+from conftest import REPO, execute, rooted, run_step, sha, tree_snapshot
+from helpers.chain import io, pipeline, schemas
+from helpers.registry.steps import STEPS, step
+from helpers.registry.tables import TABLES
+from helpers.report import claims
 
 pytestmark = pytest.mark.chain
+WRITTEN = [t for t in TABLES if t.fmt in ("csv", "parquet") and t.step != "50_all_years"]
 
 
 def test_raw_data_untouched(chain):
     assert tree_snapshot(chain["tree"] / "data" / "raw") == chain["raw_before"]
 
 
-def test_kaggle_shares_contract(chain):
-    shares = pd.read_csv(chain["tree"] / "data" / "processed" / "kaggle_framework_shares.csv")
-    schemas.validate_kaggle_shares(shares)
+@pytest.mark.parametrize("t", WRITTEN, ids=lambda t: t.id)
+def test_every_table_meets_its_registered_contract(chain, t):
+    """Every output the chain wrote passes its schema as read back, with documented columns first and rows in
+    their registered order."""
+    with rooted(chain["tree"]):
+        df = io.read_table(t.id, 2021 if t.per_year else None)
+    schemas.validate(t.id, df)
+    documented = [c.name for c in t.columns if c.required or c.name in df.columns]
+    assert list(df.columns[:len(documented)]) == documented
+    if t.sort and len(df):
+        assert df.equals(df.sort_values(list(t.sort), kind="mergesort", ignore_index=True))
+
+
+def test_kaggle_shares_and_monthly_signals_content(chain):
+    with rooted(chain["tree"]):
+        shares, ms = io.read_table("kaggle_framework_shares"), io.read_table("monthly_signals")
     assert sorted(shares["year"].unique()) == [2018, 2019, 2020, 2021, 2022] and (shares["n_respondents"] == 300).all()
-
-
-def test_monthly_signals_contract(chain):
-    ms = signals.read(chain["tree"] / "data" / "processed" / "monthly_signals.csv")
-    schemas.validate_monthly_signals(ms)
-    assert list(ms.columns[:5]) == ["source", "metric", "framework", "month", "value"]
     assert {"stackoverflow", "dsse", "github", "pypi"} <= set(ms["source"])
-    assert ms.equals(ms.sort_values(["source", "metric", "framework", "month"], ignore_index=True))
-    # counts add up: DSSE per-tag questions never exceed all questions in the month
     d = ms[(ms["source"] == "dsse") & (ms["metric"] == "questions")].pivot(index="month", columns="framework", values="value")
-    assert (d.drop(columns="all").le(d["all"], axis=0)).all().all()
+    assert (d.drop(columns="all").le(d["all"], axis=0)).all().all()  # per-tag counts never exceed all questions
     a = ms[(ms["source"] == "dsse")].pivot_table(index=["framework", "month"], columns="metric", values="value").dropna()
     assert (a["answered"] <= a["questions"]).all()
-
-
-def test_conference_papers_contract(chain):
-    p = pd.read_csv(chain["tree"] / "data" / "processed" / "conference_papers.csv")
-    schemas.validate_conference_papers(p)
-    assert list(p.columns[:5]) == ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers"]
-
-
-def test_processed_tables_are_deterministic(chain):
-    tree = chain["tree"]
-    target = tree / "data" / "processed" / "monthly_signals.csv"
-    before = sha(target)
-    assemble(tree)
-    assert sha(target) == before
-    part = tree / "data" / "processed" / "monthly_github.csv"
-    before = sha(part)
-    run("12_clean_github", tree, out=tree / "build" / "again.ipynb")
-    assert sha(part) == before
-    # report tables too: the bootstrap intervals are seeded
-    tables = tree / "reports" / "tables"
-    before = {n: sha(tables / n) for n in ("crossovers.csv", "signal_tests_2021.csv", "yearly_trends.csv")}
-    run("20_trend_tests", tree, out=tree / "build" / "again20.ipynb")
-    assert {n: sha(tables / n) for n in before} == before
+    net = ms[ms["is_net_change"]]
+    assert set(net["source"]) == {"github"} and net["month"].min() == "2025-08"
 
 
 def test_crossovers_contract(chain):
-    c = pd.read_csv(chain["tree"] / "reports" / "tables" / "crossovers.csv", keep_default_na=False)
+    with rooted(chain["tree"]):
+        c = io.read_table("crossovers")
     assert c["signal"].is_unique
     for _, r in c.iterrows():
         if r["crossover"]:
@@ -75,97 +68,198 @@ def test_crossovers_contract(chain):
             if r["crossover_low"]:
                 assert r["crossover_low"] <= r["crossover"] <= r["crossover_high"]
         else:
-            assert r["reason"], "an empty crossover must say why"
+            assert r["reason"] and 0 < r["closest_share"] < 0.5 + 1e-9 and r["closest_period"], r.to_dict()
     assert {"Stack Overflow questions", "GitHub new stars", "PyPI downloads", "Kaggle survey"} <= set(c["signal"])
 
 
 def test_verdict_contract(chain):
-    v = pd.read_csv(chain["tree"] / "reports" / "tables" / "verdict_2021.csv")
-    assert list(v.columns) == ["claim_id", "verdict", "evidence"]
+    with rooted(chain["tree"]):
+        v = io.read_table("verdict")
+    assert list(v.columns) == ["claim_id", "verdict", "evidence", "finding"]
     assert list(v["claim_id"]) == list(claims.CLAIMS)
     assert set(v["verdict"]) <= set(claims.VERDICTS) and v["evidence"].str.len().min() > 40
+    assert (v["finding"].str.len() > 20).all()
     g = v.set_index("claim_id")
     assert g.loc["gt_2020_pt_ahead", "verdict"] == "untestable" and "multiTimeline.csv" in g.loc["gt_2020_pt_ahead", "evidence"]
     assert g.loc["so_2020_pt_more_questions", "verdict"] == "contradicted"  # real SO counts: TF ahead all of 2020
     assert g.loc["tf_pypi_115m_2020", "verdict"] == "supported"
 
 
+def test_year_independent_work_runs_once(chain):
+    """Only the verdict depends on the year: one verdict.csv, no per-year signal tables, reports named so."""
+    tree = chain["tree"]
+    assert (tree / "reports" / "tables" / "verdict.csv").exists()
+    assert not list((tree / "reports" / "tables").glob("signal_tests_*.csv"))
+    per_year = {s.name for s in STEPS if s.per_year}
+    for page in chain["html"].glob("*.html"):
+        stem = re.sub(r"_\d{4}$", "", page.stem)
+        assert (stem != page.stem) == (stem in per_year), page.name
+
+
 def test_provenance_record(chain):
     rec = json.loads((chain["tree"] / "reports" / "provenance_2021.json").read_text())
-    assert rec["parameters"] == {"year": 2021}
+    assert rec["parameters"] == {"year": 2021} and rec["root"] == str(chain["tree"])
     assert len(rec["inputs"]) == len(pd.read_csv(chain["tree"] / "data" / "raw" / "MANIFEST.csv"))
     assert {"pandas", "statsmodels", "papermill"} <= set(rec["libraries"]) and rec["git"]["commit"]
-    assert "reports/tables/verdict_2021.csv" in rec["outputs"]
+    assert "reports/tables/verdict.csv" in rec["tables"] and "data/processed/monthly_signals.csv" in rec["tables"]
 
 
 def test_html_has_no_code_and_needs_no_network(chain):
-    for page in chain["html"].glob("*.html"):
+    pages = list(chain["html"].glob("*.html"))
+    assert len(pages) == sum(1 for s in STEPS if s.notebook and not s.all_years_only)
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'class="[^"]*(jp-InputArea-editor|hl-ipython3|jp-CodeMirrorEditor)', text), page.name
         assert not re.search(r'<script[^>]+src="https?://', text), page.name
         assert not re.search(r'<link[^>]+href="https?://', text), page.name
-        assert "data:image/png;base64" in text, page.name  # charts embedded
+        assert "Traceback" not in text, page.name
 
 
-@pytest.mark.parametrize("year, fragment", [(2030, "outside the range"), ("2021", "must be an integer"),
-                                            (2021.5, "must be an integer")])
-def test_bad_year_stops_the_first_cell(fixture_tree, monkeypatch, year, fragment):
-    monkeypatch.setenv("PTVTF_ROOT", str(fixture_tree))
+def test_charts_appear_where_they_are_drawn(chain):
+    """A cell shows one kind of thing: a chart and a table in one cell would render out of order."""
+    for path in (chain["tree"] / "build" / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kinds = {("image" if "image/png" in o.get("data", {}) else "table" if "text/html" in o.get("data", {})
+                      else "text") for o in cell.get("outputs", []) if o.get("output_type") != "stream"}
+            assert len(kinds - {"text"}) <= 1, f"{path.name}: a cell shows {kinds}:\n{cell.source}"
+
+
+def test_processed_tables_are_deterministic_and_the_pipeline_writes_the_same_bytes(chain, tmp_path):
+    """Re-running steps gives identical bytes; so does the kernel-free pipeline (same functions as the notebooks)."""
+    tree = chain["tree"]
+    files = [tree / t.file(2021 if t.per_year else None) for t in WRITTEN]
+    before = {f: sha(f) for f in files}
+    for name in ("12_clean_github", "assemble_signals"):
+        assert run_step(name, tree) == 0
+    assert {f: sha(f) for f in files} == before
+    copy = tmp_path / "copy"
+    shutil.copytree(tree / "data" / "raw", copy / "data" / "raw")
+    shutil.copytree(tree / "notebooks", copy / "notebooks")
+    with rooted(copy):
+        pipeline.build((2021,))
+    for f in files:
+        g = copy / f.relative_to(tree)
+        assert sha(g) == before[f], f"the pipeline and the notebook disagree on {f.relative_to(tree)}"
+
+
+def test_notebooks_call_their_registered_function():
+    """Each notebook computes its outputs with its step's registered function (the one the pipeline calls)."""
+    for s in STEPS:
+        if s.notebook:
+            module, name = s.function.split(":")
+            source = "\n".join(c.source for c in nbformat.read(REPO / "notebooks" / f"{s.name}.ipynb", 4).cells)
+            alias = module.rsplit(".", 1)[-1]
+            assert re.search(rf"\b\w+\.{name}\(", source) and (alias in source or " as " in source), s.name
+            if s.outputs and s.outputs != ("raw_verified",):
+                assert f'write_outputs("{s.name}"' in source, s.name
+
+
+@pytest.mark.parametrize("year, fragment", [(2030, "outside the range"), ("2021", "must be an integer")])
+def test_bad_year_stops_the_first_cell(fixture_tree, year, fragment):
     with pytest.raises(pm.PapermillExecutionError) as e:
-        run("10_clean_kaggle", fixture_tree, year=year)
+        execute("40_verdict", fixture_tree, year=year)
     assert "YearError" in e.value.ename and fragment in e.value.evalue and "2017-2026" in e.value.evalue
-    # parameters, papermill's injected parameters, then the validation cell fails: nothing else ran
-    assert e.value.exec_count == 3 and "validate_year" in e.value.source
-    assert not (fixture_tree / "data" / "processed").exists()
+    assert "notebook.start(year)" in e.value.source  # the cell after the parameters: nothing else ran
+    assert not (fixture_tree / "reports").exists()
 
 
-def test_tampered_raw_file_stops_acquisition(fixture_tree, monkeypatch):
-    monkeypatch.setenv("PTVTF_ROOT", str(fixture_tree))
+def test_tampered_raw_file_stops_acquisition(fixture_tree):
     f = fixture_tree / "data" / "raw" / "kaggle_survey" / "kaggle_survey_2021.zip"
     f.write_bytes(f.read_bytes()[:100])
     with pytest.raises(pm.PapermillExecutionError) as e:
-        run("00_acquire", fixture_tree)
+        execute("00_acquire", fixture_tree)
     assert "RawDataError" in e.value.ename and "kaggle_survey_2021.zip: truncated" in e.value.evalue
 
 
+def test_a_failed_step_leaves_no_outputs(fixture_tree):
+    """helpers.chain.run removes a failed step's registered outputs (Make's .DELETE_ON_ERROR for grouped targets)."""
+    out = fixture_tree / "data" / "processed" / "conference_papers.csv"
+    out.parent.mkdir(parents=True)
+    out.write_text("stale\n")
+    assert run_step("14_clean_conferences", fixture_tree) == 1  # the fixture tree has no conference papers
+    assert not out.exists() and not (fixture_tree / "reports" / "html" / "14_clean_conferences.html").exists()
+
+
 def test_source_notebooks_have_one_literal_parameters_cell_and_no_outputs():
-    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
+    for s in STEPS:
+        if not s.notebook:
+            continue
+        nb = nbformat.read(REPO / "notebooks" / f"{s.name}.ipynb", as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-        assert len(tagged) == 1, path.name
-        for node in ast.parse(tagged[0].source).body:  # literals only
-            assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), path.name
-        assert "year" in tagged[0].source
+        assert len(tagged) == 1, s.name
+        body = ast.parse(tagged[0].source).body
+        assert all(isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) for n in body), s.name
+        assert ("year" in {t.id for n in body for t in n.targets}) == s.per_year, f"{s.name}: year only where used"
         assert all(not c.get("outputs") and c.get("execution_count") is None
-                   for c in nb.cells if c.cell_type == "code"), f"{path.name} has outputs"
-        assert nb.metadata["kernelspec"]["name"] == KERNEL
+                   for c in nb.cells if c.cell_type == "code"), f"{s.name} has outputs"
+        assert nb.metadata["kernelspec"]["name"] == "pytorch-vs-tensorflow"
         first_code = next(c for c in nb.cells if c.cell_type == "code" and c is not tagged[0])
-        assert "validate_year" in first_code.source, f"{path.name}: the cell after the parameters must check `year`"
+        assert "notebook.start(" in first_code.source, f"{s.name}: the cell after the parameters must start the notebook"
+    assert {p.stem for p in (REPO / "notebooks").glob("*.ipynb")} == {s.name for s in STEPS if s.notebook}
 
 
-def test_drop_ins_flow_into_the_reports(chain, tmp_path, monkeypatch):
-    """A Google Trends export and SO survey zips added to data/raw/ reach monthly_signals, 30 and the verdict."""
-    import shutil
-    from conftest import FIXTURES
-    tree = tmp_path / "project"
-    shutil.copytree(chain["tree"], tree)
-    raw = tree / "data" / "raw"
-    shutil.copy(FIXTURES / "google_trends" / "monthly.csv", raw / "google_trends" / "multiTimeline.csv")
-    for z in (FIXTURES / "so_survey").glob("*.zip"):
-        shutil.copy(z, raw / "so_survey" / z.name)
-    monkeypatch.setenv("PTVTF_ROOT", str(tree))
-    for nb in ("00_acquire", "15_clean_google_trends", "16_clean_so_survey"):
-        run(nb, tree)
-    assemble(tree)
-    ms = signals.read(tree / "data" / "processed" / "monthly_signals.csv")
-    assert set(ms.loc[ms["source"] == "google_trends", "framework"]) == {"pytorch", "tensorflow"}
-    out = run("30_survey_shift", tree)
-    nb = nbformat.read(out, as_version=4)
-    assert any("McNemar" in json.dumps(c.get("outputs", [])) for c in nb.cells if "so_within" in c.source)
-    run("20_trend_tests", tree)
-    run("40_verdict", tree)
-    v = pd.read_csv(tree / "reports" / "tables" / "verdict_2021.csv").set_index("claim_id")
-    assert v.loc["gt_2020_pt_ahead", "verdict"] != "untestable"
-    assert "Google Trends interest 2020" in v.loc["gt_2020_pt_ahead", "evidence"]
-    rec = json.loads((tree / "reports" / "provenance_2021.json").read_text())
-    assert "google_trends/multiTimeline.csv" in rec["drop_ins"]
+def test_steps_cover_every_table():
+    for t in TABLES:
+        assert t.id in step(t.step).outputs
+
+
+# --- the reports in a browser ------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@needs_chromium
+def test_every_report_loads_offline_with_images_and_no_code(chain, browser):
+    pages = sorted(chain["html"].glob("*.html"))
+    assert len(pages) >= 3
+    for page_path in pages:
+        page = browser.new_page()
+        problems, remote = [], []
+        page.on("console", lambda m, problems=problems: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, problems=problems: problems.append(str(e)))
+        page.on("request", lambda r, remote=remote: remote.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+        page.goto(page_path.as_uri())
+        page.wait_for_load_state("load")
+        images = page.evaluate("Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+        code = page.evaluate("document.querySelectorAll('.jp-InputArea-editor, .jp-CodeMirrorEditor, .hl-ipython3').length")
+        tables = page.evaluate("document.querySelectorAll('table').length")
+        assert all(images), f"{page_path.name}: an image did not render"
+        assert code == 0, f"{page_path.name}: code is visible"
+        assert not problems, f"{page_path.name}: console errors {problems}"
+        assert not remote, f"{page_path.name}: requests to the network {remote}"
+        outputs = page.evaluate("document.querySelectorAll('.jp-OutputArea-output').length")
+        assert tables > 0 or images or outputs, f"{page_path.name}: shows nothing but prose"
+        page.close()
+
+
+@needs_chromium
+def test_verdict_screenshot(chain, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    page.goto((chain["html"] / "40_verdict_2021.html").as_uri())
+    shot = tmp_path / "verdict.png"
+    page.screenshot(path=str(shot), full_page=True)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 100_000  # a real page, not a blank one
+    assert "In 2021" in page.inner_text("body") and "contradicted" in page.inner_text("body")
+    # the scorecard shows one sentence per claim; the evidence opens with one click
+    details = page.locator("table.scorecard details").nth(3)  # kaggle_2021_shares
+    evidence = details.locator("p")
+    assert not details.evaluate("d => d.open") and not evidence.is_visible()
+    details.locator("summary").click()
+    assert details.evaluate("d => d.open") and evidence.is_visible() and "Wilson" in evidence.inner_text()
+    page.close()

@@ -2,12 +2,13 @@
 import pandas as pd
 import pytest
 
-from helpers import claims, surveys
+from helpers.report import claims
+from helpers.stats import proportions as surveys
 
 
 def leaders(*rows):
-    return pd.DataFrame([{"signal": s, "pytorch_share": p, "low": p - 0.02, "high": p + 0.02, "leader": l}
-                         for s, p, l in rows])
+    return pd.DataFrame([{"signal": s, "pytorch_share": p, "low": p - 0.02, "high": p + 0.02, "leader": who}
+                         for s, p, who in rows])
 
 
 CROSS = pd.DataFrame({"signal": ["A", "B"], "crossover": ["2021-03", ""], "popularity": [True, True]})

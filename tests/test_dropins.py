@@ -6,8 +6,10 @@ import zipfile
 
 import pytest
 
-from helpers import google_trends as gt, so_survey, survey_shift
 from conftest import FIXTURES
+from helpers.sources import google_trends as gt
+from helpers.sources import so_survey
+from helpers.stats import surveys as survey_shift
 
 
 def gt_raw(tmp_path, *names, rename=None):
@@ -162,3 +164,38 @@ def test_so_survey_corrupt_zip_lfs_pointer_and_bad_name(tmp_path):
 def test_empty_so_survey_folder(tmp_path):
     shares, pairs = so_survey.shares(tmp_path)
     assert shares.empty and pairs.empty
+
+
+# --- the drop-ins reach the reports -------------------------------------------------------------------------
+
+@pytest.mark.chain
+def test_drop_ins_flow_into_the_reports(tmp_path):
+    """A Google Trends export and SO survey zips added to data/raw/ are verified as drop-ins, reach
+    monthly_signals, the survey report and the verdict, and are hashed into the provenance record."""
+    import json
+
+    import nbformat
+
+    from conftest import compute_steps, make_tree, rooted, run_step
+    from helpers.chain import io
+    tree = make_tree(tmp_path / "project", monthly=True)
+    raw = tree / "data" / "raw"
+    shutil.copy(FIXTURES / "google_trends" / "monthly.csv", raw / "google_trends" / "multiTimeline.csv")
+    for z in (FIXTURES / "so_survey").glob("*.zip"):
+        shutil.copy(z, raw / "so_survey" / z.name)
+    for name in ("00_acquire", "15_clean_google_trends", "16_clean_so_survey"):
+        assert run_step(name, tree) == 0, name
+    compute_steps(tree, ["10_clean_kaggle", "11_clean_stackexchange", "12_clean_github", "13_clean_pypi",
+                         "14_clean_conferences", "assemble_signals", "20_trend_tests"])
+    for name in ("30_survey_shift", "35_claims"):
+        assert run_step(name, tree) == 0, name
+    assert run_step("40_verdict", tree, 2021) == 0
+    with rooted(tree):
+        ms, v = io.read_table("monthly_signals"), io.read_table("verdict").set_index("claim_id")
+    assert set(ms.loc[ms["source"] == "google_trends", "framework"]) == {"pytorch", "tensorflow"}
+    nb = nbformat.read(tree / "build" / "notebooks" / "30_survey_shift.ipynb", as_version=4)
+    assert any("McNemar" in json.dumps(c.get("outputs", [])) for c in nb.cells if "so_within" in c.source)
+    assert v.loc["gt_2020_pt_ahead", "verdict"] != "untestable"
+    assert "Google Trends interest 2020" in v.loc["gt_2020_pt_ahead", "evidence"]
+    rec = json.loads((tree / "reports" / "provenance_2021.json").read_text())
+    assert "google_trends/multiTimeline.csv" in rec["drop_ins"]

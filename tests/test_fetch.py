@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from helpers import fetch
-from helpers.manifest import Entry
+from helpers.chain import fetch
+from helpers.chain.manifest import Entry
 
 GOOD = bytes(range(256)) * 8192  # 2 MiB: large enough for the progress bar path
 

@@ -5,15 +5,17 @@ import zipfile
 
 import pytest
 
-from helpers import kaggle, schemas, surveys
 from conftest import FIXTURES
+from helpers.chain import schemas
+from helpers.sources import kaggle
+from helpers.stats import proportions as surveys
 
 FW_CODE = {2018: "Q19_Part_", 2019: "Q28_Part_", 2020: "Q16_", 2021: "Q16_", 2022: "Q17_"}
 
 
 def hand_count(year):
     """Count framework selections with the csv module only: {label: n}, answered, respondents."""
-    with zipfile.ZipFile(FIXTURES / "kaggle" / f"kaggle_survey_{year}.zip") as zf:
+    with zipfile.ZipFile(FIXTURES / "kaggle_survey" / f"kaggle_survey_{year}.zip") as zf:
         name = [n for n in zf.namelist() if "respon" in n.lower()][0]
         rows = list(csv.reader(io.TextIOWrapper(zf.open(name), encoding="utf-8", newline="")))
     header, data = rows[0], rows[2:]
@@ -29,7 +31,7 @@ def hand_count(year):
 
 @pytest.mark.parametrize("year", kaggle.FRAMEWORK_YEARS)
 def test_shares_equal_hand_counts(year):
-    resp = kaggle.respondents(year, FIXTURES / "kaggle" / f"kaggle_survey_{year}.zip")
+    resp = kaggle.respondents(year, FIXTURES / "kaggle_survey" / f"kaggle_survey_{year}.zip")
     shares = kaggle.framework_shares(resp).set_index("framework")
     counts, answered, n = hand_count(year)
     assert len(resp) == n == 300
@@ -41,20 +43,20 @@ def test_shares_equal_hand_counts(year):
 
 
 def test_2017_has_no_framework_question_but_keeps_respondents():
-    resp = kaggle.respondents(2017, FIXTURES / "kaggle" / "kaggle_survey_2017.zip")
+    resp = kaggle.respondents(2017, FIXTURES / "kaggle_survey" / "kaggle_survey_2017.zip")
     assert len(resp) == 300 and resp["answered"].isna().all()
     assert kaggle.framework_shares(resp).empty
     assert resp["country"].notna().all()
 
 
 def test_all_years_stack_with_na_for_options_not_offered():
-    resp = kaggle.all_respondents(FIXTURES / "kaggle")
+    resp = kaggle.all_respondents(FIXTURES)
     assert sorted(resp["year"].unique()) == list(kaggle.YEARS)
     assert resp.loc[resp["year"] == 2018, "fw_jax"].isna().all()  # JAX first offered in 2020
     assert resp.loc[resp["year"] == 2020, "fw_jax"].notna().all()
     assert not resp.duplicated(["year", "respondent"]).any()
     shares = surveys.add_wilson(kaggle.framework_shares(resp))
-    schemas.validate_kaggle_shares(shares)
+    schemas.validate("kaggle_framework_shares", shares)
     assert list(shares.columns[:7]) == ["year", "framework", "n_selected", "n_respondents", "n_answered",
                                         "pct_all", "pct_answered"]
     assert shares.equals(shares.sort_values(["year", "framework"], ignore_index=True))
@@ -69,7 +71,7 @@ def test_framework_ids(label, fid):
 
 
 def test_2022_students_come_from_the_yes_no_question():
-    resp = kaggle.respondents(2022, FIXTURES / "kaggle" / "kaggle_survey_2022.zip")
+    resp = kaggle.respondents(2022, FIXTURES / "kaggle_survey" / "kaggle_survey_2022.zip")
     assert (resp["role_group"] == "student").sum() > 0
     assert set(resp["role_group"]) <= {"student", "data", "engineering", "research", "other"}
 
@@ -77,7 +79,7 @@ def test_2022_students_come_from_the_yes_no_question():
 # --- bad input: a clear error naming the file -------------------------------------------------------
 
 def _rezip(tmp_path, year, transform, name=None):
-    src = FIXTURES / "kaggle" / f"kaggle_survey_{year}.zip"
+    src = FIXTURES / "kaggle_survey" / f"kaggle_survey_{year}.zip"
     with zipfile.ZipFile(src) as zf:
         member = zf.namelist()[0]
         data = transform(zf.read(member))
@@ -95,7 +97,7 @@ def test_corrupt_zip(tmp_path):
 
 
 def test_non_utf8_bytes(tmp_path):
-    bad = _rezip(tmp_path, 2021, lambda b: b.replace("Other".encode(), b"Oth\xe9r", 1))
+    bad = _rezip(tmp_path, 2021, lambda b: b.replace(b"Other", b"Oth\xe9r", 1))
     with pytest.raises(kaggle.KaggleFileError, match=r"kaggle_survey_2021.zip: bytes that are not utf-8"):
         kaggle.respondents(2021, bad)
 
@@ -133,5 +135,6 @@ def test_zip_without_responses_csv(tmp_path):
 def test_truncated_csv_inside_zip_is_an_error(tmp_path, cut):
     # a CSV cut mid-record must not be read as complete rows padded with missing answers
     bad = _rezip(tmp_path, 2022, cut)
-    with pytest.raises(kaggle.KaggleFileError, match=r"kaggle_survey_2022.zip:kaggle_survey_2022_responses.csv: .*(truncated|malformed)"):
+    message = r"kaggle_survey_2022.zip:kaggle_survey_2022_responses.csv: .*(truncated|malformed)"
+    with pytest.raises(kaggle.KaggleFileError, match=message):
         kaggle.respondents(2022, bad)

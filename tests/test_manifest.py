@@ -1,8 +1,8 @@
 
 import pytest
 
-from helpers import manifest, paths
 from conftest import tree_snapshot
+from helpers.chain import manifest, paths
 
 
 def test_committed_raw_data_matches_its_manifest():

@@ -1,9 +1,12 @@
+"""The `year` parameter: validation, and how Make checks it before anything runs."""
 import re
+import subprocess
 
 import numpy as np
 import pytest
 
-from helpers import params
+from conftest import REPO
+from helpers.chain import makefile, params
 
 
 @pytest.mark.parametrize("year", [2017, 2021, 2026, np.int64(2020)])
@@ -22,24 +25,26 @@ def test_bad_years_name_the_valid_range(year, fragment):
     assert fragment in str(e.value) and "2017" in str(e.value) and "2026" in str(e.value)
 
 
-def test_cli_exit_codes(capsys):
-    assert params.main(["x", "2021"]) == 0
-    assert params.main(["x", "20x1"]) == 2
-    assert "must be an integer" in capsys.readouterr().err
-    assert params.main(["x", "1990"]) == 2
-
-
-def test_makefile_valid_years_match_params():
-    import re
-    from conftest import REPO
-    text = (REPO / "Makefile").read_text()
-    years = re.search(r"^VALID_YEARS := (.+)$", text, re.M).group(1).split()
+def test_generated_rules_list_the_valid_years():
+    years = re.search(r"^VALID_YEARS := (.+)$", makefile.rules(), re.M).group(1).split()
     assert tuple(int(y) for y in years) == params.VALID_YEARS
 
 
-def test_make_help_lists_the_targets():
-    import subprocess
-    from conftest import REPO
-    out = subprocess.run(["make", "-s", "help"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    for target in ("all", "all-years", "test", "bench", "env", "verify", "clean"):
-        assert re.search(rf"\b{re.escape(target)}\b", out), target
+def make(*args):
+    return subprocess.run(["make", "-s", "--no-print-directory", *args], cwd=REPO, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("value, fragment", [("abc", "must be an integer"), ("2031", "outside the range"),
+                                             ("20 21", "must be an integer")])
+def test_make_stops_on_a_bad_year_before_anything_runs(value, fragment):
+    for goal in ("check-year", "all"):
+        r = make(goal, f"YEAR={value}", "-n")
+        assert r.returncode != 0 and fragment in r.stderr and "2017-2026" in r.stderr, r.stderr
+        assert "helpers.chain.run" not in r.stdout
+
+
+def test_make_help_lists_exactly_the_targets():
+    out = make("help").stdout
+    listed = {line.split()[0] for line in out.splitlines() if line.startswith("  ") and not line.startswith("  Var")}
+    assert listed == {"all", "all-years", "bench", "check-year", "clean", "clean-all", "env", "fetch", "help", "lint",
+                      "test", "verify"}

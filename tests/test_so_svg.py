@@ -1,11 +1,12 @@
 """The SVG digitiser on a chart built here with known monthly values, in matplotlib's SVG layout."""
 import calendar
+import itertools
 from datetime import date
 
 import numpy as np
 import pytest
 
-from helpers import so_svg
+from helpers.sources import so_charts as so_svg
 
 X0, X_PER_DAY = 40.0, 0.1        # x = X0 + 0.1 pt per day since 2019-01-01
 Y0, Y_PER_Q = 300.0, -2.0        # y = 300 - 2 pt per question/day
@@ -41,7 +42,7 @@ def make_svg(values: dict[str, dict[str, int]], relative=True, merge_collinear=N
             pts.append((x_of(date(yy, mm, 1), days / 2), Y0 + Y_PER_Q * q / days))
         if relative:
             d = f"m{pts[0][0]:.6f} {pts[0][1]:.6f}" + "".join(
-                f" {b[0] - a[0]:.6f} {b[1] - a[1]:.6f}" for a, b in zip(pts, pts[1:]))
+                f" {b[0] - a[0]:.6f} {b[1] - a[1]:.6f}" for a, b in itertools.pairwise(pts))
         else:
             d = "M" + "L".join(f"{x:.6f} {y:.6f}" for x, y in pts)
         lines.append(f'<path id="line2d_{30 + k}" d="{d}" style="fill:none;stroke:{colours[label]};stroke-width:1.5"/>')

@@ -5,8 +5,12 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import conferences, github, pypi, schemas, signals, stackexchange as se
-from helpers.io import InputFileError
+from helpers.chain import schemas
+from helpers.chain.io import InputFileError
+from helpers.registry.signals import SIGNAL_BY_ID
+from helpers.sources import conferences, github, pypi
+from helpers.sources import monthly as signals
+from helpers.sources import stackexchange as se
 
 PYPI_HEADER = "file,commit,author_date,commit_date,last_update,source,n_rows,rank,project,download_count\n"
 
@@ -59,7 +63,7 @@ def test_pypi_missing_column_is_named(tmp_path):
 def gh_tree(tmp_path, stars):
     d = tmp_path / "github"
     d.mkdir()
-    for fw, name in github.REPOS.items():
+    for name in github.REPOS.values():
         data = {"fetched_at": "2021-04-10T01:00:00", "stars_by_date": stars, "forks_by_date": {"2021-01-05": 1},
                 "issues_by_date": {"2021-01-05": 2}, "pull_requests_by_date": {}}
         (d / f"repostory_{name}.json").write_text(json.dumps(data))
@@ -71,7 +75,7 @@ def test_github_monthly_sums_fill_gaps_and_drop_the_partial_month(tmp_path):
     m = github.monthly(raw)
     s = m[(m["framework"] == "pytorch") & (m["metric"] == "new_stars")].set_index("month")["value"]
     assert s.to_dict() == {"2021-01": 7.0, "2021-02": 0.0, "2021-03": 5.0}  # April (fetch month) dropped
-    schemas.validate_monthly_signals(signals.assemble(m))
+    schemas.validate("monthly_signals", signals.assemble(m))
 
 
 def test_github_truncated_json_is_named(tmp_path):
@@ -87,7 +91,7 @@ def test_conference_rows_and_submission_flag(tmp_path):
     d.mkdir()
     (d / "chillee_data.csv").write_text("ICLR,05/21,30,10,3012\nICLR,05/19,86,86,502\nCVPR,06/19,3,1,1294\n")
     p = conferences.papers(tmp_path)
-    schemas.validate_conference_papers(p)
+    schemas.validate("conference_papers", p)
     assert list(p["year"]) == [2019, 2019, 2021]
     assert p.set_index(["conference", "year"]).loc[("ICLR", 2021), "papers_are"] == "submissions"
     pooled = conferences.pooled_by_year(p).set_index(["papers", "year"])
@@ -147,21 +151,23 @@ def test_dsse_truncated_gzip_is_named(tmp_path):
 
 def base_rows():
     return pd.DataFrame({"source": "github", "metric": "new_stars", "framework": ["pytorch"] * 3,
-                         "month": ["2020-01", "2020-02", "2020-03"], "value": [1.0, 2.0, 3.0], "break": ""})
+                         "month": ["2020-01", "2020-02", "2020-03"], "value": [1.0, 2.0, 3.0], "break": "",
+                         "is_net_change": False})
 
 
 def test_signals_schema_rejects_duplicates_gaps_and_negatives():
-    schemas.validate_monthly_signals(base_rows())
+    schemas.validate("monthly_signals", base_rows())
     with pytest.raises(Exception, match="unique|duplicate"):
-        schemas.validate_monthly_signals(pd.concat([base_rows(), base_rows().iloc[:1]]))
+        schemas.validate("monthly_signals", pd.concat([base_rows(), base_rows().iloc[:1]]))
     with pytest.raises(Exception, match="contiguous"):
-        schemas.validate_monthly_signals(base_rows().drop(index=1))
+        schemas.validate("monthly_signals", base_rows().drop(index=1))
     neg = base_rows()
     neg.loc[0, "value"] = -1.0
     with pytest.raises(Exception, match="value >= 0"):
-        schemas.validate_monthly_signals(neg)
+        schemas.validate("monthly_signals", neg)
+    schemas.validate("monthly_signals", neg.assign(is_net_change=[True, False, False]))  # a net change may be < 0
     gap = base_rows().drop(index=1).assign(source="pypi", metric="downloads")
-    schemas.validate_monthly_signals(gap)  # PyPI months may have gaps (no snapshot upstream)
+    schemas.validate("monthly_signals", gap)  # PyPI months may have gaps (no snapshot upstream)
 
 
 def test_share_is_pt_over_pt_plus_tf_from_pytorchs_first_month():
@@ -169,6 +175,6 @@ def test_share_is_pt_over_pt_plus_tf_from_pytorchs_first_month():
                        "framework": ["tensorflow"] * 3 + ["pytorch"] * 3,
                        "month": ["2020-01", "2020-02", "2020-03"] * 2, "value": [10.0, 10.0, 10.0, 0.0, 5.0, 30.0],
                        "break": ""})
-    sig = next(s for s in signals.SIGNALS if s.metric == "new_stars")
+    sig = SIGNAL_BY_ID["github_stars"]
     s = signals.share(ms, sig)
     assert list(s["month"]) == ["2020-02", "2020-03"] and list(s["share"]) == [5 / 15, 30 / 40]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import surveys
+from helpers.stats import proportions as surveys
 
 
 def test_wilson_matches_the_closed_form():

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import trends
+from helpers.stats import trend_tests as trends
 
 
 def months(n, start="2017-01"):

@@ -1,0 +1,157 @@
+"""Verify ``data/raw`` against ``data/raw/MANIFEST.csv`` (path, bytes, sha256, upstream, licence).
+
+Raw data is immutable: this module only reads it. Drop-in sources that a user may add
+(Google Trends, Stack Overflow Developer Survey) are not in the manifest; they are listed
+separately and validated by their own parsers.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .io import is_lfs_pointer
+
+MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence"]
+# Files a user may add by hand; checked by their parsers, hashed into the provenance record.
+DROP_IN_PATTERNS = {
+    "google_trends": re.compile(r"^google_trends/[^/]*\.csv$"),
+    "so_survey": re.compile(r"^so_survey/stack-overflow-developer-survey-\d{4}\.zip$"),
+}
+NOTES = re.compile(r"(^|/)(SOURCES|README)\.md$|^MANIFEST\.csv$")
+
+
+class RawDataError(RuntimeError):
+    """A raw file is missing, altered, truncated or unexpected. The message names each file."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    bytes: int
+    sha256: str
+    source: str
+    upstream: str
+    url: str
+    retrieved: str
+    licence: str
+
+
+def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(manifest: Path | None = None) -> list[Entry]:
+    """Parse the manifest; a malformed one is an error naming the file and the row."""
+    manifest = manifest or paths.MANIFEST
+    if not manifest.exists():
+        raise RawDataError(f"{manifest}: the manifest is missing; restore it with `git checkout -- {manifest.name}`")
+    with open(manifest, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != MANIFEST_COLUMNS:
+            raise RawDataError(f"{manifest}: header is {reader.fieldnames}, expected {MANIFEST_COLUMNS}")
+        entries = []
+        for i, row in enumerate(reader, start=2):
+            try:
+                entries.append(Entry(**{**row, "bytes": int(row["bytes"])}))
+            except (TypeError, ValueError) as e:
+                raise RawDataError(f"{manifest}, line {i}: malformed row ({e})") from e
+    return entries
+
+
+def _restore_hint(entry: Entry) -> str:
+    hint = f"restore it with `git checkout -- data/raw/{entry.path}`"
+    if entry.url:
+        hint += " or `make fetch` (downloads from the upstream URL in the manifest)"
+    return hint
+
+
+def check_entry(entry: Entry, raw: Path) -> str | None:
+    """Return a problem description for one manifest entry, or None when the file is intact."""
+    f = raw / entry.path
+    if not f.exists():
+        return f"data/raw/{entry.path}: missing (expected {entry.bytes:,} bytes, sha256 {entry.sha256}); {_restore_hint(entry)}"
+    size = f.stat().st_size
+    if is_lfs_pointer(f):
+        return (f"data/raw/{entry.path}: is a Git-LFS pointer ({size} bytes), not the data; "
+                f"run `git lfs pull` or {_restore_hint(entry)}")
+    actual = sha256_of(f)
+    if size != entry.bytes or actual != entry.sha256:
+        kind = "truncated" if size < entry.bytes else ("altered" if size == entry.bytes else "longer than expected")
+        return (f"data/raw/{entry.path}: {kind}: {size:,} bytes, sha256 {actual}; "
+                f"expected {entry.bytes:,} bytes, sha256 {entry.sha256}; {_restore_hint(entry)}")
+    return None
+
+
+def unknown_files(entries: list[Entry], raw: Path) -> list[str]:
+    """Files under data/raw that are neither in the manifest, notes, nor a recognised drop-in."""
+    known = {e.path for e in entries}
+    out = []
+    for p in sorted(raw.rglob("*")):
+        rel = p.relative_to(raw).as_posix()
+        if not p.is_file() or rel in known or NOTES.search(rel):
+            continue
+        if any(pat.match(rel) for pat in DROP_IN_PATTERNS.values()):
+            continue
+        out.append(rel)
+    return out
+
+
+def drop_ins(raw: Path | None = None) -> pd.DataFrame:
+    """User-added source files present now, with size and sha256 (for the provenance record)."""
+    raw = raw or paths.RAW
+    rows = []
+    for p in sorted(raw.rglob("*")):
+        rel = p.relative_to(raw).as_posix()
+        for source, pat in DROP_IN_PATTERNS.items():
+            if p.is_file() and pat.match(rel):
+                rows.append({"path": rel, "source": source, "bytes": p.stat().st_size, "sha256": sha256_of(p)})
+    return pd.DataFrame(rows, columns=["path", "source", "bytes", "sha256"])
+
+
+def verify(raw: Path | None = None, manifest: Path | None = None) -> pd.DataFrame:
+    """Check every manifest entry; raise RawDataError listing every problem, else return the table.
+
+    The returned table has one row per file: path, source, bytes, sha256 (verified), upstream,
+    licence, status.
+    """
+    raw = raw or paths.RAW
+    entries = read_manifest(manifest or raw / "MANIFEST.csv")
+    problems = [p for e in entries if (p := check_entry(e, raw))]
+    problems += [f"data/raw/{rel}: unknown file, not in data/raw/MANIFEST.csv and not a recognised drop-in; "
+                 "move it out of data/raw/ or add it to the manifest with its upstream and sha256"
+                 for rel in unknown_files(entries, raw)]
+    if problems:
+        raise RawDataError("raw data failed verification:\n- " + "\n- ".join(problems))
+    table = pd.DataFrame([e.__dict__ for e in entries])
+    table["status"] = "verified"
+    return table
+
+
+def source_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per source folder: files, total MB, licences."""
+    g = table.groupby("source")
+    return pd.DataFrame({
+        "files": g.size(),
+        "megabytes": (g["bytes"].sum() / 1e6).round(2),
+        "licences": g["licence"].agg(lambda s: "; ".join(sorted(set(s)))),
+    }).reset_index()
+
+
+def build() -> dict:
+    """Step 00_acquire: download files that are missing (when their manifest entry has a URL), then verify
+    every file. Raises RawDataError naming each problem; returns the verified manifest (`manifest`) and the
+    files downloaded (`fetched`)."""
+    from .fetch import fetch_missing
+    fetched = fetch_missing(progress=False)
+    return {"manifest": verify(), "fetched": fetched}

@@ -1,0 +1,107 @@
+"""Run one step of the chain (what each Make rule calls): `python -m helpers.chain.run STEP [--year Y]`.
+
+A notebook step is executed with papermill (the project kernel, in the notebook's own folder as JupyterLab
+does, `year` injected only into per-year notebooks) into build/notebooks/, then exported to
+reports/html/. A module step calls its registered function and writes its tables. If anything fails, the
+step's registered outputs are removed (no stale table is mistaken for a result) and the exit status is 1;
+an executed notebook is kept for debugging.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import import_module
+from pathlib import Path
+
+from ..registry.steps import Step, step
+from ..registry.tables import table
+from . import params, paths
+
+KERNEL = "pytorch-vs-tensorflow"
+# nbformat validates notebooks with jsonschema, which imports rfc3987_syntax (building a grammar: ~1.5 s per
+# process) only to check "iri" string formats; no notebook schema uses them, so this runner skips that import.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def outputs(s: Step, year: int | None) -> list[Path]:
+    files = [paths.ROOT / table(t).file(year) for t in s.outputs]
+    if s.notebook:
+        files.append(paths.HTML / f"{s.report(year)}.html")
+    return files
+
+
+def function(s: Step):
+    module, name = s.function.split(":")
+    return getattr(import_module(module), name)
+
+
+def compute(s: Step, year: int | None = None) -> dict:
+    """Run a step's function and write its tables (no kernel): what module steps and the pipeline do."""
+    from . import io
+    result = function(s)(year) if s.per_year else function(s)()
+    io.write_outputs(s.name, result, year)
+    stamp_outputs(s, year)
+    return result
+
+
+def execute(s: Step, year: int | None = None, out: Path | None = None, parameters: dict | None = None) -> Path:
+    """Execute a notebook step with papermill into `out` (default build/notebooks/<report>.ipynb)."""
+    import papermill as pm
+    out = out or paths.BUILD / "notebooks" / f"{s.report(year)}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["PTVTF_ROOT"] = str(paths.ROOT)  # the kernel inherits it: same root as this process
+    values = {"year": year} if s.per_year else {}
+    pm.execute_notebook(str(paths.NOTEBOOKS / f"{s.name}.ipynb"), str(out), parameters={**values, **(parameters or {})},
+                        kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
+    return out
+
+
+def stamp_outputs(s: Step, year: int | None) -> None:
+    """Touch the stamp outputs of a notebook step that succeeded (00_acquire's `raw_verified`)."""
+    for t in s.outputs:
+        if table(t).fmt == "stamp":
+            f = paths.ROOT / table(t).file(year)
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.touch()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("step")
+    ap.add_argument("--year", help="the year in question (per-year steps only)")
+    args = ap.parse_args(argv)
+    try:
+        s = step(args.step)
+        year = params.validate_year(params.from_command_line(args.year)) if s.per_year else None
+        if args.year is not None and not s.per_year:
+            raise params.YearError(f"step {s.name} does not depend on the year; run it without --year")
+    except (KeyError, params.YearError) as e:
+        print(f"error: {e.args[0]}", file=sys.stderr)
+        return 2
+    try:
+        if s.notebook:
+            import papermill as pm
+
+            from . import export
+            try:
+                executed = execute(s, year)
+            except pm.PapermillExecutionError as e:
+                print(f"error: notebooks/{s.name}.ipynb failed in cell {e.exec_count}: {e.ename}: {e.evalue}\n"
+                      f"       (executed copy: build/notebooks/{s.report(year)}.ipynb)", file=sys.stderr)
+                raise
+            stamp_outputs(s, year)
+            export.to_html(executed, paths.HTML / f"{s.report(year)}.html")
+        else:
+            compute(s, year)
+    except Exception as e:
+        for f in outputs(s, year):
+            f.unlink(missing_ok=True)
+        if not s.notebook or not type(e).__name__.startswith("Papermill"):
+            print(f"error: step {s.name} failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

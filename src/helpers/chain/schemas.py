@@ -1,0 +1,104 @@
+"""Output contracts as pandera schemas, generated from the table registry (helpers.registry.tables).
+
+Every column's kind implies its type and range (a share is a float in [0, 1], a month is YYYY-MM, a count is
+a non-negative integer); table keys must be unique; named table checks (CHECKS) add the invariants that span
+columns. `validate` raises pandera's SchemaErrors naming the failing column, check and rows.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..registry.tables import table
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD = r"^(\d{4}|\d{4}-(0[1-9]|1[0-2]))$"
+GAPPY_SOURCES = {"pypi"}  # months may have gaps (no snapshot upstream for that month)
+
+
+def _contiguous(df: pd.DataFrame) -> bool:
+    """Within each source/metric/framework series the months have no gap (PyPI excepted)."""
+    for (source, _, _), g in df.groupby(["source", "metric", "framework"]):
+        if source in GAPPY_SOURCES:
+            continue
+        p = pd.PeriodIndex(g["month"], freq="M")
+        if len(p) != (p.max() - p.min()).n + 1:
+            return False
+    return True
+
+
+def _nonnegative(df: pd.DataFrame) -> pd.Series:
+    net = df["is_net_change"].astype(bool) if "is_net_change" in df.columns else False
+    return (df["value"] >= 0) | net
+
+
+CHECKS = {
+    "months_contiguous": pa.Check(_contiguous, error="months contiguous within each series (PyPI excepted)"),
+    "value_nonnegative": pa.Check(_nonnegative, error="value >= 0 (only GitHub's net-change months may be negative)"),
+    "shares_consistent": [
+        pa.Check(lambda d: d["n_selected"] <= d["n_answered"], error="n_selected <= n_answered"),
+        pa.Check(lambda d: d["n_answered"] <= d["n_respondents"], error="n_answered <= n_respondents"),
+        pa.Check(lambda d: (d["pct_all"] - d["n_selected"] / d["n_respondents"]).abs() < 1e-9,
+                 error="pct_all = n_selected / n_respondents"),
+        pa.Check(lambda d: (d["pct_answered"] - d["n_selected"] / d["n_answered"]).abs() < 1e-9,
+                 error="pct_answered = n_selected / n_answered"),
+        pa.Check(lambda d: d.groupby("year")[["n_respondents", "n_answered"]].nunique().eq(1).all().all(),
+                 error="one n_respondents and n_answered per year"),
+    ],
+    "papers_within_total": pa.Check(lambda d: d["pytorch_papers"] + d["tensorflow_papers"] <= d["total_papers"],
+                                    error="framework-naming papers <= total papers"),
+}
+
+def _pattern(regex: str, name: str) -> pa.Check:
+    """Values match `regex`; a missing value ('' or NaN) passes (nullability is checked separately)."""
+    return pa.Check(lambda s: s.isna() | (s.astype(str) == "") | s.astype(str).str.match(regex),
+                    element_wise=False, error=name)
+
+
+KINDS = {  # kind -> (storage type, value checks)
+    "str": (str, []),
+    "int": (int, []),
+    "count": (int, [pa.Check.ge(0)]),
+    "year": (int, [pa.Check.in_range(1990, 2100)]),
+    "float": (float, []),
+    "share": (float, [pa.Check.in_range(0.0, 1.0)]),
+    "p": (float, [pa.Check.in_range(0.0, 1.0)]),
+    "month": (str, [_pattern(MONTH, "YYYY-MM")]),
+    "period": (str, [_pattern(PERIOD, "YYYY or YYYY-MM")]),
+    "bool": (bool, []),
+}
+
+
+@cache
+def schema(table_id: str) -> pa.DataFrameSchema:
+    """The pandera schema of a registered table."""
+    t = table(table_id)
+    columns = {}
+    for c in t.columns:
+        dtype, value_checks = KINDS[c.kind]
+        # a nullable column may be all-missing (an empty drop-in): check its values, not its storage type
+        columns[c.name] = pa.Column(None if c.nullable else dtype, value_checks, nullable=c.nullable,
+                                    required=c.required)
+    checks = []
+    for name in t.checks:
+        check = CHECKS[name]
+        checks.extend(check if isinstance(check, list) else [check])
+    return pa.DataFrameSchema(columns, checks=checks, unique=list(t.key) or None, strict=False, name=table_id)
+
+
+def validate(table_id: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check `df` against the registered contract (lazy: every failure is reported at once)."""
+    if df.empty and not len(df.columns):
+        raise ValueError(f"{table_id}: no columns at all; an empty table must still have its documented columns")
+    return schema(table_id).validate(df, lazy=True)
+
+
+DTYPES = {"str": "str", "month": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
+          "float": "float64", "share": "float64", "p": "float64", "bool": "bool"}
+
+
+def empty(table_id: str) -> pd.DataFrame:
+    """A registered table with no rows but every documented column, typed (an absent drop-in source)."""
+    return pd.DataFrame({c.name: pd.Series(dtype=DTYPES[c.kind]) for c in table(table_id).columns})

@@ -1,0 +1,80 @@
+"""The chain, declared once: every step, what it reads, what it writes, and the function that does the work.
+
+A step is a notebook in `notebooks/` (its report is `reports/html/<name>[_<year>].html`) or, when
+`notebook` is False, a module step run by `python -m helpers.chain.run <name>`. Its `function`
+("module:callable") computes its output tables; the notebook calls that same function, and
+`helpers.chain.pipeline` calls it without a kernel (the lower bound `make bench` measures).
+Make's rules are generated from this list (`helpers.chain.makefile`), and so is the report index.
+
+Only steps with `per_year` take a `year` parameter; every other step runs once.
+
+Pure Python (no third-party imports): Make reads it through `helpers.chain.makefile`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .tables import MONTHLY_PARTS, TABLE_BY_ID
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    title: str
+    function: str
+    inputs: tuple[str, ...] = ()   # table ids this step reads
+    raw: bool = False              # reads data/raw (so it waits for verification)
+    notebook: bool = True
+    per_year: bool = False
+    all_years_only: bool = False   # built by `make all-years`, not by `make all`
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Table ids this step writes (declared once, in the table registry)."""
+        return tuple(t.id for t in TABLE_BY_ID.values() if t.step == self.name)
+
+    def report(self, year: int | None = None) -> str:
+        """Stem of the executed notebook and of its HTML report."""
+        return f"{self.name}_{year}" if self.per_year else self.name
+
+
+STEPS = (
+    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.manifest:build", raw=False),
+    Step("10_clean_kaggle", "Kaggle survey: cleaning and framework shares", "helpers.sources.kaggle:build", raw=True),
+    Step("11_clean_stackexchange", "Stack Overflow and Data Science SE: monthly questions",
+         "helpers.sources.stackexchange:build", raw=True),
+    Step("12_clean_github", "GitHub: monthly stars, forks, issues, pull requests", "helpers.sources.github:build",
+         raw=True),
+    Step("13_clean_pypi", "PyPI: monthly downloads", "helpers.sources.pypi:build", raw=True),
+    Step("14_clean_conferences", "Conference papers", "helpers.sources.conferences:build", raw=True),
+    Step("15_clean_google_trends", "Google Trends (a source you add)", "helpers.sources.google_trends:build", raw=True),
+    Step("16_clean_so_survey", "Stack Overflow Developer Survey (a source you add)", "helpers.sources.so_survey:build",
+         raw=True),
+    Step("assemble_signals", "Monthly signals assembled from each source's part", "helpers.sources.monthly:build",
+         inputs=tuple(t.id for t in MONTHLY_PARTS), notebook=False),
+    Step("20_trend_tests", "Trend tests, change points, crossovers, leaders by year",
+         "helpers.stats.signal_results:build",
+         inputs=("monthly_signals", "kaggle_respondents", "conference_papers")),
+    Step("30_survey_shift", "Survey shares and year-over-year shifts", "helpers.stats.surveys:build",
+         inputs=("kaggle_framework_shares", "kaggle_respondents", "so_survey_framework_shares", "so_survey_pairs")),
+    Step("35_claims", "The article's claims, checked: the scorecard", "helpers.report.scorecard:build",
+         inputs=("monthly_signals", "signal_tests", "crossovers", "yearly_trends", "leaders_by_year",
+                 "kaggle_framework_shares", "kaggle_respondents", "conference_papers")),
+    Step("40_verdict", "Verdict: who led in the year, and the claims (start here)", "helpers.report.verdict:build",
+         inputs=("crossovers", "leaders_by_year", "composite", "composite_crossovers", "verdict"), per_year=True),
+    Step("50_all_years", "All years: leaders by year and signal", "helpers.report.verdict:all_years",
+         inputs=("leaders_by_year",), all_years_only=True),
+)
+STEP_BY_NAME = {s.name: s for s in STEPS}
+
+
+def step(name: str) -> Step:
+    try:
+        return STEP_BY_NAME[name]
+    except KeyError:
+        known = ", ".join(STEP_BY_NAME)
+        raise KeyError(f"no step {name!r}; the steps are: {known}") from None
+
+
+def producer(table_id: str) -> Step:
+    return step(TABLE_BY_ID[table_id].step)

@@ -1,0 +1,1 @@
+"""What readers see: the claims and their scorecard, the year's verdict, charts, display tables, the index."""

@@ -1,0 +1,308 @@
+"""Charts shared by the notebooks: one look and one colour per framework, breaks marked.
+
+Colours are Okabe-Ito (colour-blind safe). Every function returns the matplotlib Figure.
+"""
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ..registry.signals import SIGNAL_BY_NAME
+from ..stats.smoothing import smooth
+
+COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
+          "jax": "#E69F00", "scikit-learn": "#999999"}
+LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "transformers": "Transformers",
+          "jax": "JAX", "scikit-learn": "scikit-learn"}
+
+
+def style() -> None:
+    plt.style.use("seaborn-v0_8-whitegrid")  # seaborn's whitegrid look without importing seaborn in every kernel
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
+                         "axes.titlesize": 12, "figure.figsize": (9, 4.5)})
+
+
+def _mark_breaks(ax, breaks: dict[int, str], numbered: bool = True) -> None:
+    for i, year in enumerate(sorted(breaks), start=1):
+        ax.axvline(year - 0.5, color="0.4", ls=":", lw=1)
+        if numbered:
+            ax.annotate(f"B{i}", (year - 0.5, 1), xycoords=("data", "axes fraction"), ha="center", va="bottom",
+                        fontsize=8, color="0.3")
+
+
+def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "keras"), breaks: dict | None = None,
+                  highlight: int | None = None, title: str = "Kaggle survey: share using each framework"):
+    """Two panels (of those who answered / of all respondents), points with Wilson 95% intervals."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    panels = [("of respondents who answered the question", "pct_answered", "ci_answered_low", "ci_answered_high"),
+              ("of all respondents", "pct_all", "ci_all_low", "ci_all_high")]
+    for ax, (basis, col, lo, hi) in zip(axes, panels, strict=True):
+        for j, fw in enumerate(frameworks):
+            s = shares[shares["framework"] == fw].sort_values("year")
+            x = s["year"] + (j - 1) * 0.08
+            ax.errorbar(x, s[col], yerr=[s[col] - s[lo], s[hi] - s[col]], marker="o", capsize=3,
+                        color=COLORS.get(fw), label=LABELS.get(fw, fw))
+        if breaks:
+            _mark_breaks(ax, breaks)
+        if highlight is not None:
+            ax.axvspan(highlight - 0.4, highlight + 0.4, color="0.9", zorder=0)
+        ax.set_title(basis, fontsize=10, fontweight="normal", pad=14)
+        ax.set_xticks(sorted(shares["year"].unique()))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_ylim(0, max(0.6, shares[shares["framework"].isin(frameworks)][col].max() * 1.15))
+    axes[0].legend(loc="lower left", frameon=True)
+    axes[0].set_ylabel("share (Wilson 95% interval)")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def exclusive_users(within: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", breaks: dict | None = None):
+    """Per year: respondents who picked only A, only B, or both (the McNemar cells), as shares."""
+    d = within.set_index("year")
+    parts = pd.DataFrame({f"{LABELS[a]} only": d[f"{a}_only"] / d["n"], "both": d["both"] / d["n"],
+                          f"{LABELS[b]} only": d[f"{b}_only"] / d["n"]})
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    parts.plot.bar(stacked=True, ax=ax, color=[COLORS[a], "0.6", COLORS[b]], width=0.7, rot=0)
+    for i, (_, r) in enumerate(d.iterrows()):
+        ratio = r[f"{a}_only"] / max(r[f"{b}_only"], 1)
+        ax.annotate(f"{ratio:.1f}x", (i, parts.iloc[i].sum()), ha="center", va="bottom", fontsize=9)
+    years = list(d.index)
+    for i, (year, _) in enumerate(sorted((breaks or {}).items()), start=1):
+        if year in years:  # bars sit at positions 0..n-1: the break lies between year-1 and year
+            pos = years.index(year) - 0.5
+            ax.axvline(pos, color="0.4", ls=":", lw=1)
+            ax.annotate(f"B{i}", (pos, 1), xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=8,
+                        color="0.3")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("share of those who answered")
+    ax.set_xlabel("")
+    ax.set_title(f"{LABELS[a]}-only vs {LABELS[b]}-only users (label: ratio)", pad=14)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def reweighted_shares(rw: pd.DataFrame, breaks: dict | None = None):
+    """Raw (dashed) vs re-weighted to a fixed country x role mix (solid, with 95% interval)."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for fw, s in rw.groupby("framework", sort=False):
+        s = s.sort_values("year")
+        ax.plot(s["year"], s["raw_share"], ls="--", marker=".", color=COLORS.get(fw), alpha=0.7)
+        ax.errorbar(s["year"], s["reweighted_share"], yerr=[s["reweighted_share"] - s["reweighted_low"],
+                    s["reweighted_high"] - s["reweighted_share"]], marker="o", capsize=3, color=COLORS.get(fw),
+                    label=f"{LABELS.get(fw, fw)} re-weighted")
+    if breaks:
+        _mark_breaks(ax, breaks)
+    ax.set_xticks(sorted(rw["year"].unique()))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("share of those who answered")
+    ax.set_title("Raw (dashed) vs re-weighted to a fixed country x role mix (solid)", pad=14)
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def composition(comp: pd.DataFrame, breaks: dict | None = None):
+    """The drifting Kaggle sample: India, United States and students as shares of respondents."""
+    fig, ax = plt.subplots(figsize=(9, 3.5))
+    if breaks:
+        _mark_breaks(ax, breaks)
+    for col, label, color in (("india", "India", "#E69F00"), ("united_states", "United States", "#56B4E9"),
+                              ("students", "Students*", "#999999")):
+        ax.plot(comp["year"], comp[col], marker="o", label=label, color=color)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_title("Who answers the Kaggle survey (share of all respondents)", pad=14)
+    ax.legend(loc="upper left")
+    ax.annotate("*2017: no 'Student' title; 2022: a yes/no question", (0, -0.18), xycoords="axes fraction", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def signal_colour(name: str) -> str:
+    """The signal's registered colour (a KeyError for an unregistered signal: nothing is drawn in a default)."""
+    return SIGNAL_BY_NAME[name].colour
+
+
+def share_family(shares: dict, crossovers: pd.DataFrame, title: str, year: int | None = None, breaks: dict | None = None):
+    """PyTorch's monthly share per signal (3-month mean), 50% line, crossovers with their bootstrap
+    interval (shaded), method breaks as grey ticks, the year in question highlighted."""
+    fig, ax = plt.subplots(figsize=(10, 4.3))
+    cx = crossovers.set_index("signal")
+    for name, s in shares.items():
+        x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
+        color = signal_colour(name)
+        ax.plot(x, s["share"], color=color, alpha=0.25, lw=1)
+        ls = "-" if SIGNAL_BY_NAME[name].popularity else "--"  # process signals dashed
+        ax.plot(x, smooth(s["share"]), color=color, lw=2, ls=ls, label=name)
+        if name in cx.index and cx.loc[name, "crossover"]:
+            c = cx.loc[name]
+            cm = pd.Period(c["crossover"], freq="M").to_timestamp()
+            ax.axvline(cm, color=color, lw=1.2, ls=":")
+            if c["crossover_low"] and c["crossover_high"]:
+                ax.axvspan(pd.Period(c["crossover_low"], freq="M").to_timestamp(),
+                           pd.Period(c["crossover_high"], freq="M").to_timestamp() + pd.offsets.MonthEnd(0),
+                           color=color, alpha=0.12)
+            ax.annotate(f"crossover {c['crossover']}", (cm, 0.52), rotation=90, fontsize=8, color=color,
+                        ha="right", va="bottom")
+        for m, b in zip(s["month"], s["break"], strict=True):
+            if b and (breaks is None or m in breaks):
+                ax.annotate("▲", (pd.Period(m, freq="M").to_timestamp(), 0), xycoords=("data", "axes fraction"),
+                            ha="center", va="bottom", fontsize=7, color="0.4")
+    ax.axhline(0.5, color="0.2", lw=1)
+    ax.text(ax.get_xlim()[0], 0.505, " PyTorch ahead ↑", fontsize=8, va="bottom", color="0.3")
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.5, zorder=0)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("PyTorch / (PyTorch + TensorFlow)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def crossover_timeline(crossovers: pd.DataFrame, year: int | None = None):
+    """One row per signal on one time axis: crossover (dot) with its interval (bar); 'never' signals at right."""
+    c = crossovers.copy()
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(c) + 1.2))
+    end = pd.Timestamp("2026-12-31")
+    for i, (_, r) in enumerate(c.iterrows()):
+        color = signal_colour(r["signal"])
+        if r["crossover"]:
+            t = pd.Period(r["crossover"], freq="M" if r["granularity"] == "month" else "Y").to_timestamp()
+            if r["crossover_low"] and r["crossover_high"]:
+                lo = pd.Period(r["crossover_low"], freq="M").to_timestamp()
+                hi = pd.Period(r["crossover_high"], freq="M").to_timestamp()
+                ax.plot([lo, hi], [i, i], color=color, lw=6, alpha=0.35, solid_capstyle="butt")
+            ax.plot([t], [i], "o", color=color, ms=8)
+            ax.annotate(f" {r['crossover']}", (t, i), va="center", fontsize=8)
+        else:
+            ax.annotate(f"never (closest {r['closest_share']:.1%} in {r['closest_period']})", (end, i), ha="right",
+                        va="center", fontsize=8, color="0.3")
+    ax.set_yticks(range(len(c)), [f"{s}{'' if p else ' (process)'}" for s, p in zip(c["signal"], c["popularity"], strict=True)])
+    ax.set_xlim(pd.Timestamp("2016-06-01"), end)
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.6, zorder=0)
+    ax.invert_yaxis()
+    ax.set_title("When PyTorch took the lead and stayed ahead (dot), with 95% interval (bar)")
+    fig.tight_layout()
+    return fig
+
+
+def leaders(lead: pd.DataFrame, year: int):
+    """PyTorch's share in `year` per signal with its 95% interval; right of 50% = PyTorch ahead."""
+    d = lead[lead["pytorch_share"].notna()].iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.3))
+    for i, (_, r) in enumerate(d.iterrows()):
+        color = {"PyTorch": COLORS["pytorch"], "TensorFlow": COLORS["tensorflow"]}.get(r["leader"], "0.5")
+        ax.plot([r["low"], r["high"]], [i, i], color=color, lw=5, alpha=0.35, solid_capstyle="butt")
+        ax.plot([r["pytorch_share"]], [i], "o", color=color, ms=8)
+        ax.annotate(f"  {r['pytorch_share']:.0%}", (r["pytorch_share"], i), va="center", fontsize=9)
+    ax.axvline(0.5, color="0.2", lw=1)
+    ax.set_yticks(range(len(d)), d["signal"])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("PyTorch's share of PyTorch + TensorFlow   (← TensorFlow ahead | PyTorch ahead →)")
+    ax.set_title(f"Who led in {year}? PyTorch's share per signal, 95% interval")
+    fig.tight_layout()
+    return fig
+
+
+def composite(comp: pd.DataFrame, year: int | None = None):
+    """Composite share (equal per signal, equal per family) with the range under random weightings."""
+    x = pd.PeriodIndex(comp["month"], freq="M").to_timestamp()
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.fill_between(x, comp["random weights 2.5%"], comp["random weights 97.5%"], color="0.7", alpha=0.5,
+                    label="range under 1,000 random weightings (95%)")
+    ax.plot(x, comp["equal per signal"], color="black", lw=2, label="equal weight per signal")
+    ax.plot(x, comp["equal per family"], color="black", lw=1.2, ls="--", label="equal weight per family")
+    ax.axhline(0.5, color="0.2", lw=1)
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.5, zorder=0)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_ylabel("composite PyTorch share")
+    ax.set_title("All signals on one scale: the composite PyTorch share")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def leaders_by_year(grid: pd.DataFrame):
+    """Heat map: signal x year, PyTorch's share (blue = TensorFlow ahead, red = PyTorch ahead)."""
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(grid) + 1.5))
+    import seaborn as sns  # only here: importing seaborn costs ~2 s per kernel
+    sns.heatmap(grid, annot=grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}"), fmt="", cmap="RdBu_r", center=0.5,
+                vmin=0, vmax=1, cbar_kws={"label": "PyTorch's share"}, linewidths=0.5, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("Who led, by year and signal (red: PyTorch ahead; blue: TensorFlow ahead; blank: no data)")
+    fig.tight_layout()
+    return fig
+
+
+def _months(index) -> pd.DatetimeIndex:
+    return pd.PeriodIndex(list(index), freq="M").to_timestamp()
+
+
+def tag_counts(digitised: pd.DataFrame, title: str, start: str = "2015-01"):
+    """Questions per month for each framework tag (Stack Overflow, as read back from the charts)."""
+    tags = ["tensorflow", "pytorch", "keras", "scikit-learn"]
+    wide = digitised.pivot(index="month", columns="tag", values="questions").loc[start:, tags]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    for tag in tags:
+        ax.plot(_months(wide.index), wide[tag], color=COLORS[tag], label=LABELS[tag])
+    ax.set_ylabel("questions per month")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def counts(rows: pd.DataFrame, metric: str, title: str):
+    """Monthly counts of one metric per framework; a dotted line where values stop being counts (net changes)."""
+    d = rows[rows["metric"] == metric]
+    wide = d.pivot(index="month", columns="framework", values="value")
+    fig, ax = plt.subplots(figsize=(10, 4))
+    for fw in wide.columns:
+        ax.plot(_months(wide.index), wide[fw], color=COLORS.get(fw), label=LABELS.get(fw, fw))
+    if "is_net_change" in d and d["is_net_change"].any():
+        ax.axvline(pd.Period(d.loc[d["is_net_change"], "month"].min(), freq="M").to_timestamp(), color="0.5", ls=":")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def pypi_families(fam: pd.DataFrame, breaks=()):
+    """torch vs the TensorFlow packages, downloads per snapshot window (millions), counting breaks dotted."""
+    fig, ax = plt.subplots(figsize=(10, 4))
+    x = _months(fam.index)
+    ax.plot(x, fam["torch"] / 1e6, color=COLORS["pytorch"], label="torch")
+    ax.plot(x, fam["tensorflow_family"] / 1e6, color=COLORS["tensorflow"], label="tensorflow (+ -gpu, -cpu)")
+    for b in breaks:
+        ax.axvline(pd.Period(b.start, freq="M").to_timestamp(), color="0.5", ls=":")
+        if b.end:
+            ax.axvspan(pd.Period(b.start, freq="M").to_timestamp(), pd.Period(b.end, freq="M").to_timestamp(),
+                       color="0.85", zorder=0)
+    ax.set_ylabel("millions")
+    ax.set_title("PyPI: downloads per snapshot window (dotted: counting changes; shaded: documented dip)")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def interest(rows: pd.DataFrame, facts: pd.DataFrame):
+    """Google Trends interest per term (monthly values)."""
+    wide = rows.pivot(index="month", columns="framework", values="value")
+    fig, ax = plt.subplots(figsize=(10, 4))
+    for term in wide.columns:
+        ax.plot(_months(wide.index), wide[term], color=COLORS.get(term), label=LABELS.get(term, term))
+    f = facts.iloc[0]
+    ax.set_ylabel("interest (0-100, one request)")
+    ax.set_title(f"Google Trends interest ({f['geo']}, {f['resolution']} values, monthly)")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig

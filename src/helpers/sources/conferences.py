@@ -1,0 +1,73 @@
+"""Conference papers naming only PyTorch or only TensorFlow (Horace He's counts, 2015-2022).
+
+Counts are papers whose PDF text mentions a PyTorch term and no TensorFlow term (or the reverse);
+papers naming both or neither are not counted. ICLR 2021 and 2022 rows are all OpenReview
+*submissions*, not accepted papers, so pooled shares are given with and without them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..chain import paths
+from ..chain.io import InputFileError, read_csv_checked
+
+SUBMISSIONS = {("ICLR", 2021), ("ICLR", 2022)}
+
+
+def papers(raw: Path | None = None) -> pd.DataFrame:
+    """The `conference_papers.csv` contract: conference, year, pytorch_papers, tensorflow_papers, total_papers."""
+    path = (raw or paths.RAW) / "conference_papers" / "chillee_data.csv"
+    df = read_csv_checked(path, header=None, dtype=str)
+    if df.shape[1] != 5:
+        raise InputFileError(f"data/raw/conference_papers/{path.name}: {df.shape[1]} columns, expected 5 "
+                             "(conference, MM/YY, pytorch, tensorflow, total)")
+    df.columns = ["conference", "date", "pytorch_papers", "tensorflow_papers", "total_papers"]
+    if (bad := ~df["date"].str.fullmatch(r"\d{2}/\d{2}")).any():
+        raise InputFileError(f"data/raw/conference_papers/{path.name}: date {df.loc[bad, 'date'].iloc[0]!r} is not MM/YY")
+    out = pd.DataFrame({"conference": df["conference"].str.strip(), "year": 2000 + df["date"].str[3:].astype(int),
+                        "month": df["date"].str[:2].astype(int)})
+    for c in ("pytorch_papers", "tensorflow_papers", "total_papers"):
+        out[c] = pd.to_numeric(df[c], errors="raise").astype(int)
+    out["papers_are"] = ["submissions" if (c, y) in SUBMISSIONS else "accepted"
+                         for c, y in zip(out["conference"], out["year"], strict=True)]
+    named = out["pytorch_papers"] + out["tensorflow_papers"]
+    out["pytorch_share"] = np.where(named > 0, out["pytorch_papers"] / named.where(named > 0, 1), np.nan)
+    cols = ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers", "month", "papers_are",
+            "pytorch_share"]
+    return out[cols].sort_values(["conference", "year"], ignore_index=True)
+
+
+def shares(df: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """PyTorch share among framework-naming papers (only-PT / (only-PT + only-TF)) with Wilson intervals."""
+    g = df.groupby(group, as_index=False)[["pytorch_papers", "tensorflow_papers", "total_papers"]].sum()
+    n = g["pytorch_papers"] + g["tensorflow_papers"]
+    g["named"] = n
+    g["pytorch_share"] = g["pytorch_papers"] / n.where(n > 0)
+    from ..stats.proportions import wilson  # statsmodels and scipy only when shares are asked for
+    lo, hi = wilson(g["pytorch_papers"], n.where(n > 0, 1))
+    g["low"], g["high"] = np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
+    return g
+
+
+def pooled_by_year(df: pd.DataFrame) -> pd.DataFrame:
+    """Per year, all conferences pooled: with the ICLR submission rows, and accepted papers only."""
+    both = shares(df, ["year"]).assign(papers="all rows")
+    accepted = shares(df[df["papers_are"] == "accepted"], ["year"]).assign(papers="accepted only")
+    return pd.concat([both, accepted], ignore_index=True).sort_values(["papers", "year"], ignore_index=True)
+
+
+def majority_test(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per conference in `year`: PyTorch share and a one-sided binomial test of share > 1/2."""
+    from scipy.stats import binomtest
+    s = shares(df[df["year"] == year], ["conference"])
+    s["p_majority"] = [binomtest(int(k), int(n), 0.5, alternative="greater").pvalue if n else np.nan
+                       for k, n in zip(s["pytorch_papers"], s["named"], strict=True)]
+    return s
+
+
+def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Step 14_clean_conferences: the paper counts per conference and year."""
+    return {"conference_papers": papers(raw)}

@@ -1,0 +1,84 @@
+"""GitHub activity per month (0x0w1/repostory daily histories): stars, forks, issues, pull requests.
+
+Stars and forks are survivor counts (removed stars and deleted forks are missing, more so for older
+periods and the older repository). Pull requests measure each project's process (PyTorch opens a PR
+per change; TensorFlow mirrors automated PRs from 2024), so they are kept but flagged, not used as
+popularity. The month of `fetched_at` is partial and dropped. From 2025-08 the files hold net daily
+changes (see NET_FROM).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..chain import paths
+from ..chain.io import InputFileError
+from ..registry.signals import break_label, breaks
+
+REPOS = {"pytorch": "pytorch_pytorch", "tensorflow": "tensorflow_tensorflow", "keras": "keras-team_keras",
+         "transformers": "huggingface_transformers"}
+METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_by_date": "new_issues",
+           "pull_requests_by_date": "new_prs"}
+# From 2025-08-09 on, daily values can be negative in every file: they are net changes of the totals
+# (the collector evidently switched to incremental updates), not events by date. Months from then on
+# are flagged `is_net_change` and left out of shares (a net change is not comparable to a gross count);
+# the break is declared in the signal registry.
+NET_FROM = next(b.start for b in breaks("github") if b.effect == "exclude")
+PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs), not popularity"}
+
+
+def load(framework: str, raw: Path | None = None) -> dict:
+    """One repository's JSON, checked for the documented keys."""
+    path = (raw or paths.RAW) / "github" / f"repostory_{REPOS[framework]}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(f"data/raw/github/{path.name}: missing") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputFileError(f"data/raw/github/{path.name}: not valid UTF-8 JSON ({e}); truncated?") from e
+    missing = [k for k in (*METRICS, "fetched_at") if k not in data]
+    if missing:
+        raise InputFileError(f"data/raw/github/{path.name}: missing key(s) {missing}")
+    return data
+
+
+def monthly(raw: Path | None = None) -> pd.DataFrame:
+    """Long rows (source github) for every repository and metric, complete months only."""
+    rows = []
+    for fw in REPOS:
+        data = load(fw, raw)
+        last_complete = pd.Timestamp(data["fetched_at"]).to_period("M") - 1
+        for key, metric in METRICS.items():
+            daily = pd.Series(data[key], dtype=float)
+            if daily.empty:
+                continue
+            daily.index = pd.to_datetime(daily.index, format="%Y-%m-%d")
+            m = daily.groupby(daily.index.to_period("M")).sum()
+            m = m.reindex(pd.period_range(m.index.min(), last_complete, freq="M"), fill_value=0.0)
+            months = m.index.astype(str)
+            rows.append(pd.DataFrame({"source": "github", "metric": metric, "framework": fw,
+                                      "month": months, "value": m.to_numpy(),
+                                      "break": [break_label("github", x) for x in months],
+                                      "is_net_change": months >= NET_FROM, "note": PROCESS_METRICS.get(metric, "")}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def totals_check(raw: Path | None = None) -> pd.DataFrame:
+    """Daily counts summed against the totals stored in each file (they should match)."""
+    rows = []
+    for fw in REPOS:
+        data = load(fw, raw)
+        for key, metric in METRICS.items():
+            total_key = "total_" + key.replace("_by_date", "")
+            rows.append({"framework": fw, "metric": metric, "sum_of_days": int(sum(data[key].values())),
+                         "stored_total": data.get(total_key)})
+    out = pd.DataFrame(rows)
+    out["shortfall"] = 1 - out["sum_of_days"] / out["stored_total"]
+    return out
+
+
+def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Step 12_clean_github: monthly counts per repository and metric."""
+    return {"monthly_github": monthly(raw)}

@@ -1,0 +1,155 @@
+"""Survey analysis (Kaggle, and the SO Developer Survey when added): within-year TF vs PyTorch, year-over-year
+shifts, re-weighting to a fixed sample mix.
+
+Inputs are the processed tables (`kaggle_framework_shares.csv`, `kaggle_respondents.parquet`, and the SO survey
+tables). Basis "answered" = respondents who answered the framework question; "all" = every respondent.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from ..chain import io
+from ..registry.signals import survey_breaks
+from . import proportions
+
+MAIN = ("tensorflow", "pytorch", "keras")
+# Series breaks between consecutive survey years (declared in the signal registry), marked on every chart.
+BREAKS = survey_breaks("kaggle_survey")
+SO_BREAKS = survey_breaks("so_survey")
+
+
+def break_label(year: int, breaks: dict | None = None) -> str:
+    """'B2' for the second method break (the one before `year`), '' when the years are comparable."""
+    breaks = BREAKS if breaks is None else breaks
+    order = sorted(breaks)
+    return f"B{order.index(year) + 1}" if year in breaks else ""
+
+
+def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.DataFrame:
+    """Respondents of `year` on the given basis ('answered' or 'all')."""
+    g = resp[resp["year"] == year]
+    if basis == "answered":
+        g = g[g["answered"].fillna(False).astype(bool)]
+    elif basis != "all":
+        raise ValueError(f"basis must be 'answered' or 'all', not {basis!r}")
+    return g
+
+
+def within_year(resp: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", basis: str = "answered") -> pd.DataFrame:
+    """McNemar of `a` vs `b` per survey year (paired: one respondent can select both)."""
+    rows = []
+    for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
+        g = population(resp, int(year), basis)
+        rows.append({"year": int(year), "basis": basis,
+                     **proportions.paired_comparison(g[f"fw_{a}"].fillna(False), g[f"fw_{b}"].fillna(False))})
+    out = pd.DataFrame(rows).rename(columns={"p_a": f"share_{a}", "p_b": f"share_{b}",
+                                             "only_a": f"{a}_only", "only_b": f"{b}_only"})
+    return out
+
+
+def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered",
+                   breaks: dict | None = None) -> pd.DataFrame:
+    """Two-proportion z tests and Cohen's h between consecutive survey years, per framework.
+
+    `p_holm` is the Holm-adjusted p-value over all the shifts returned (family-wise error control).
+    """
+    denom = "n_answered" if basis == "answered" else "n_respondents"
+    rows = []
+    for fw in frameworks:
+        s = shares[shares["framework"] == fw].sort_values("year")
+        for (_, a), (_, b) in itertools.pairwise(s.iterrows()):
+            rows.append({"framework": fw, "basis": basis, "year_before": int(a["year"]), "year_after": int(b["year"]),
+                         **proportions.two_proportion(int(a["n_selected"]), int(a[denom]), int(b["n_selected"]), int(b[denom])),
+                         "break": break_label(int(b["year"]), breaks)})
+    out = pd.DataFrame(rows)
+    if len(out):  # Holm's step-down controls the family-wise error over every shift in this table
+        out["p_holm"] = multipletests(out["p_value"], method="holm")[1]
+    return out
+
+
+def reference_mix(resp: pd.DataFrame, basis: str = "answered") -> pd.Series:
+    """Reference country x role mix: the average over survey years of each year's cell shares
+    (each year weighs the same, so no single year's sample defines the standard)."""
+    years = sorted(resp.loc[resp["answered"].notna(), "year"].unique())
+    mixes = [population(resp, int(y), basis).groupby(["country_group", "role_group"]).size()
+             .pipe(lambda s: s / s.sum()) for y in years]
+    mix = pd.concat(mixes, axis=1).fillna(0.0).mean(axis=1)
+    return mix / mix.sum()
+
+
+def reweighted(resp: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> pd.DataFrame:
+    """Raw and post-stratified (fixed country x role mix) share per year and framework."""
+    mix = reference_mix(resp, basis)
+    mix.index = [f"{c} | {r}" for c, r in mix.index]
+    rows = []
+    for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
+        g = population(resp, int(year), basis)
+        cells = g["country_group"] + " | " + g["role_group"]
+        for fw in frameworks:
+            flags = g[f"fw_{fw}"].fillna(False)
+            rw = proportions.poststratified_share(flags, cells, mix)
+            rows.append({"year": int(year), "framework": fw, "basis": basis, "raw_share": float(flags.mean()),
+                         "reweighted_share": rw["share"], "reweighted_low": rw["low"], "reweighted_high": rw["high"],
+                         "composition_effect": float(flags.mean()) - rw["share"], "weight_coverage": rw["coverage"]})
+    return pd.DataFrame(rows)
+
+
+def composition(resp: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
+    """Share of India, the United States and students per survey year (the drifting sample)."""
+    rows = []
+    for year in sorted(resp["year"].unique()):
+        g = population(resp, int(year), basis) if basis == "answered" else resp[resp["year"] == year]
+        rows.append({"year": int(year), "n": len(g), "india": (g["country_group"] == "India").mean(),
+                     "united_states": (g["country_group"] == "United States").mean(),
+                     "students": (g["role_group"] == "student").mean()})
+    return pd.DataFrame(rows)
+
+
+def summary(shares: pd.DataFrame, resp: pd.DataFrame, year: int | None = None) -> str:
+    """Plain-language lines: who led each survey year, and the change into `year` (default: the latest)."""
+    within = within_year(resp)
+    lines = []
+    for _, r in within.iterrows():
+        leader = "TensorFlow" if r["diff_low"] > 0 else ("PyTorch" if r["diff_high"] < 0 else "neither (tie)")
+        lines.append(f"{r['year']}: {leader} led; TensorFlow {r['share_tensorflow']:.1%} vs PyTorch "
+                     f"{r['share_pytorch']:.1%} of those who answered (gap {100 * r['diff']:+.1f} pp, "
+                     f"95% CI {100 * r['diff_low']:+.1f} to {100 * r['diff_high']:+.1f}).")
+    yoy = year_over_year(shares, ("tensorflow", "pytorch"))
+    into = year if year in set(yoy["year_after"]) else yoy["year_after"].max()
+    for _, r in yoy[yoy["year_after"] == into].iterrows():
+        lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['shift']:+.1f} pp "
+                     f"(Cohen's h {r['cohen_h']:+.3f}, Holm-adjusted p {r['p_holm']:.2g}).")
+    return "\n".join(lines)
+
+
+def so_within_year(pairs: pd.DataFrame) -> pd.DataFrame:
+    """McNemar of TensorFlow vs PyTorch per Stack Overflow survey year, from the paired counts."""
+    rows = [{"year": int(r["year"]), "complete": bool(r["complete"]),
+             **proportions.paired_counts(int(r["both"]), int(r["tensorflow_only"]), int(r["pytorch_only"]), int(r["neither"]))}
+            for _, r in pairs.iterrows()]
+    return pd.DataFrame(rows).rename(columns={"p_a": "share_tensorflow", "p_b": "share_pytorch",
+                                              "only_a": "tensorflow_only", "only_b": "pytorch_only"})
+
+
+WITHIN_COLUMNS = ["year", "n", "share_tensorflow", "share_pytorch", "diff", "diff_low", "diff_high", "tensorflow_only",
+                  "pytorch_only", "both", "statistic", "p_value", "test"]
+
+
+def build() -> dict[str, pd.DataFrame]:
+    """Step 30_survey_shift: within-year comparisons, year-over-year shifts (one Holm family per survey) and
+    the re-weighted Kaggle shares."""
+    shares = io.read_table("kaggle_framework_shares")
+    resp = io.read_table("kaggle_respondents")
+    so_shares, so_pairs = io.read_table("so_survey_framework_shares"), io.read_table("so_survey_pairs")
+    within = [within_year(resp)[WITHIN_COLUMNS].assign(survey="kaggle")]
+    shifts = [year_over_year(shares).assign(survey="kaggle")]
+    if len(so_pairs):
+        within.append(so_within_year(so_pairs)[WITHIN_COLUMNS].assign(survey="stackoverflow"))
+        shifts.append(year_over_year(so_shares, breaks=SO_BREAKS).assign(survey="stackoverflow"))
+    return {"survey_within_year": pd.concat(within, ignore_index=True),
+            "survey_shifts": pd.concat(shifts, ignore_index=True),
+            "survey_reweighted": reweighted(resp), "kaggle_framework_shares": shares, "kaggle_respondents": resp,
+            "so_survey_framework_shares": so_shares}

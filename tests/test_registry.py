@@ -1,0 +1,120 @@
+"""The registries are complete and everything that should derive from them does."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from importlib import import_module
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from conftest import REPO
+from helpers.chain import docs, makefile, schemas
+from helpers.registry import signals as reg
+from helpers.registry.steps import STEPS, step
+from helpers.registry.tables import TABLES
+
+matplotlib.use("Agg")
+
+
+@pytest.mark.parametrize("sig", reg.SIGNALS, ids=lambda s: s.id)
+def test_every_signal_has_every_attribute(sig):
+    for f in dataclasses.fields(sig):
+        value = getattr(sig, f.name)
+        assert value not in ("", (), None), f"{sig.id}: {f.name} is empty"
+    assert sig.family in reg.FAMILIES and re.fullmatch(r"#[0-9A-Fa-f]{6}", sig.colour)
+    assert sig.granularity in ("month", "year")
+    assert len(sig.estimand.split()) >= 8, f"{sig.id}: say in a sentence what the share estimates"
+
+
+def test_signal_ids_names_and_colours_are_unique():
+    for attr in ("id", "name", "colour"):
+        values = [getattr(s, attr) for s in reg.SIGNALS]
+        assert len(values) == len(set(values)), attr
+
+
+def test_breaks_are_well_formed():
+    for b in reg.BREAKS:
+        assert b.effect in ("level", "temporary", "exclude") and b.description
+        assert (b.effect == "temporary") == bool(b.end), b
+        fmt = r"\d{4}" if b.source in ("kaggle_survey", "so_survey") else r"\d{4}-\d{2}"
+        assert re.fullmatch(fmt, b.start), b
+    assert reg.break_label("pypi", "2021-02") == "documented 2021 dip in the source data"
+    assert reg.break_label("pypi", "2018-09") == "" and "Linehaul" in reg.break_label("pypi", "2018-08")
+
+
+def test_every_monthly_signal_is_drawn_with_its_registered_colour_and_style():
+    from helpers.report import plots
+    months = [str(p) for p in pd.period_range("2019-01", periods=24, freq="M")]
+    shares = {s.name: pd.DataFrame({"month": months, "share": 0.4, "break": ""}) for s in reg.MONTHLY}
+    cross = pd.DataFrame(columns=["signal", "crossover", "crossover_low", "crossover_high"])
+    fig = plots.share_family(shares, cross, "all")
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")}
+    for s in reg.MONTHLY:
+        assert matplotlib.colors.to_hex(lines[s.name].get_color()).lower() == s.colour.lower()
+        assert (lines[s.name].get_linestyle() == "-") == s.popularity
+
+
+def test_an_unregistered_signal_is_an_error_not_a_default_colour():
+    from helpers.report import plots
+    with pytest.raises(KeyError):
+        plots.signal_colour("Reddit mentions")
+
+
+@pytest.mark.parametrize("t", [t for t in TABLES if t.fmt in ("csv", "parquet")], ids=lambda t: t.id)
+def test_every_table_has_a_schema_and_documented_columns(t):
+    assert t.columns, f"{t.id}: no documented columns"
+    assert all(c.description for c in t.columns)
+    assert set(t.key) <= {c.name for c in t.columns} and set(t.sort) <= {c.name for c in t.columns}
+    schemas.schema(t.id)  # builds
+    empty = schemas.empty(t.id)
+    assert list(empty.columns) == [c.name for c in t.columns]
+
+
+def test_steps_are_in_dependency_order_and_their_functions_exist():
+    made = set()
+    for s in STEPS:
+        for t in s.inputs:
+            assert t in made, f"{s.name} reads {t} before any step writes it"
+        module, name = s.function.split(":")
+        fn = getattr(import_module(module), name)
+        assert fn.__doc__ and s.name in fn.__doc__, f"{s.function}: its docstring should name step {s.name}"
+        made.update(s.outputs)
+
+
+def test_every_monthly_source_has_a_cleaning_step_with_a_part():
+    parts = {t.id.removeprefix("monthly_") for t in TABLES if t.id.startswith("monthly_") and t.id != "monthly_signals"}
+    assert set(step("assemble_signals").inputs) == {f"monthly_{p}" for p in parts}
+    assert {"stackexchange", "github", "pypi", "google_trends"} == parts
+
+
+def test_generated_rules_cover_every_step_and_output():
+    rules = makefile.rules()
+    for s in STEPS:
+        assert f"$(RUN) {s.name}" in rules
+        for t in s.outputs:
+            assert TABLES[[x.id for x in TABLES].index(t)].path.replace("{year}", "%") in rules
+
+
+def test_readme_data_dictionary_is_generated_from_the_registry():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert docs.updated(readme) == readme, "run `python -m helpers.chain.docs` to regenerate the data dictionary"
+    for t in TABLES:
+        if t.columns:
+            assert f"`{t.path}`" in readme
+
+
+def test_readme_names_every_step_and_make_target():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for s in STEPS:
+        assert s.name in readme, s.name
+    for target in ("make all", "make all-years", "make test", "make lint", "make bench", "make help"):
+        assert target in readme
+
+
+def test_no_reference_to_files_outside_the_project():
+    for path in list((REPO / "src").rglob("*.py")) + list((REPO / "tests").glob("*.py")) + [REPO / "README.md"]:
+        text = path.read_text(encoding="utf-8")
+        for outside in ("DESIGN" + ".md", "../" + "shared"):
+            assert outside not in text, f"{path} refers to {outside}, which is not part of the project"
