@@ -29,7 +29,9 @@ RAW_LISTING := build/raw_files.txt
 RUN = $(PY) -m helpers.chain.run
 
 # Generate build/rules.mk and the raw listing (standard-library Python; each file rewritten only when it changes).
-_gen := $(shell PYTHONPATH=src $(PYTHON) -m helpers.chain.makefile build/rules.mk $(RAW_LISTING) '$(YEAR)' 2>&1)
+CALIBRATION_SIMS ?= 200
+_gen := $(shell PYTHONPATH=src $(PYTHON) -m helpers.chain.makefile build/rules.mk $(RAW_LISTING) '$(YEAR)' \
+          CALIBRATION_SIMS='$(CALIBRATION_SIMS)' 2>&1)
 ifeq ($(filter ok year-error:%,$(firstword $(_gen))),)
 $(error could not generate build/rules.mk with $(PYTHON) (Python 3.11+ is needed): $(_gen))
 endif
@@ -41,7 +43,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help all all-years test lint env check-year bench clean clean-all verify fetch
+.PHONY: help all all-years calibrate test lint env check-year bench clean clean-all verify fetch
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.%/-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -81,6 +83,9 @@ $(HTML)/index.html: $(ONCE) $(YEAR_REPORTS) $(HELPERS)
 	$(PY) -m helpers.report.index $(HTML)
 
 all-years: $(ONCE) $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY) ## Run the chain once and the verdict for every valid year
+	$(PY) -m helpers.report.index $(HTML)
+
+calibrate: $(CALIBRATE) ## The coverage study of every interval (CALIBRATION_SIMS replicates; ~25 min at 200)
 	$(PY) -m helpers.report.index $(HTML)
 
 test: $(ENV_STAMP) ## Run the whole test suite (unit tests, papermill chain on fixtures, schemas, browser checks)

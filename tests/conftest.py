@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,10 @@ import pytest
 from helpers.chain import paths
 from helpers.chain import run as chain_run
 from helpers.registry.steps import STEPS
+
+# The fixture chains check structure and contracts, not published months: fewer simulated paths per signal (the
+# same code; kernels inherit the setting). Tests of seed stability pass their own number of paths.
+os.environ.setdefault("PTVTF_DRAWS", "4000")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -81,7 +86,7 @@ def execute(name: str, tree: Path, year=None, out: Path | None = None, parameter
 def run_chain(tree: Path, year: int = 2021) -> None:
     """Every step of `make all YEAR=year` on `tree`, in chain order."""
     for s in STEPS:
-        if not s.all_years_only:
+        if s.goal == "all":
             assert run_step(s.name, tree, year if s.per_year else None) == 0, f"step {s.name} failed"
 
 
@@ -100,27 +105,20 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def add_drop_ins(tree: Path) -> None:
+    """The drop-ins a user adds, in their published layouts: a German daily Google Trends export of seven months
+    (2020-06 to 2020-12) and Stack Overflow survey zips of 2018-2025 (small samples, real headers and options)."""
+    raw = tree / "data" / "raw"
+    shutil.copy(FIXTURES / "google_trends" / "daily_de_2020.csv", raw / "google_trends" / "multiTimeline.csv")
+    for z in sorted((FIXTURES / "so_survey").glob("*.zip")):
+        shutil.copy(z, raw / "so_survey" / z.name)
+
+
 @pytest.fixture(scope="session")
 def chain(tmp_path_factory):
-    """The whole chain (make all YEAR=2021) on a fixture tree, once per test session."""
+    """The whole chain (make all YEAR=2021) on a fixture tree with drop-ins, once per test session."""
     tree = make_tree(tmp_path_factory.mktemp("chain") / "project", monthly=True)
+    add_drop_ins(tree)
     raw_before = tree_snapshot(tree / "data" / "raw")
     run_chain(tree)
     yield {"tree": tree, "raw_before": raw_before, "html": tree / "reports" / "html"}
-
-
-def compute_steps(tree: Path, names, year: int = 2021) -> None:
-    """Compute steps' tables on `tree` without kernels (the pipeline's way): inputs for a later notebook test."""
-    from helpers.registry.steps import step
-    with rooted(tree):
-        for name in names:
-            s = step(name)
-            chain_run.compute(s, year if s.per_year else None)
-
-
-@pytest.fixture
-def cleaned_tree(tmp_path: Path) -> Path:
-    """A tree with raw data and every cleaning step's tables (no notebook run): for tests of one later step."""
-    tree = make_tree(tmp_path / "project", monthly=True)
-    compute_steps(tree, [s.name for s in STEPS if s.name[:1] in "01" or s.name == "assemble_signals"])
-    return tree

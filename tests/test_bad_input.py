@@ -101,8 +101,8 @@ def test_extra_unknown_file(tree, monkeypatch):
 
 
 def test_renamed_column(tree, monkeypatch):
-    rel = "so_survey/stack-overflow-developer-survey-2022.zip"
-    src = FIXTURES / "so_survey" / "stack-overflow-developer-survey-2022.zip"
+    rel = "so_survey/stack-overflow-developer-survey-2024.zip"
+    src = FIXTURES / "so_survey" / "stack-overflow-developer-survey-2024.zip"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tree / "data" / "raw" / rel, "w") as zout:
         zout.writestr("survey_results_public.csv",
                       zin.read("survey_results_public.csv").replace(b"MiscTechHaveWorkedWith", b"FrameworksUsed"))

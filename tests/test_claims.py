@@ -1,65 +1,154 @@
-"""Verdict rules on small hand-made inputs: each verdict is reachable and follows its stated rule."""
+"""Verdict rules on small hand-made tables: each verdict is reachable and follows the claim's stated rule."""
+import numpy as np
 import pandas as pd
 import pytest
 
 from helpers.report import claims
-from helpers.stats import proportions as surveys
+from helpers.stats import proportions
 
 
-def leaders(*rows):
-    return pd.DataFrame([{"signal": s, "pytorch_share": p, "low": p - 0.02, "high": p + 0.02, "leader": who}
-                         for s, p, who in rows])
+def ev(**tables):
+    return claims.Evidence(dict(tables))
 
 
-CROSS = pd.DataFrame({"signal": ["A", "B"], "crossover": ["2021-03", ""], "popularity": [True, True]})
+# --- overtaking in 2021: about crossings in 2021, not about who led ---------------------------------------------
+
+def crossings(rows, common_p=0.0):
+    cross = pd.DataFrame([{"signal": s, "granularity": "month", "popularity": True, "crossover": c, "crossover_low": c,
+                           "crossover_high": c, "last_period": "2025-07"} for s, c, _ in rows])
+    years = pd.DataFrame([{"signal": s, "year": "2021", "probability": p} for s, _, p in rows]
+                         + [{"signal": claims.COMMON, "year": "2021", "probability": common_p}])
+    common = pd.DataFrame([{"crossover": "2022-09", "crossover_low": "2021-12", "crossover_high": "2023-06"}])
+    return ev(crossovers=cross, crossover_years=years, common_trend_crossover=common)
+
+
+@pytest.mark.parametrize("rows, common_p, verdict", [
+    ([("A", "2021-03", 0.9), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0)], 0.0, "supported"),   # most crossed in 2021
+    ([("A", "2023-03", 0.0), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0), ("D", "2022-04", 0.02)], 0.0,
+     "contradicted"),                                                                             # one of four; common not
+    ([("A", "2023-03", 0.0), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0)], 0.2, "mixed"),       # common trend undecided
+    ([("A", "2019-03", 0.0), ("B", "2022-06", 0.1)], 0.6, "supported"),                         # the common trend crossed
+])
+def test_overtook_is_about_crossings_in_the_year(rows, common_p, verdict):
+    r = claims.overtook(crossings(rows, common_p))
+    assert r["verdict"] == verdict and "Crossed in 2021" in r["evidence"]
+
+
+def test_overtook_without_the_common_trend_and_excluding_a_signal():
+    e = crossings([("A", "2021-03", 0.9), ("B", "2023-06", 0.0)], common_p=0.9)
+    assert claims.overtook(e, use_common=False)["verdict"] == "mixed"
+    assert claims.overtook(e, use_common=False, exclude=("A",))["verdict"] == "contradicted"
+
+
+# --- closing the gap in 2021 ------------------------------------------------------------------------------------
+
+def year_rows(rows):
+    return ev(yearly_trends=pd.DataFrame([
+        {"signal": s, "year": 2021, "change": c, "change_low": lo, "change_high": hi, "change_low90": lo + 0.003,
+         "change_high90": hi - 0.003, "tau": np.sign(c) * 0.6, "p_holm_within_year": p, "mde_per_year": 0.05}
+        for s, c, lo, hi, p in rows]))
 
 
 @pytest.mark.parametrize("rows, verdict", [
-    ([("A", 0.6, "PyTorch"), ("B", 0.7, "PyTorch")], "supported"),
-    ([("A", 0.3, "TensorFlow"), ("B", 0.4, "TensorFlow")], "contradicted"),
-    ([("A", 0.6, "PyTorch"), ("B", 0.4, "TensorFlow")], "mixed"),
+    ([("Stack Overflow questions", -0.05, -0.08, -0.02, 0.01), ("GitHub new stars", -0.03, -0.05, -0.01, 0.02)],
+     "supported"),
+    ([("Stack Overflow questions", 0.05, 0.02, 0.08, 0.01), ("GitHub new stars", 0.0, -0.01, 0.01, 0.9)],
+     "contradicted"),  # rose on one, flat (equivalent within +-2 points) on the other
+    ([("Stack Overflow questions", 0.05, 0.02, 0.08, 0.01), ("GitHub new stars", -0.03, -0.05, -0.01, 0.02)],
+     "mixed"),
 ])
-def test_overtook_rule(rows, verdict):
-    r = claims.overtook(2021, leaders(*rows), CROSS)
-    assert r["verdict"] == verdict and "crossovers dated in 2021: A" in r["evidence"]
+def test_closing_gap_rule(rows, verdict):
+    assert claims.closing_gap(year_rows(rows))["verdict"] == verdict
 
 
-def kaggle_inputs(n=1000, p_tf=0.48, p_pt=0.31, both=0.15):
-    """A survey year with given shares among those who answered (all answered)."""
+def test_closing_gap_flat_needs_equivalence_not_just_non_significance():
+    wide = year_rows([("Stack Overflow questions", 0.0, -0.06, 0.06, 0.9), ("GitHub new stars", 0.0, -0.06, 0.06, 0.9)])
+    r = claims.closing_gap(wide)
+    assert r["verdict"] == "mixed" and "unclear on 2" in r["finding"]
+    assert claims.closing_gap(wide, margin=0.10)["verdict"] == "contradicted"
+
+
+def test_closing_gap_by_exact_mann_kendall():
+    e = year_rows([("Stack Overflow questions", -0.05, -0.08, -0.02, 0.01), ("GitHub new stars", 0.0, -0.01, 0.01, 0.9)])
+    r = claims.closing_gap(e, rule="mann-kendall")
+    assert r["verdict"] == "mixed" and "detectable slope" in r["evidence"]
+
+
+# --- better answered: compared within years ---------------------------------------------------------------------
+
+def dsse(per_year):
+    rows = []
+    for year, (k_tf, n_tf, k_pt, n_pt) in per_year.items():
+        for fw, k, n in (("tensorflow", k_tf, n_tf), ("pytorch", k_pt, n_pt)):
+            rows += [{"source": "dsse", "metric": "questions", "framework": fw, "month": f"{year}-01", "value": float(n)},
+                     {"source": "dsse", "metric": "answered", "framework": fw, "month": f"{year}-01", "value": float(k)}]
+    return ev(monthly_signals=pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize("per_year, verdict", [
+    ({2019: (900, 1000, 700, 1000), 2020: (880, 1000, 690, 1000)}, "supported"),
+    ({2019: (7000, 10000, 7000, 10000), 2020: (6900, 10000, 6900, 10000)}, "contradicted"),  # equivalent
+    ({2019: (72, 100, 70, 100)}, "mixed"),                                                   # inconclusive
+    ({2019: (500, 1000, 800, 1000)}, "contradicted"),                                        # PyTorch better
+])
+def test_better_answered_rule(per_year, verdict):
+    assert claims.better_answered(dsse(per_year), years=(2017, 2021))["verdict"] == verdict
+
+
+def test_stratifying_by_year_removes_a_confounded_pooled_difference():
+    # TensorFlow's questions are older, and old questions are answered more: within each year the rates are equal
+    e = dsse({2017: (900, 1000, 90, 100), 2021: (500, 1000, 500, 1000)})
+    pooled = claims.better_answered(e, stratified=False)
+    within = claims.better_answered(e)
+    assert pooled["verdict"] == "supported" and within["verdict"] != "supported"
+    assert "Mantel-Haenszel" in within["evidence"]
+
+
+# --- the Kaggle claims: a stated practical margin --------------------------------------------------------------
+
+def kaggle_tables(n=1000, p_tf=0.48, p_pt=0.31, both=0.15, year=2021):
     k_both = int(both * n)
     k_tf_only, k_pt_only = int(p_tf * n) - k_both, int(p_pt * n) - k_both
-    tf = [True] * k_both + [True] * k_tf_only + [False] * k_pt_only
-    pt = [True] * k_both + [False] * k_tf_only + [True] * k_pt_only
-    rest = n - len(tf)
-    tf, pt = tf + [False] * rest, pt + [False] * rest
-    resp = pd.DataFrame({"year": 2021, "respondent": range(n), "answered": pd.array([True] * n, dtype="boolean"),
+    tf = [True] * (k_both + k_tf_only) + [False] * (n - k_both - k_tf_only)
+    pt = [True] * k_both + [False] * k_tf_only + [True] * k_pt_only + [False] * (n - k_both - k_tf_only - k_pt_only)
+    resp = pd.DataFrame({"year": year, "respondent": range(n), "answered": pd.array([True] * n, dtype="boolean"),
                          "fw_tensorflow": pd.array(tf, dtype="boolean"), "fw_pytorch": pd.array(pt, dtype="boolean"),
                          "country_group": "India", "role_group": "student"})
-    shares = pd.DataFrame({"year": 2021, "framework": ["tensorflow", "pytorch"], "n_selected": [sum(tf), sum(pt)],
+    shares = pd.DataFrame({"year": year, "framework": ["tensorflow", "pytorch"], "n_selected": [sum(tf), sum(pt)],
                            "n_respondents": n, "n_answered": n})
-    shares["pct_all"] = shares["n_selected"] / n
-    shares["pct_answered"] = shares["pct_all"]
-    return shares, resp
+    shares["pct_all"] = shares["pct_answered"] = shares["n_selected"] / n
+    shares = proportions.add_wilson(shares)
+    w = proportions.paired_comparison(resp["fw_tensorflow"], resp["fw_pytorch"])
+    within = pd.DataFrame([{"survey": "kaggle", "year": year, "diff": w["diff"], "diff_low": w["diff_low"],
+                            "diff_high": w["diff_high"], "p_value": w["p_value"]}])
+    return ev(kaggle_framework_shares=shares, kaggle_respondents=resp, survey_within_year=within)
 
 
-def test_claimed_shares_equal_to_the_survey_are_supported():
-    shares, resp = kaggle_inputs()
-    r = claims.kaggle_year_shares("kaggle_2021_shares", 2021, 0.48, 0.31, shares, resp)
-    assert r["verdict"] == "supported"
+@pytest.mark.parametrize("n, claimed, margin, verdict", [
+    (20000, (0.48, 0.31), 0.02, "supported"),    # equal and precise
+    (20000, (0.49, 0.32), 0.02, "supported"),    # 1 pp off: within the practical margin, though "significant"
+    (20000, (0.37, 0.42), 0.02, "contradicted"),  # 11 pp off
+    (200, (0.48, 0.31), 0.02, "mixed"),           # too few respondents to say it matches within 2 pp
+    (20000, (0.50, 0.33), 0.005, "contradicted"),  # 2 pp off: outside a tighter margin
+    (20000, (0.49, 0.32), 0.005, "mixed"),          # 1 pp off: neither within nor clearly outside 0.5 pp
+])
+def test_claimed_shares_against_a_practical_margin(n, claimed, margin, verdict):
+    e = kaggle_tables(n=n)
+    r = claims.kaggle_year_shares(e, "kaggle_2021_shares", 2021, *claimed, margin=margin)
+    assert r["verdict"] == verdict, r["evidence"]
 
 
-def test_claimed_flip_against_a_clear_tensorflow_lead_is_contradicted_with_a_test():
-    shares, resp = kaggle_inputs()
-    r = claims.kaggle_year_shares("kaggle_2021_shares", 2021, 0.37, 0.42, shares, resp, n_claim=453)
-    assert r["verdict"] == "contradicted" and "random sample of those who answered" in r["evidence"]
-    t = surveys.claim_vs_sample(0.42, 0.37, 453, resp["fw_pytorch"], resp["fw_tensorflow"])
-    assert t["p_gap"] < 1e-6
+def test_a_claimed_sample_of_453_is_tested_against_the_survey():
+    r = claims.kaggle_year_shares(kaggle_tables(), "kaggle_2021_shares", 2021, 0.37, 0.42, n_claim=453)
+    assert r["verdict"] == "contradicted" and "random sample" in r["evidence"]
 
+
+# --- PyPI and the conference papers ------------------------------------------------------------------------------
 
 def pypi_rows(total_2020):
     months = [f"2020-{m:02d}" for m in range(1, 13)]
-    return pd.DataFrame({"source": "pypi", "metric": "downloads", "framework": "tensorflow", "month": months,
-                         "value": total_2020 / 12, "window_days": 30.0, "break": ""})
+    return ev(monthly_signals=pd.DataFrame({"source": "pypi", "metric": "downloads", "framework": "tensorflow",
+                                            "month": months, "value": total_2020 / 12, "window_days": 30.0}))
 
 
 @pytest.mark.parametrize("total, verdict", [(115e6, "supported"), (112e6, "supported"), (60e6, "contradicted")])
@@ -68,59 +157,86 @@ def test_pypi_115m_tolerance(total, verdict):
 
 
 def test_pypi_without_data_is_untestable():
-    empty = pypi_rows(1).iloc[:0]
-    assert claims.pypi_115m(empty)["verdict"] == "untestable"
+    assert claims.pypi_115m(ev(monthly_signals=pypi_rows(1).tables["monthly_signals"].iloc[:0]))["verdict"] == "untestable"
 
 
-def conf(rows):
-    return pd.DataFrame([{"conference": c, "year": 2019, "pytorch_papers": a, "tensorflow_papers": b, "total_papers": 500,
-                          "papers_are": "accepted"} for c, a, b in rows])
+def papers(rows, year=2019):
+    return ev(conference_papers=pd.DataFrame([
+        {"conference": c, "year": year, "pytorch_papers": a, "tensorflow_papers": b, "total_papers": 500,
+         "papers_are": "accepted"} for c, a, b in rows]))
 
 
-@pytest.mark.parametrize("rows, verdict", [
-    ([("A", 80, 20), ("B", 70, 30)], "supported"),
-    ([("A", 80, 20), ("B", 30, 30)], "mixed"),      # a tie is not a majority
-    ([("A", 20, 80), ("B", 30, 70)], "contradicted"),
+@pytest.mark.parametrize("rows, rule, verdict", [
+    ([("A", 80, 20), ("B", 70, 30)], "count", "supported"),
+    ([("A", 80, 20), ("B", 30, 30)], "count", "mixed"),        # a tie is not a majority
+    ([("A", 20, 80), ("B", 30, 70)], "count", "contradicted"),
+    ([("A", 80, 20), ("B", 11, 9)], "binomial", "mixed"),      # 11 of 20 is a majority, not a significant one
 ])
-def test_conference_majority_rule(rows, verdict):
-    assert claims.conference_majority(conf(rows))["verdict"] == verdict
+def test_conference_majority_rule(rows, rule, verdict):
+    assert claims.conference_majority(papers(rows), rule=rule)["verdict"] == verdict
 
 
-def yearly(slopes_p):
-    return pd.DataFrame([{"signal": s, "year": 2021, "sen_slope_per_year": sl, "p_holm_within_year": p}
-                         for s, sl, p in slopes_p])
+# --- months ahead: Stack Overflow and Google Trends in 2020 --------------------------------------------------
+
+def months_2020(signal, p_ahead):
+    months = [f"2020-{m:02d}" for m in range(1, 13)]
+    return pd.DataFrame({"signal": signal, "month": months, "observed_share": 0.4, "n": 1000.0, "latent_share": 0.4,
+                         "low": 0.38, "high": 0.42, "p_ahead": p_ahead})
 
 
-TABLE = pd.DataFrame({"signal": ["A", "B", "C"], "available": True, "popularity": True})
+@pytest.mark.parametrize("p_ahead, verdict", [(0.999, "supported"), (0.001, "contradicted"),
+                                              ([0.999] * 6 + [0.001] * 6, "mixed")])
+def test_so_2020_needs_every_month(p_ahead, verdict):
+    assert claims.so_2020(ev(signal_months=months_2020("Stack Overflow questions", p_ahead)))["verdict"] == verdict
 
 
-@pytest.mark.parametrize("rows, verdict", [
-    ([("A", -0.1, 0.01), ("B", -0.2, 0.001), ("C", 0.05, 0.5)], "supported"),
-    ([("A", 0.1, 0.01), ("B", 0.2, 0.001), ("C", -0.05, 0.5)], "contradicted"),
-    ([("A", -0.1, 0.01), ("B", 0.2, 0.001), ("C", 0.05, 0.5)], "mixed"),
-])
-def test_closing_gap_rule(rows, verdict):
-    assert claims.closing_gap(yearly(rows), TABLE)["verdict"] == verdict
+def test_google_trends_without_an_export_is_untestable_and_says_how_to_add_one():
+    e = ev(signal_months=months_2020("Stack Overflow questions", 0.5), google_trends_export=pd.DataFrame())
+    r = claims.google_trends_2020(e)
+    assert r["verdict"] == "untestable" and "multiTimeline.csv" in r["evidence"]
 
 
-def dsse(k_tf, n_tf, k_pt, n_pt):
-    rows = []
-    for fw, k, n in (("tensorflow", k_tf, n_tf), ("pytorch", k_pt, n_pt)):
-        rows += [{"source": "dsse", "metric": "questions", "framework": fw, "month": "2019-01", "value": float(n)},
-                 {"source": "dsse", "metric": "answered", "framework": fw, "month": "2019-01", "value": float(k)}]
-    return pd.DataFrame(rows)
+def gt_export(months: int, first: str, last: str, geo: str = "Weltweit") -> pd.DataFrame:
+    return pd.DataFrame([{"file": "data/raw/google_trends/multiTimeline.csv", "geo": geo, "resolution": "daily",
+                          "terms": "pytorch, tensorflow", "first": first, "last": last, "rows": 214,
+                          "dropped_partial": "", "months": months, "first_month": first[:7], "last_month": last[:7],
+                          "partial_months": ""}])
 
 
-@pytest.mark.parametrize("counts, verdict", [
-    ((900, 1000, 700, 1000), "supported"),      # TF answered much more often
-    ((7000, 10000, 7000, 10000), "contradicted"),  # equal and precise: a 5 pp advantage is excluded
-    ((72, 100, 70, 100), "mixed"),              # equal-ish but imprecise: inconclusive
-    ((500, 1000, 800, 1000), "contradicted"),   # PyTorch answered more often
-])
-def test_better_answered_rule(counts, verdict):
-    assert claims.better_answered(dsse(*counts))["verdict"] == verdict
+def gt_evidence(months: list[str], share: float, modelled: bool, export: pd.DataFrame) -> claims.Evidence:
+    sm_ = pd.DataFrame({"signal": "Google Trends interest", "month": months, "observed_share": share, "n": 100.0,
+                        "latent_share": share if modelled else np.nan, "low": share - 0.01, "high": share + 0.01,
+                        "p_ahead": (0.999 if share > 0.5 else 0.001) if modelled else np.nan, "modelled": modelled})
+    ms = pd.DataFrame({"source": "google_trends", "metric": "interest", "framework": "pytorch", "month": months,
+                       "value": np.arange(len(months), dtype=float)})
+    return ev(signal_months=sm_, monthly_signals=ms, google_trends_export=export)
 
 
-def test_unknown_verdict_is_refused():
-    with pytest.raises(ValueError):
-        claims._row("kaggle_2021_shares", "probably", "x")
+def test_google_trends_on_seven_months_states_its_coverage():
+    """A daily export June-December 2020 (too short to model): judged on its 7 months, and says so."""
+    months = [f"2020-{m:02d}" for m in range(6, 13)]
+    r = claims.google_trends_2020(gt_evidence(months, 0.44, False, gt_export(7, "2020-06-01", "2020-12-31")))
+    assert r["verdict"] == "contradicted"
+    assert "7 of 12 months" in r["evidence"] and "7 of 12 months" in r["finding"] and "Weltweit" in r["evidence"]
+    assert "rounding bounds" in r["evidence"]
+
+
+def test_google_trends_with_eleven_modelled_months_is_judged_not_untestable():
+    months = [f"2020-{m:02d}" for m in range(1, 12)]
+    r = claims.google_trends_2020(gt_evidence(months, 0.6, True, gt_export(59, "2016-01-03", "2020-11-30")))
+    assert r["verdict"] in ("supported", "mixed") and "11 of 12 months" in r["evidence"]
+
+
+def test_google_trends_untestable_message_describes_the_export_present():
+    months = [f"2021-{m:02d}" for m in range(1, 13)]
+    e = gt_evidence(months, 0.6, True, gt_export(12, "2021-01-01", "2021-12-31"))
+    e = ev(signal_months=e["signal_months"].iloc[0:0], monthly_signals=e["monthly_signals"],
+           google_trends_export=gt_export(12, "2021-01-01", "2021-12-31"))
+    r = claims.google_trends_2020(e)
+    assert r["verdict"] == "untestable" and "gives 12 complete months, 2021-01 to 2021-12" in r["evidence"]
+    assert "None of them is in 2020" in r["evidence"] and "No Google Trends export" not in r["evidence"]
+
+
+def test_every_claim_has_a_default_rule_and_variants():
+    assert list(claims.DEFAULTS) == list(claims.CLAIMS)
+    assert all(len(claims.VARIANTS[c]) >= 3 for c in claims.CLAIMS)

@@ -1,9 +1,11 @@
 """Google Trends and Stack Overflow Developer Survey drop-ins, on fixtures in the official layouts."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import zipfile
 
+import pandas as pd
 import pytest
 
 from conftest import FIXTURES
@@ -36,12 +38,70 @@ def test_non_english_header_and_a_third_term(tmp_path):
 
 def test_weekly_export_becomes_monthly_means_without_partial_end_months(tmp_path):
     rows, facts = gt.monthly(gt_raw(tmp_path, "weekly.csv"))
-    assert facts.loc[0, "resolution"] == "weekly"
+    assert facts.loc[0, "resolution"] == "weekly" and facts.loc[0, "geo"] == "United States"
     table, _ = gt.parse(FIXTURES / "google_trends" / "weekly.csv")
-    expected = table[(table["term"] == "tensorflow") & (table["date"].dt.strftime("%Y-%m") == "2020-03")]["value"].mean()
+    # 2020-03: weeks starting 03-01 ... 03-29; the last covers 03-29..04-04, so March's days are 7,7,7,7 and 3
+    tf = table[table["term"] == "tensorflow"].set_index("start")["value"]
+    weeks = tf["2020-03-01":"2020-03-29"].to_numpy()
+    expected = (weeks[:4].sum() * 7 + weeks[4] * 3) / 31
     got = rows[(rows["framework"] == "tensorflow") & (rows["month"] == "2020-03")]["value"].iloc[0]
     assert got == pytest.approx(expected)
-    assert rows["month"].min() == "2019-02" and rows["month"].max() == "2021-11"
+    assert rows["month"].min() == "2019-02" and rows["month"].max() == "2021-12"
+    assert facts.loc[0, "partial_months"] == "2019-01 (26 of 31 days); 2022-01 (1 of 31 days)"
+
+
+def test_weekly_2016_2020_export_keeps_every_complete_month_of_2020(tmp_path):
+    """The issue's case: weeks 2016-01-03 ... 2020-12-27. The last week ends 2021-01-02, so December 2020 is
+    complete and 2020 has all 12 months; only 2016-01 (from the 3rd) and 2021-01 (two days) are partial."""
+    rows, facts = gt.monthly(gt_raw(tmp_path, "weekly_2016_2020.csv", rename="multiTimeline.csv"))
+    months = sorted(rows["month"].unique())
+    assert months[0] == "2016-02" and months[-1] == "2020-12" and len(months) == 59
+    assert sum(m.startswith("2020") for m in months) == 12
+    assert facts.loc[0, "months"] == 59 and "2016-01 (29 of 31 days)" in facts.loc[0, "partial_months"]
+    table, _ = gt.parse(FIXTURES / "google_trends" / "weekly_2016_2020.csv")
+    assert table[table["term"] == "pytorch"]["value"].iloc[0] == 0.5  # '<1' is read as 0.5, not 0, not an error
+
+
+def test_daily_german_export_gives_its_complete_months(tmp_path):
+    rows, facts = gt.monthly(gt_raw(tmp_path, "daily_de_2020.csv", rename="multiTimeline.csv"))
+    f = facts.iloc[0]
+    assert (f["resolution"], f["geo"], f["months"], f["partial_months"]) == ("daily", "Weltweit", 7, "")
+    table, _ = gt.parse(FIXTURES / "google_trends" / "daily_de_2020.csv")
+    july = table[(table["term"] == "pytorch") & (table["start"].dt.month == 7)]["value"].mean()
+    assert rows.set_index(["framework", "month"]).loc[("pytorch", "2020-07"), "value"] == pytest.approx(july)
+
+
+@pytest.mark.parametrize("edit, check", [
+    (lambda t: t.replace("(Worldwide)", "(United Kingdom)"), lambda f: f["geo"] == "United Kingdom"),
+    (lambda t: t.replace("Category: All categories\n\n", ""), lambda f: f["months"] == 59),  # no preamble
+    (lambda t: t.replace("Week,", "Semaine,").replace("Category: All categories", "Catégorie : Toutes catégories"),
+     lambda f: f["resolution"] == "weekly"),
+    (lambda t: "\n".join(line + (",x,y,z" if i == 2 else ",1,2,3" if i > 2 and line else "")
+                         for i, line in enumerate(t.splitlines()))
+     .replace(",x,y,z", ",keras: (Worldwide),jax: (Worldwide),mxnet: (Worldwide)"),
+     lambda f: f["terms"] == "pytorch, tensorflow, keras, jax, mxnet"),
+])
+def test_variants_trends_google_com_produces(tmp_path, edit, check):
+    """Region, language and preamble variants and five terms: all read, the region named."""
+    d = tmp_path / "google_trends"
+    d.mkdir()
+    text = (FIXTURES / "google_trends" / "weekly_2016_2020.csv").read_text(encoding="utf-8-sig")
+    (d / "multiTimeline.csv").write_text(edit(text), encoding="utf-8")
+    _, facts = gt.monthly(tmp_path)
+    assert check(facts.iloc[0]), facts.iloc[0].to_dict()
+
+
+def test_six_terms_and_hourly_rows_are_refused(tmp_path):
+    d = tmp_path / "google_trends"
+    d.mkdir()
+    six = "Time,pytorch: (Worldwide),tensorflow: (Worldwide),a: (Worldwide),b: (Worldwide),c: (Worldwide),d: (Worldwide)"
+    (d / "multiTimeline.csv").write_text(f"{six}\n2020-01,1,100,1,1,1,1\n")
+    with pytest.raises(gt.GoogleTrendsError, match="6 terms"):
+        gt.monthly(tmp_path)
+    (d / "multiTimeline.csv").write_text("Time,pytorch: (Worldwide),tensorflow: (Worldwide)\n"
+                                         "2020-06-01T10,40,100\n2020-06-01T11,41,99\n")
+    with pytest.raises(gt.GoogleTrendsError, match="hourly rows"):
+        gt.monthly(tmp_path)
 
 
 def test_pytrends_style_csv_drops_the_partial_period(tmp_path):
@@ -51,7 +111,19 @@ def test_pytrends_style_csv_drops_the_partial_period(tmp_path):
                                     "2020-02-01,45,90,False\n2020-03-01,50,80,True\n")
     rows, facts = gt.monthly(tmp_path)
     assert facts.loc[0, "resolution"] == "monthly" and facts.loc[0, "geo"] == "(not stated)"
-    assert sorted(rows["month"].unique()) == ["2020-01", "2020-02"]
+    assert sorted(rows["month"].unique()) == ["2020-01", "2020-02"] and facts.loc[0, "dropped_partial"] == "2020-03-01"
+
+
+def test_pytrends_weekly_partial_week_leaves_its_month_partial(tmp_path):
+    d = tmp_path / "google_trends"
+    d.mkdir()
+    weeks = pd.date_range("2020-11-01", "2020-12-27", freq="7D")
+    body = "".join(f"{w:%Y-%m-%d},{40 + i},{100 - i},{'True' if w == weeks[-1] else 'False'}\n"
+                   for i, w in enumerate(weeks))
+    (d / "pytrends.csv").write_text("date,pytorch,tensorflow,isPartial\n" + body)
+    rows, facts = gt.monthly(tmp_path)
+    assert sorted(rows["month"].unique()) == ["2020-11"]  # December lost its last week
+    assert "2020-12 (26 of 31 days)" in facts.loc[0, "partial_months"]
 
 
 def test_no_export_is_not_an_error(tmp_path):
@@ -66,7 +138,7 @@ def test_two_exports_are_rejected(tmp_path):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda t: t.replace("tensorflow: (Worldwide)", "tensorflow: (Germany)"), "different geographies"),
+    (lambda t: t.replace("tensorflow: (Worldwide)", "tensorflow: (Germany)"), "different regions"),
     (lambda t: t.replace("tensorflow: (Worldwide)", "jax: (Worldwide)"), r"lack \['tensorflow'\]"),
     (lambda t: t.replace("2018-05,", "May 2018,"), "is not YYYY-MM"),
     (lambda t: t.replace(",100", ",99"), "no value is 100"),
@@ -95,7 +167,10 @@ def test_non_utf8_export(tmp_path):
 
 # --- Stack Overflow Developer Survey ------------------------------------------------------------------
 
-def so_raw(tmp_path, years=(2018, 2020, 2022)):
+SO_YEARS = (2018, 2019, 2020, 2023, 2024, 2025)
+
+
+def so_raw(tmp_path, years=SO_YEARS):
     d = tmp_path / "so_survey"
     d.mkdir(parents=True, exist_ok=True)
     for y in years:
@@ -104,23 +179,69 @@ def so_raw(tmp_path, years=(2018, 2020, 2022)):
 
 
 def test_so_survey_counts_match_hand_counts(tmp_path):
-    # 50 rows cycling 10 answers: TensorFlow in 5, Torch/PyTorch in 4, Keras in 2, missing in 2 of every 10
+    """40 rows cycling 10 answers in each year's real option strings: TensorFlow in 5, Torch/PyTorch in 4, Keras in
+    2 (offered from 2020), missing in 2 of every 10."""
     shares, pairs = so_survey.shares(so_raw(tmp_path))
     s = shares.set_index(["year", "framework"])
-    for y, column in ((2018, "FrameworkWorkedWith"), (2020, "MiscTechWorkedWith"), (2022, "MiscTechHaveWorkedWith")):
-        assert s.loc[(y, "tensorflow"), "n_selected"] == 25 and s.loc[(y, "pytorch"), "n_selected"] == 20
-        assert s.loc[(y, "keras"), "n_selected"] == 10 and s.loc[(y, "keras"), "n_answered"] == 40
-        assert s.loc[(y, "tensorflow"), "column"] == column and not s.loc[(y, "tensorflow"), "complete"]
+    columns = {2018: "FrameworkWorkedWith", 2019: "MiscTechWorkedWith", 2020: "MiscTechWorkedWith",
+               2023: "MiscTechHaveWorkedWith", 2024: "MiscTechHaveWorkedWith"}
+    for y, column in columns.items():
+        assert s.loc[(y, "tensorflow"), "n_selected"] == 20 and s.loc[(y, "pytorch"), "n_selected"] == 16
+        assert s.loc[(y, "tensorflow"), "n_answered"] == 32 and s.loc[(y, "tensorflow"), "column"] == column
+        assert not s.loc[(y, "tensorflow"), "complete"] and "40 of" in s.loc[(y, "tensorflow"), "sample_note"]
     p = pairs.set_index("year").loc[2020]
-    assert (p["both"], p["tensorflow_only"], p["pytorch_only"], p["neither"]) == (10, 15, 10, 5)
+    assert (p["both"], p["tensorflow_only"], p["pytorch_only"], p["neither"]) == (8, 12, 8, 4)
     w = survey_shift.so_within_year(pairs).set_index("year")
-    assert w.loc[2022, "test"].startswith("McNemar chi2") and w.loc[2022, "diff"] == pytest.approx(5 / 40)  # 25 discordant
+    assert w.loc[2024, "diff"] == pytest.approx(4 / 32) and w.loc[2024, "sample_note"].startswith("a sample")
+
+
+def test_an_option_a_year_did_not_offer_is_missing_not_zero(tmp_path):
+    """Keras was not an option in 2018 (FrameworkWorkedWith) or 2019 (MiscTechWorkedWith): no count, no share,
+    no interval, and the status says so; from 2020 it is a count."""
+    shares = so_survey.build(so_raw(tmp_path, (2019, 2020)))["so_survey_framework_shares"].set_index(["year",
+                                                                                                      "framework"])
+    k19 = shares.loc[(2019, "keras")]
+    assert pd.isna(k19["n_selected"]) and pd.isna(k19["pct_answered"]) and pd.isna(k19["ci_answered_low"])
+    assert k19["status"] == "not offered in 2019" and not k19["offered"]
+    assert shares.loc[(2020, "keras"), "n_selected"] == 8 and shares.loc[(2020, "keras"), "offered"]
+    from helpers.chain import schemas
+    schemas.validate("so_survey_framework_shares", shares.reset_index())
+
+
+def test_a_year_without_a_frameworks_question_is_read_and_reported(tmp_path):
+    """2025 asked no frameworks question: its 40 rows are counted (one has a 200 kB free-text answer, beyond
+    Python csv's default field limit), every framework is 'not asked', and there are no pairs."""
+    shares, pairs = so_survey.shares(so_raw(tmp_path, (2025,)))
+    assert (shares["n_respondents"] == 40).all() and shares["n_selected"].isna().all()
+    assert shares["status"].str.startswith("not asked").all() and pairs.empty
+
+
+def test_a_year_with_an_unknown_layout_names_the_columns_looked_for(tmp_path):
+    d = tmp_path / "so_survey"
+    d.mkdir()
+    shutil.copy(FIXTURES / "so_survey" / "stack-overflow-developer-survey-2024.zip",
+                d / "stack-overflow-developer-survey-2026.zip")
+    with pytest.raises(so_survey.SoSurveyError, match=r"2026 survey is unknown .*MiscTechHaveWorkedWith") as e:
+        so_survey.shares(tmp_path)
+    assert "stack-overflow-developer-survey-2026.zip" in str(e.value)
 
 
 def test_so_survey_complete_when_row_count_matches(tmp_path, monkeypatch):
-    monkeypatch.setitem(so_survey.PUBLISHED, 2020, 50)
-    shares, _ = so_survey.shares(so_raw(tmp_path, (2020,)))
-    assert shares["complete"].all()
+    monkeypatch.setitem(so_survey.LAYOUTS, 2020, dataclasses.replace(so_survey.LAYOUTS[2020], published=40))
+    shares, pairs = so_survey.shares(so_raw(tmp_path, (2020,)))
+    assert shares["complete"].all() and (shares["sample_note"] == "").all() and pairs["complete"].all()
+
+
+def test_samples_are_never_tested_against_full_years(tmp_path, monkeypatch):
+    """Two complete years get a year-over-year test; a sample year between them is left out of the shifts."""
+    for year in (2019, 2023):
+        monkeypatch.setitem(so_survey.LAYOUTS, year, dataclasses.replace(so_survey.LAYOUTS[year], published=40))
+    shares = so_survey.build(so_raw(tmp_path, (2019, 2020, 2023)))["so_survey_framework_shares"]
+    comparable = survey_shift.so_comparable(shares)
+    shifts = survey_shift.year_over_year(comparable)
+    assert set(zip(shifts["year_before"], shifts["year_after"], strict=True)) == {(2019, 2023)}
+    assert set(shifts["framework"]) == {"tensorflow", "pytorch"}  # keras: not offered in 2019
+    assert so_survey.samples(shares) == ["2020: a sample: 40 of 64,461 published respondents"]
 
 
 def rezip(tmp_path, year, transform, member="survey_results_public.csv"):
@@ -135,15 +256,17 @@ def rezip(tmp_path, year, transform, member="survey_results_public.csv"):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda t: rezip(t, 2022, lambda b: b.replace(b"MiscTechHaveWorkedWith", b"ToolsUsed")), "no framework column"),
-    (lambda t: rezip(t, 2022, lambda b: b, member="other.csv"), "no survey_results_public.csv"),
-    (lambda t: rezip(t, 2022, lambda b: b[: len(b) - 30]), "truncated or malformed"),
-    (lambda t: rezip(t, 2022, lambda b: b.replace(b"Germany", b"Germ\xe4ny")), "not UTF-8"),
+    (lambda t: rezip(t, 2024, lambda b: b.replace(b"MiscTechHaveWorkedWith", b"ToolsUsed")),
+     r"no framework column 'MiscTechHaveWorkedWith' \(the 2024 layout\)"),
+    (lambda t: rezip(t, 2024, lambda b: b.replace(b"ResponseId", b"Id")), "no ResponseId column"),
+    (lambda t: rezip(t, 2024, lambda b: b, member="other.csv"), "no survey_results_public.csv"),
+    (lambda t: rezip(t, 2024, lambda b: b[: len(b) - 30]), "truncated or malformed"),
+    (lambda t: rezip(t, 2024, lambda b: b.replace(b"Torch/PyTorch", b"Torch/PyT\xf6rch")), "not UTF-8"),
 ])
 def test_bad_so_survey_zips(tmp_path, make, message):
     with pytest.raises(so_survey.SoSurveyError, match=message) as e:
         so_survey.shares(make(tmp_path))
-    assert "data/raw/so_survey/stack-overflow-developer-survey-2022.zip" in str(e.value)
+    assert "data/raw/so_survey/stack-overflow-developer-survey-2024.zip" in str(e.value)
 
 
 def test_so_survey_corrupt_zip_lfs_pointer_and_bad_name(tmp_path):
@@ -164,38 +287,3 @@ def test_so_survey_corrupt_zip_lfs_pointer_and_bad_name(tmp_path):
 def test_empty_so_survey_folder(tmp_path):
     shares, pairs = so_survey.shares(tmp_path)
     assert shares.empty and pairs.empty
-
-
-# --- the drop-ins reach the reports -------------------------------------------------------------------------
-
-@pytest.mark.chain
-def test_drop_ins_flow_into_the_reports(tmp_path):
-    """A Google Trends export and SO survey zips added to data/raw/ are verified as drop-ins, reach
-    monthly_signals, the survey report and the verdict, and are hashed into the provenance record."""
-    import json
-
-    import nbformat
-
-    from conftest import compute_steps, make_tree, rooted, run_step
-    from helpers.chain import io
-    tree = make_tree(tmp_path / "project", monthly=True)
-    raw = tree / "data" / "raw"
-    shutil.copy(FIXTURES / "google_trends" / "monthly.csv", raw / "google_trends" / "multiTimeline.csv")
-    for z in (FIXTURES / "so_survey").glob("*.zip"):
-        shutil.copy(z, raw / "so_survey" / z.name)
-    for name in ("00_acquire", "15_clean_google_trends", "16_clean_so_survey"):
-        assert run_step(name, tree) == 0, name
-    compute_steps(tree, ["10_clean_kaggle", "11_clean_stackexchange", "12_clean_github", "13_clean_pypi",
-                         "14_clean_conferences", "assemble_signals", "20_trend_tests"])
-    for name in ("30_survey_shift", "35_claims"):
-        assert run_step(name, tree) == 0, name
-    assert run_step("40_verdict", tree, 2021) == 0
-    with rooted(tree):
-        ms, v = io.read_table("monthly_signals"), io.read_table("verdict").set_index("claim_id")
-    assert set(ms.loc[ms["source"] == "google_trends", "framework"]) == {"pytorch", "tensorflow"}
-    nb = nbformat.read(tree / "build" / "notebooks" / "30_survey_shift.ipynb", as_version=4)
-    assert any("McNemar" in json.dumps(c.get("outputs", [])) for c in nb.cells if "so_within" in c.source)
-    assert v.loc["gt_2020_pt_ahead", "verdict"] != "untestable"
-    assert "Google Trends interest 2020" in v.loc["gt_2020_pt_ahead", "evidence"]
-    rec = json.loads((tree / "reports" / "provenance_2021.json").read_text())
-    assert "google_trends/multiTimeline.csv" in rec["drop_ins"]

@@ -46,5 +46,5 @@ def test_make_stops_on_a_bad_year_before_anything_runs(value, fragment):
 def test_make_help_lists_exactly_the_targets():
     out = make("help").stdout
     listed = {line.split()[0] for line in out.splitlines() if line.startswith("  ") and not line.startswith("  Var")}
-    assert listed == {"all", "all-years", "bench", "check-year", "clean", "clean-all", "env", "fetch", "help", "lint",
-                      "test", "verify"}
+    assert listed == {"all", "all-years", "bench", "calibrate", "check-year", "clean", "clean-all", "env", "fetch",
+                      "help", "lint", "test", "verify"}

@@ -47,9 +47,11 @@ def test_breaks_are_well_formed():
 def test_every_monthly_signal_is_drawn_with_its_registered_colour_and_style():
     from helpers.report import plots
     months = [str(p) for p in pd.period_range("2019-01", periods=24, freq="M")]
-    shares = {s.name: pd.DataFrame({"month": months, "share": 0.4, "break": ""}) for s in reg.MONTHLY}
+    rows = pd.concat([pd.DataFrame({"signal": s.name, "month": months, "observed_share": 0.4, "n": 100.0,
+                                    "latent_share": 0.4, "low": 0.35, "high": 0.45, "p_ahead": 0.01,
+                                    "persistent_share": 0.4, "modelled": True}) for s in reg.MONTHLY])
     cross = pd.DataFrame(columns=["signal", "crossover", "crossover_low", "crossover_high"])
-    fig = plots.share_family(shares, cross, "all")
+    fig = plots.share_family(rows, cross, "all")
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")}
     for s in reg.MONTHLY:
         assert matplotlib.colors.to_hex(lines[s.name].get_color()).lower() == s.colour.lower()
@@ -109,8 +111,11 @@ def test_readme_names_every_step_and_make_target():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for s in STEPS:
         assert s.name in readme, s.name
-    for target in ("make all", "make all-years", "make test", "make lint", "make bench", "make help"):
-        assert target in readme
+    makefile_text = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = re.findall(r"^([a-z][a-z-]*):.*## ", makefile_text, flags=re.M)
+    assert {"all", "all-years", "calibrate", "test", "lint", "bench", "help"} <= set(targets)
+    for target in targets:
+        assert f"make {target}" in readme, f"README does not mention `make {target}`"
 
 
 def test_no_reference_to_files_outside_the_project():

@@ -82,3 +82,26 @@ def test_claim_vs_sample_detects_an_impossible_lead():
     assert r["survey_pt"] == pytest.approx(0.7) and r["p_gap"] < 1e-6
     r = surveys.claim_vs_sample(0.70, 0.40, 453, tf, pt)
     assert r["p_pt"] > 0.5 and r["p_gap"] > 0.5
+
+
+def test_a_year_with_differently_coded_roles_is_reweighted_on_country_alone():
+    """2022 asked students a separate question: its role cells stay out of the reference mix and it is weighted to
+    the mix's country margin. Hand case: 2021 (roles comparable) defines the mix; 2022's 'students' are many."""
+    from helpers.stats import surveys as shifts
+    rows = []
+    for country, role, fw, n in [("India", "student", True, 2), ("India", "professional", False, 2),
+                                 ("United States", "professional", True, 4)]:
+        rows += [{"year": 2021, "country_group": country, "role_group": role, "fw_pytorch": fw, "fw_tensorflow": not fw,
+                  "answered": True}] * n
+    for country, role, fw, n in [("India", "student", True, 6), ("United States", "student", False, 2)]:
+        rows += [{"year": 2022, "country_group": country, "role_group": role, "fw_pytorch": fw, "fw_tensorflow": not fw,
+                  "answered": True}] * n
+    resp = pd.DataFrame(rows)
+    mix = shifts.reference_mix(resp)
+    assert mix.to_dict() == pytest.approx({("India", "professional"): 0.25, ("India", "student"): 0.25,
+                                           ("United States", "professional"): 0.5})  # 2021 alone
+    rw = shifts.reweighted(resp, frameworks=("pytorch",)).set_index("year")
+    assert rw.loc[2021, "cells"] == "country x role" and rw.loc[2021, "reweighted_share"] == pytest.approx(0.75)
+    # 2022: India 0.5 x 1.0 + United States 0.5 x 0.0 (country margin of the mix), though 75% raw
+    assert rw.loc[2022, "cells"].startswith("country (") and rw.loc[2022, "reweighted_share"] == pytest.approx(0.5)
+    assert rw.loc[2022, "raw_share"] == pytest.approx(0.75)

@@ -1,106 +1,106 @@
-"""Trend statistics against scipy and synthetic series with known answers."""
+"""Classical trend statistics against scipy/statsmodels and series with known answers."""
 import numpy as np
 import pandas as pd
+import pymannkendall as mk
 import pytest
 from scipy import stats
 
-from helpers.stats import trend_tests as trends
-
-
-def months(n, start="2017-01"):
-    return pd.Series(pd.period_range(start, periods=n, freq="M").astype(str))
+from helpers.stats import trend_tests as tt
 
 
 def test_mann_kendall_tau_and_sen_slope_match_scipy():
     rng = np.random.default_rng(1)
     x = np.linspace(0.1, 0.6, 60) + rng.normal(0, 0.03, 60)
-    r = trends.mann_kendall(pd.Series(x))
-    tau = stats.kendalltau(np.arange(60), x).statistic
-    sen = stats.theilslopes(x, np.arange(60)).slope
-    assert r["tau"] == pytest.approx(tau, abs=1e-9)
-    assert r["sen_slope_per_year"] == pytest.approx(12 * sen)
+    r = tt.mann_kendall(pd.Series(x))
+    assert r["tau"] == pytest.approx(stats.kendalltau(np.arange(60), x).statistic, abs=1e-9)
+    assert r["sen_slope_per_year"] == pytest.approx(12 * stats.theilslopes(x, np.arange(60)).slope)
     assert r["trend"] == "increasing" and r["p_value"] < 1e-6
 
 
-def test_autocorrelation_correction_widens_the_test():
-    # a random walk has strong autocorrelation: Hamed-Rao's z must be smaller than the naive one
-    rng = np.random.default_rng(3)
-    x = np.cumsum(rng.normal(0, 1, 120))
-    import pymannkendall as mk
-    assert abs(trends.mann_kendall(pd.Series(x))["z"]) <= abs(mk.original_test(x).z)
+def test_autocorrelation_correction_widens_the_long_series_test():
+    x = np.cumsum(np.random.default_rng(3).normal(0, 1, 120))  # a random walk: strong autocorrelation
+    assert abs(tt.mann_kendall(pd.Series(x))["z"]) <= abs(mk.original_test(x).z)
 
 
-def test_short_or_constant_series_are_not_tested():
-    assert trends.mann_kendall(pd.Series([0.1, 0.2]))["trend"] == "too short"
-    assert trends.mann_kendall(pd.Series([0.3] * 20))["trend"] == "constant"
+def test_exact_mann_kendall_equals_scipys_exact_kendall_tau():
+    rng = np.random.default_rng(2)
+    for _ in range(5):
+        x = rng.normal(size=12).cumsum()
+        r = tt.mann_kendall_exact(x)
+        ref = stats.kendalltau(np.arange(12), x, method="exact")
+        assert r["test"] == "exact" and r["p_value"] == pytest.approx(ref.pvalue) and r["tau"] == pytest.approx(ref.statistic)
 
 
-@pytest.mark.parametrize("series, expected", [
-    ([0.4] * 10 + [0.6] * 10, 10),                    # clean step at index 10
-    ([0.4] * 10 + [0.6] * 5 + [0.35] + [0.7] * 8, 10),  # a one-month dip is smoothed over by the 3-month mean
-    ([0.4] * 10 + [0.6] * 5 + [0.3] * 3 + [0.7] * 8, 18),  # a real reversal: the lead only counts after it
-    ([0.45] * 30, None),                              # never
-    ([0.6] * 12, 0),                                  # ahead from the start
-])
-def test_crossover_persistence_rule(series, expected):
-    assert trends.crossover_index(np.array(series)) == expected
+def test_no_twelve_point_test_reports_an_impossible_p_value():
+    from math import factorial
+    x = np.arange(12, dtype=float)  # a perfectly increasing year: the smallest possible p is 2 / 12!
+    assert tt.mann_kendall_exact(x)["p_value"] == pytest.approx(2 / factorial(12))
 
 
-def test_crossover_interval_brackets_a_noisy_step():
-    rng = np.random.default_rng(5)
-    n = 72
-    x = np.clip(0.2 + 0.6 * np.arange(n) / n + rng.normal(0, 0.03, n), 0, 1)  # crosses 0.5 at month 36
-    r = trends.crossover(months(n), pd.Series(x))
-    m = months(n)
-    assert m[30] <= r["crossover_month"] <= m[42]
-    assert r["crossover_low"] <= r["crossover_month"] <= r["crossover_high"]
-    assert r["p_never"] == 0
+def test_ties_use_a_permutation_test():
+    x = np.array([1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 6], dtype=float)
+    r = tt.mann_kendall_exact(x)
+    assert r["test"] == "permutation" and 0 < r["p_value"] < 0.01
 
 
-def test_never_crossing_reports_the_closest_approach():
-    x = np.concatenate([np.linspace(0.1, 0.45, 30), [0.44] * 6])
-    r = trends.crossover(months(36), pd.Series(x))
-    assert r["crossover_month"] is None and r["closest_share"] == pytest.approx(0.45, abs=0.01)
+def test_critical_value_of_s_for_twelve_points():
+    # published tables (e.g. Hollander & Wolfe): n = 12, two-sided 5%: |S| >= 30
+    assert tt.mk_critical(12) == 30
+    assert all(tt.mk_s(tt._series_with_s(12, s)[None, :])[0] == s for s in (66, 30, 0, -20))
 
 
-def test_hinge_finds_a_known_change_point_with_an_interval():
-    rng = np.random.default_rng(7)
-    n, tau = 60, 25
+def test_minimum_detectable_slope_has_the_stated_power():
+    sd, phi, n = 0.02, 0.5, 12
+    mde = tt.minimum_detectable_slope(n, sd, phi)
+    rng = np.random.default_rng(99)  # an independent simulation
+    e = rng.standard_normal((4000, n))
+    noise = np.empty_like(e)
+    noise[:, 0] = e[:, 0]
+    for k in range(1, n):
+        noise[:, k] = phi * noise[:, k - 1] + np.sqrt(1 - phi**2) * e[:, k]
+    power = (np.abs(tt.mk_s(mde * np.arange(n) + sd * noise)) >= tt.mk_critical(n)).mean()
+    assert power == pytest.approx(0.80, abs=0.03)
+    assert tt.minimum_detectable_slope(n, 2 * sd, phi) > mde  # more noise, larger detectable slope
+
+
+def brute_force_hinge(y, margin, accelerating):
+    n = len(y)
     t = np.arange(n)
-    y = 0.1 + 0.008 * np.clip(t - tau, 0, None) + rng.normal(0, 0.005, n)
-    r = trends.change_point(months(n), pd.Series(y))
-    m = months(n)
-    assert m[tau - 3] <= r["change_month"] <= m[tau + 3]
-    assert r["change_low"] <= m[tau] <= r["change_high"]
-    assert r["slope_before"] == pytest.approx(0, abs=0.02) and r["slope_after"] == pytest.approx(0.096, abs=0.02)
+    best, best_rss = -1, np.inf
+    for tau in range(margin, n - margin):
+        X = np.column_stack([np.ones(n), t, np.clip(t - tau, 0, None)])
+        coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+        rss = ((y - X @ coef) ** 2).sum()
+        if (not accelerating or coef[2] > 0) and rss < best_rss:
+            best, best_rss = tau, rss
+    return best
 
 
-def test_hinge_batch_equals_one_by_one():
+@pytest.mark.parametrize("accelerating", [False, True])
+def test_hinge_batch_equals_brute_force_least_squares(accelerating):
     rng = np.random.default_rng(11)
-    Y = rng.normal(size=(4, 40)).cumsum(axis=1)
-    assert list(trends.hinge_batch(Y)) == [trends.hinge(y)[0] for y in Y]
+    Y = rng.normal(size=(6, 40)).cumsum(axis=1)
+    assert list(tt.hinge_batch(Y, margin=3, accelerating=accelerating)) == [
+        brute_force_hinge(y, 3, accelerating) for y in Y]
 
 
-def test_year_leader_and_determinism():
-    rng = np.random.default_rng(9)
-    x = pd.Series(np.clip(0.62 + rng.normal(0, 0.02, 48), 0, 1))
-    a = trends.year_leader(months(48), x, 2019)
-    assert a["leader"] == "PyTorch" and a["pt_led_months"] == 12 and a["low"] < a["mean_share"] < a["high"]
-    assert trends.year_leader(months(48), x, 2019) == a  # fixed seed: identical
-    assert trends.year_leader(months(48), x, 2030)["leader"] == "not covered"
+def test_accelerating_hinge_finds_a_known_onset_and_none_for_a_concave_path():
+    t = np.arange(48, dtype=float)
+    onset = 0.1 * t + 0.5 * np.clip(t - 15, 0, None)
+    concave = np.log1p(t)
+    got = tt.hinge_batch(np.vstack([onset, concave]), margin=3, accelerating=True)
+    assert got[0] == 15 and got[1] == -1
 
 
 def test_seasonality_detects_a_pure_seasonal_series():
     t = np.arange(72)
-    strong = trends.seasonality(pd.Series(0.5 + 0.1 * np.sin(2 * np.pi * t / 12) + 0.001 * t))
-    rng = np.random.default_rng(2)
-    weak = trends.seasonality(pd.Series(0.5 + 0.004 * t + rng.normal(0, 0.02, 72)))
+    strong = tt.seasonality(pd.Series(0.5 + 0.1 * np.sin(2 * np.pi * t / 12) + 0.001 * t))
+    weak = tt.seasonality(pd.Series(0.5 + 0.004 * t + np.random.default_rng(2).normal(0, 0.02, 72)))
     assert strong["seasonal_strength"] > 0.9 and weak["seasonal_strength"] < 0.5
 
 
 def test_holm_adjustment_matches_statsmodels_and_keeps_nan():
     from statsmodels.stats.multitest import multipletests
-    p = pd.Series([0.01, np.nan, 0.04, 0.03])
-    out = trends.adjust(p)
+    out = tt.adjust(pd.Series([0.01, np.nan, 0.04, 0.03]))
     assert np.isnan(out[1])
     assert np.allclose(out[[0, 2, 3]], multipletests([0.01, 0.04, 0.03], method="holm")[1])

@@ -2,13 +2,14 @@
 
 The Makefile runs, every time it is read:
 
-    PYTHONPATH=src python3 -m helpers.chain.makefile build/rules.mk build/raw_files.txt YEAR
+    PYTHONPATH=src python3 -m helpers.chain.makefile build/rules.mk build/raw_files.txt YEAR [VAR=value ...]
 
-which (re)writes `build/rules.mk` (one rule per step: its outputs, its notebook, the tables it reads) and
+which (re)writes `build/rules.mk` (one rule per step: its outputs, its notebook, the tables it reads),
 `build/raw_files.txt` (path, size and modification time of every file under data/raw, so that adding,
-editing or removing a raw file re-runs the chain from verification on). Each file is rewritten only when
-its content changes, so a no-op `make all` stays a no-op. It prints `ok`, or `year-error: <message>` when
-YEAR is not a valid year (Make reports it for the goals that need a year).
+editing or removing a raw file re-runs the chain from verification on) and, for a step with parameters taken
+from Make variables (VAR=value), `build/parameters/<step>.txt` (so that changing the value re-runs the step).
+Each file is rewritten only when its content changes, so a no-op `make all` stays a no-op. It prints `ok`, or
+`year-error: <message>` when YEAR is not a valid year (Make reports it for the goals that need a year).
 """
 from __future__ import annotations
 
@@ -32,8 +33,14 @@ def _out_files(step: Step, year: str | None = None) -> list[str]:
     return files
 
 
+def _parameter_file(step: Step) -> str:
+    return f"build/parameters/{step.name}.txt"
+
+
 def _in_files(step: Step) -> list[str]:
     files = [f"notebooks/{step.name}.ipynb"] if step.notebook else []
+    if step.parameters:
+        files.append(_parameter_file(step))
     files += [TABLE_BY_ID[t].path for t in step.inputs]
     if step.raw:
         files.append(TABLE_BY_ID["raw_verified"].path)
@@ -45,24 +52,37 @@ def _in_files(step: Step) -> list[str]:
 def rules() -> str:
     """The text of build/rules.mk."""
     out = [HEADER, f"VALID_YEARS := {' '.join(str(y) for y in params.VALID_YEARS)}\n"]
-    once, per_year, all_years_only = [], [], []
+    goals: dict[str, list[str]] = {"all": [], "all-years": [], "calibrate": []}
+    per_year = []
     for s in STEPS:
+        options = "".join(f" --param {name}=$({var})" for name, var, _ in s.parameters)
         if s.per_year:
             targets = " ".join(_out_files(s, "%"))
-            command = f"$(RUN) {s.name} --year $*"
+            command = f"$(RUN) {s.name} --year $*{options}"
             per_year.append(f"{HTML}/{s.name}_%.html")
         else:
             targets = " ".join(_out_files(s))
-            command = f"$(RUN) {s.name}"
-            (all_years_only if s.all_years_only else once).extend(
-                _out_files(s)[-1:] if s.notebook else _out_files(s))
+            command = f"$(RUN) {s.name}{options}"
+            goals[s.goal].extend(_out_files(s)[-1:] if s.notebook else _out_files(s))
         grouped = "&:" if len(targets.split()) > 1 else ":"
         out.append(f"\n# {s.name}: {s.title}\n{targets} {grouped} {' '.join(_in_files(s))} $(HELPERS) | $(ENV_STAMP)\n"
                    f"\t{command}\n")
-    out.append(f"\n# what `make all` builds once, what it builds for YEAR, and what only `make all-years` adds\n"
-               f"ONCE := {' '.join(once)}\nPER_YEAR := {' '.join(per_year)}\n"
-               f"ALL_YEARS_ONLY := {' '.join(all_years_only)}\n")
+    defaults = "".join(f"{var} ?= {default}\n" for s in STEPS for _, var, default in s.parameters)
+    out.append(f"\n# what `make all` builds once, what it builds for YEAR, and what only `make all-years` and\n"
+               f"# `make calibrate` add; the Make variables steps take as parameters\n"
+               f"ONCE := {' '.join(goals['all'])}\nPER_YEAR := {' '.join(per_year)}\n"
+               f"ALL_YEARS_ONLY := {' '.join(goals['all-years'])}\nCALIBRATE := {' '.join(goals['calibrate'])}\n"
+               f"{defaults}")
     return "".join(out)
+
+
+def parameter_files(values: dict[str, str]) -> dict[str, str]:
+    """build/parameters/<step>.txt for each step with Make-variable parameters: `name=value` lines."""
+    out = {}
+    for s in STEPS:
+        if s.parameters:
+            out[_parameter_file(s)] = "".join(f"{name}={values.get(var, default)}\n" for name, var, default in s.parameters)
+    return out
 
 
 def raw_listing(raw: Path) -> str:
@@ -86,8 +106,11 @@ def write_if_changed(path: Path, text: str) -> None:
 
 def main(argv: list[str]) -> int:
     rules_mk, listing, year = Path(argv[1]), Path(argv[2]), argv[3] if len(argv) > 3 else ""
+    values = dict(a.split("=", 1) for a in argv[4:] if "=" in a)
     write_if_changed(rules_mk, rules())
     write_if_changed(listing, raw_listing(Path("data/raw")))
+    for path, text in parameter_files(values).items():
+        write_if_changed(Path(path), text)
     try:
         params.validate_year(params.from_command_line(year))
     except params.YearError as e:

@@ -1,4 +1,5 @@
-"""The whole chain without notebooks or kernels: every registered step's function, in chain order.
+"""The whole chain without notebooks or kernels: every registered step's function, in chain order (the coverage
+study of `make calibrate` excepted).
 
 It calls the same functions the notebooks call (`helpers.registry.steps`), drop-in sources included, and
 writes the same tables; it is the lower bound `make bench` compares the notebook chain with, and a
@@ -20,7 +21,7 @@ def build(years: tuple[int, ...], verbose: bool = False) -> dict[str, float]:
     """Run every step (per-year steps once per year in `years`); returns seconds per step."""
     timings = {}
     for s in STEPS:
-        if s.all_years_only and len(years) < len(params.VALID_YEARS):
+        if s.goal == "calibrate" or (s.goal == "all-years" and len(years) < len(params.VALID_YEARS)):
             continue
         for year in (years if s.per_year else (None,)):
             t0 = time.perf_counter()

@@ -1,6 +1,7 @@
 """A provenance record per run: parameters, git commit, raw-input hashes, library versions, table hashes."""
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ def record(year: int) -> dict:
     drops = manifest.drop_ins()
     return {
         "parameters": {"year": year},
+        "settings": {"PTVTF_DRAWS": os.environ.get("PTVTF_DRAWS", "default (50,000 paths per signal)")},
         "root": str(paths.ROOT),
         "code": str(paths.PACKAGE_ROOT),
         "generated_at_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),

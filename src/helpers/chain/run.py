@@ -36,10 +36,28 @@ def function(s: Step):
     return getattr(import_module(module), name)
 
 
-def compute(s: Step, year: int | None = None) -> dict:
+def parse_parameters(s: Step, given: list[str]) -> dict:
+    """`NAME=VALUE` strings -> {name: int, float or str}, for parameters the step declares."""
+    declared = {name for name, _, _ in s.parameters}
+    out = {}
+    for item in given:
+        name, _, raw = item.partition("=")
+        if name not in declared:
+            raise ValueError(f"step {s.name} has no parameter {name!r} (it has: {', '.join(sorted(declared)) or 'none'})")
+        for cast in (int, float, str):
+            try:
+                out[name] = cast(raw)
+                break
+            except ValueError:
+                continue
+    return out
+
+
+def compute(s: Step, year: int | None = None, parameters: dict | None = None) -> dict:
     """Run a step's function and write its tables (no kernel): what module steps and the pipeline do."""
     from . import io
-    result = function(s)(year) if s.per_year else function(s)()
+    fn = function(s)
+    result = fn(year, **(parameters or {})) if s.per_year else fn(**(parameters or {}))
     io.write_outputs(s.name, result, year)
     stamp_outputs(s, year)
     return result
@@ -70,13 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("step")
     ap.add_argument("--year", help="the year in question (per-year steps only)")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="a notebook parameter the step declares (a number or a string)")
     args = ap.parse_args(argv)
     try:
         s = step(args.step)
         year = params.validate_year(params.from_command_line(args.year)) if s.per_year else None
         if args.year is not None and not s.per_year:
             raise params.YearError(f"step {s.name} does not depend on the year; run it without --year")
-    except (KeyError, params.YearError) as e:
+        values = parse_parameters(s, args.param)
+    except (KeyError, ValueError, params.YearError) as e:
         print(f"error: {e.args[0]}", file=sys.stderr)
         return 2
     try:
@@ -85,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
             from . import export
             try:
-                executed = execute(s, year)
+                executed = execute(s, year, parameters=values)
             except pm.PapermillExecutionError as e:
                 print(f"error: notebooks/{s.name}.ipynb failed in cell {e.exec_count}: {e.ename}: {e.evalue}\n"
                       f"       (executed copy: build/notebooks/{s.report(year)}.ipynb)", file=sys.stderr)
@@ -93,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             stamp_outputs(s, year)
             export.to_html(executed, paths.HTML / f"{s.report(year)}.html")
         else:
-            compute(s, year)
+            compute(s, year, values)
     except Exception as e:
         for f in outputs(s, year):
             f.unlink(missing_ok=True)

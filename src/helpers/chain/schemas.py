@@ -37,15 +37,19 @@ def _nonnegative(df: pd.DataFrame) -> pd.Series:
 CHECKS = {
     "months_contiguous": pa.Check(_contiguous, error="months contiguous within each series (PyPI excepted)"),
     "value_nonnegative": pa.Check(_nonnegative, error="value >= 0 (only GitHub's net-change months may be negative)"),
-    "shares_consistent": [
-        pa.Check(lambda d: d["n_selected"] <= d["n_answered"], error="n_selected <= n_answered"),
-        pa.Check(lambda d: d["n_answered"] <= d["n_respondents"], error="n_answered <= n_respondents"),
-        pa.Check(lambda d: (d["pct_all"] - d["n_selected"] / d["n_respondents"]).abs() < 1e-9,
+    "shares_consistent": [  # a missing count or share (an option not offered, a question not asked) passes
+        pa.Check(lambda d: (d["n_selected"] <= d["n_answered"]) | d["n_selected"].isna() | d["n_answered"].isna(),
+                 error="n_selected <= n_answered"),
+        pa.Check(lambda d: (d["n_answered"] <= d["n_respondents"]) | d["n_answered"].isna(),
+                 error="n_answered <= n_respondents"),
+        pa.Check(lambda d: ((d["pct_all"] - d["n_selected"] / d["n_respondents"]).abs() < 1e-9) | d["pct_all"].isna(),
                  error="pct_all = n_selected / n_respondents"),
-        pa.Check(lambda d: (d["pct_answered"] - d["n_selected"] / d["n_answered"]).abs() < 1e-9,
-                 error="pct_answered = n_selected / n_answered"),
-        pa.Check(lambda d: d.groupby("year")[["n_respondents", "n_answered"]].nunique().eq(1).all().all(),
+        pa.Check(lambda d: ((d["pct_answered"] - d["n_selected"] / d["n_answered"]).abs() < 1e-9)
+                 | d["pct_answered"].isna(), error="pct_answered = n_selected / n_answered"),
+        pa.Check(lambda d: d.groupby("year")[["n_respondents", "n_answered"]].nunique().le(1).all().all(),
                  error="one n_respondents and n_answered per year"),
+        pa.Check(lambda d: d["pct_answered"].notna() == d["n_selected"].notna(),
+                 error="a share exactly where a count is"),
     ],
     "papers_within_total": pa.Check(lambda d: d["pytorch_papers"] + d["tensorflow_papers"] <= d["total_papers"],
                                     error="framework-naming papers <= total papers"),

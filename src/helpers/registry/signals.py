@@ -148,6 +148,10 @@ BREAKS = (
     Break("pypi", "2025-06", "ClickHouse dataset, previous calendar month"),
     Break("github", "2025-08", "daily values become net changes (negatives appear): incremental collector, inferred",
           effect="exclude"),
+    Break("google_trends", "2016-01", "Google: improvement to geographic assignment (the note on trends.google.com "
+                                      "charts)"),
+    Break("google_trends", "2022-01", "Google: improvement to the data collection system (the note on "
+                                      "trends.google.com charts)"),
     Break("kaggle_survey", "2019", "wording: 'used in past 5 years' (2018) -> 'use on a regular basis'; question shown "
                                    "to coders only"),
     Break("kaggle_survey", "2020", "question shown only to coders who use ML; option list grows (JAX, MXNet, ...)"),

@@ -26,7 +26,8 @@ class Step:
     raw: bool = False              # reads data/raw (so it waits for verification)
     notebook: bool = True
     per_year: bool = False
-    all_years_only: bool = False   # built by `make all-years`, not by `make all`
+    goal: str = "all"              # the Make goal that builds it: all, all-years (only), calibrate (only)
+    parameters: tuple[tuple[str, str, str], ...] = ()  # (notebook parameter, Make variable, default)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -52,18 +53,25 @@ STEPS = (
          raw=True),
     Step("assemble_signals", "Monthly signals assembled from each source's part", "helpers.sources.monthly:build",
          inputs=tuple(t.id for t in MONTHLY_PARTS), notebook=False),
-    Step("20_trend_tests", "Trend tests, change points, crossovers, leaders by year",
+    Step("20_trend_tests", "A share model per signal and a common trend: crossovers, leaders by year, trends",
          "helpers.stats.signal_results:build",
          inputs=("monthly_signals", "kaggle_respondents", "conference_papers")),
     Step("30_survey_shift", "Survey shares and year-over-year shifts", "helpers.stats.surveys:build",
          inputs=("kaggle_framework_shares", "kaggle_respondents", "so_survey_framework_shares", "so_survey_pairs")),
-    Step("35_claims", "The article's claims, checked: the scorecard", "helpers.report.scorecard:build",
-         inputs=("monthly_signals", "signal_tests", "crossovers", "yearly_trends", "leaders_by_year",
-                 "kaggle_framework_shares", "kaggle_respondents", "conference_papers")),
+    Step("25_calibration", "Appendix to the trend tests: do the intervals keep their promise? (make calibrate)",
+         "helpers.stats.calibration:build",
+         inputs=("monthly_signals", "kaggle_respondents", "conference_papers", "kaggle_framework_shares",
+                 "survey_within_year"), goal="calibrate", parameters=(("n_sim", "CALIBRATION_SIMS", "200"),)),
+    Step("35_claims", "The article's claims, checked: the scorecard and its robustness", "helpers.report.scorecard:build",
+         inputs=("monthly_signals", "signal_tests", "signal_months", "crossovers", "crossover_years", "yearly_trends",
+                 "leaders_by_year", "common_trend_crossover", "kaggle_framework_shares", "kaggle_respondents",
+                 "survey_within_year", "survey_shifts", "survey_reweighted", "conference_papers",
+                 "google_trends_export")),
     Step("40_verdict", "Verdict: who led in the year, and the claims (start here)", "helpers.report.verdict:build",
-         inputs=("crossovers", "leaders_by_year", "composite", "composite_crossovers", "verdict"), per_year=True),
+         inputs=("crossovers", "leaders_by_year", "common_trend", "common_trend_years", "common_trend_crossover",
+                 "verdict"), per_year=True),
     Step("50_all_years", "All years: leaders by year and signal", "helpers.report.verdict:all_years",
-         inputs=("leaders_by_year",), all_years_only=True),
+         inputs=("leaders_by_year", "common_trend_years"), goal="all-years"),
 )
 STEP_BY_NAME = {s.name: s for s in STEPS}
 

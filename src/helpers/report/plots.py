@@ -8,8 +8,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..registry.signals import SIGNAL_BY_NAME
-from ..stats.smoothing import smooth
+from ..registry.signals import SIGNAL_BY_NAME, breaks
 
 COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
           "jax": "#E69F00", "scikit-learn": "#999999"}
@@ -41,16 +40,22 @@ def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "ke
         for j, fw in enumerate(frameworks):
             s = shares[shares["framework"] == fw].sort_values("year")
             x = s["year"] + (j - 1) * 0.08
-            ax.errorbar(x, s[col], yerr=[s[col] - s[lo], s[hi] - s[col]], marker="o", capsize=3,
-                        color=COLORS.get(fw), label=LABELS.get(fw, fw))
+            ax.errorbar(x, s[col], yerr=[(s[col] - s[lo]).clip(lower=0), (s[hi] - s[col]).clip(lower=0)], marker="o",
+                        capsize=3, color=COLORS.get(fw), label=LABELS.get(fw, fw))
+            if "complete" in s:  # a sample year: open marker
+                sample = ~s["complete"].astype(bool)
+                ax.plot(x[sample], s.loc[sample, col], "o", mfc="white", mec=COLORS.get(fw), zorder=3)
         if breaks:
             _mark_breaks(ax, breaks)
         if highlight is not None:
             ax.axvspan(highlight - 0.4, highlight + 0.4, color="0.9", zorder=0)
         ax.set_title(basis, fontsize=10, fontweight="normal", pad=14)
-        ax.set_xticks(sorted(shares["year"].unique()))
+        years = sorted(shares["year"].unique())
+        samples = set(shares.loc[~shares["complete"].astype(bool), "year"]) if "complete" in shares else set()
+        ax.set_xticks(years, [f"{y}\n(sample)" if y in samples else str(y) for y in years])
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_ylim(0, max(0.6, shares[shares["framework"].isin(frameworks)][col].max() * 1.15))
+        top = shares[shares["framework"].isin(frameworks)][col].max()
+        ax.set_ylim(0, max(0.6, 1.15 * top if pd.notna(top) else 0.6))
     axes[0].legend(loc="lower left", frameon=True)
     axes[0].set_ylabel("share (Wilson 95% interval)")
     fig.suptitle(title, fontweight="bold")
@@ -90,8 +95,8 @@ def reweighted_shares(rw: pd.DataFrame, breaks: dict | None = None):
     for fw, s in rw.groupby("framework", sort=False):
         s = s.sort_values("year")
         ax.plot(s["year"], s["raw_share"], ls="--", marker=".", color=COLORS.get(fw), alpha=0.7)
-        ax.errorbar(s["year"], s["reweighted_share"], yerr=[s["reweighted_share"] - s["reweighted_low"],
-                    s["reweighted_high"] - s["reweighted_share"]], marker="o", capsize=3, color=COLORS.get(fw),
+        ax.errorbar(s["year"], s["reweighted_share"], yerr=[(s["reweighted_share"] - s["reweighted_low"]).clip(lower=0),
+                    (s["reweighted_high"] - s["reweighted_share"]).clip(lower=0)], marker="o", capsize=3, color=COLORS.get(fw),
                     label=f"{LABELS.get(fw, fw)} re-weighted")
     if breaks:
         _mark_breaks(ax, breaks)
@@ -125,31 +130,37 @@ def signal_colour(name: str) -> str:
     return SIGNAL_BY_NAME[name].colour
 
 
-def share_family(shares: dict, crossovers: pd.DataFrame, title: str, year: int | None = None, breaks: dict | None = None):
-    """PyTorch's monthly share per signal (3-month mean), 50% line, crossovers with their bootstrap
-    interval (shaded), method breaks as grey ticks, the year in question highlighted."""
+def _ts(period: str) -> pd.Timestamp:
+    return pd.Period(period, freq="M").to_timestamp()
+
+
+def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, year: int | None = None):
+    """PyTorch's monthly share per signal: observed (thin), the model's latent share (thick) with its 95% band,
+    the 50% line, crossovers (dotted: median; shaded: 95% interval), documented breaks (grey ticks)."""
     fig, ax = plt.subplots(figsize=(10, 4.3))
     cx = crossovers.set_index("signal")
-    for name, s in shares.items():
+    for name, s in months.groupby("signal", sort=False):
+        sig = SIGNAL_BY_NAME[name]
         x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
-        color = signal_colour(name)
-        ax.plot(x, s["share"], color=color, alpha=0.25, lw=1)
-        ls = "-" if SIGNAL_BY_NAME[name].popularity else "--"  # process signals dashed
-        ax.plot(x, smooth(s["share"]), color=color, lw=2, ls=ls, label=name)
-        if name in cx.index and cx.loc[name, "crossover"]:
-            c = cx.loc[name]
-            cm = pd.Period(c["crossover"], freq="M").to_timestamp()
-            ax.axvline(cm, color=color, lw=1.2, ls=":")
-            if c["crossover_low"] and c["crossover_high"]:
-                ax.axvspan(pd.Period(c["crossover_low"], freq="M").to_timestamp(),
-                           pd.Period(c["crossover_high"], freq="M").to_timestamp() + pd.offsets.MonthEnd(0),
-                           color=color, alpha=0.12)
-            ax.annotate(f"crossover {c['crossover']}", (cm, 0.52), rotation=90, fontsize=8, color=color,
-                        ha="right", va="bottom")
-        for m, b in zip(s["month"], s["break"], strict=True):
-            if b and (breaks is None or m in breaks):
-                ax.annotate("▲", (pd.Period(m, freq="M").to_timestamp(), 0), xycoords=("data", "axes fraction"),
-                            ha="center", va="bottom", fontsize=7, color="0.4")
+        colour = signal_colour(name)
+        ax.fill_between(x, s["low"], s["high"], color=colour, alpha=0.15, lw=0)
+        if s["latent_share"].notna().any():
+            ax.plot(x, s["observed_share"], color=colour, alpha=0.3, lw=0.8)
+            ax.plot(x, s["latent_share"], color=colour, lw=2, ls="-" if sig.popularity else "--", label=name)
+        else:  # too short for the model: the observed shares themselves, with their counting interval
+            ax.plot(x, s["observed_share"], color=colour, lw=1.5, marker="o", ms=3,
+                    label=f"{name} (observed; too short to model)")
+        c = cx.loc[name] if name in cx.index else None
+        if c is not None and c["crossover"]:
+            ax.axvline(_ts(c["crossover"]), color=colour, lw=1.2, ls=":")
+            end = _ts(c["crossover_high"]) + pd.offsets.MonthEnd(0) if c["crossover_high"] else x[-1]
+            ax.axvspan(_ts(c["crossover_low"]), end, color=colour, alpha=0.10)
+            ax.annotate(f"crossover {c['crossover']}", (_ts(c["crossover"]), 0.52), rotation=90, fontsize=8,
+                        color=colour, ha="right", va="bottom")
+        for b in breaks(sig.source):
+            if b.effect != "exclude" and s["month"].iloc[0] < b.start <= s["month"].iloc[-1]:
+                ax.annotate("▲", (_ts(b.start), 0), xycoords=("data", "axes fraction"), ha="center", va="bottom",
+                            fontsize=7, color="0.4")
     ax.axhline(0.5, color="0.2", lw=1)
     ax.text(ax.get_xlim()[0], 0.505, " PyTorch ahead ↑", fontsize=8, va="bottom", color="0.3")
     if year is not None:
@@ -163,30 +174,40 @@ def share_family(shares: dict, crossovers: pd.DataFrame, title: str, year: int |
     return fig
 
 
-def crossover_timeline(crossovers: pd.DataFrame, year: int | None = None):
-    """One row per signal on one time axis: crossover (dot) with its interval (bar); 'never' signals at right."""
+def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = None, year: int | None = None):
+    """One row per signal on one time axis: crossover (dot) with its 95% interval (bar; an open end runs to the
+    last month a crossover can still be seen); 'not yet' signals say how close they came. `common`: the
+    common trend's crossover row, drawn first."""
     c = crossovers.copy()
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(c) + 1.2))
+    rows = ([("Common trend (all signals)", common.iloc[0], "#000000", True)] if common is not None else [])
+    rows += [(r["signal"], r, signal_colour(r["signal"]), r["popularity"]) for _, r in c.iterrows()]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.2))
     end = pd.Timestamp("2026-12-31")
-    for i, (_, r) in enumerate(c.iterrows()):
-        color = signal_colour(r["signal"])
+    for i, (_, r, colour, _) in enumerate(rows):
+        yearly = r.get("granularity", "month") == "year"
+        if r["crossover_low"]:
+            lo = _ts(r["crossover_low"])
+            hi = _ts(r["crossover_high"]) if r["crossover_high"] else _ts(r.get("last_decidable") or r["crossover_low"])
+            ax.plot([lo, hi], [i, i], color=colour, lw=6, alpha=0.35, solid_capstyle="butt")
+            if not r["crossover_high"]:
+                ax.annotate("→ not yet", (hi, i), va="center", fontsize=8, color="0.3")
         if r["crossover"]:
-            t = pd.Period(r["crossover"], freq="M" if r["granularity"] == "month" else "Y").to_timestamp()
-            if r["crossover_low"] and r["crossover_high"]:
-                lo = pd.Period(r["crossover_low"], freq="M").to_timestamp()
-                hi = pd.Period(r["crossover_high"], freq="M").to_timestamp()
-                ax.plot([lo, hi], [i, i], color=color, lw=6, alpha=0.35, solid_capstyle="butt")
-            ax.plot([t], [i], "o", color=color, ms=8)
+            t = pd.Period(r["crossover"], freq="Y" if yearly else "M").to_timestamp()
+            ax.plot([t], [i], "o", color=colour, ms=8)
             ax.annotate(f" {r['crossover']}", (t, i), va="center", fontsize=8)
-        else:
-            ax.annotate(f"never (closest {r['closest_share']:.1%} in {r['closest_period']})", (end, i), ha="right",
+        elif str(r.get("reason", "")).startswith("too short"):
+            ax.annotate(f"too short to date ({r['first_period']} to {r['last_period']})", (end, i), ha="right",
                         va="center", fontsize=8, color="0.3")
-    ax.set_yticks(range(len(c)), [f"{s}{'' if p else ' (process)'}" for s, p in zip(c["signal"], c["popularity"], strict=True)])
+        elif not r["crossover_low"]:
+            closest = (f"closest {r['closest_share']:.0%} in {r['closest_period']}"
+                       if "closest_share" in r and pd.notna(r["closest_share"]) else "no crossover yet")
+            ax.annotate(f"not yet ({closest})", (end, i), ha="right", va="center", fontsize=8, color="0.3")
+    ax.set_yticks(range(len(rows)), [f"{n}{'' if p else ' (process)'}" for n, _, _, p in rows])
     ax.set_xlim(pd.Timestamp("2016-06-01"), end)
     if year is not None:
         ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.6, zorder=0)
     ax.invert_yaxis()
-    ax.set_title("When PyTorch took the lead and stayed ahead (dot), with 95% interval (bar)")
+    ax.set_title("When PyTorch took the lead and kept it for 12 months (dot), with 95% interval (bar)")
     fig.tight_layout()
     return fig
 
@@ -210,22 +231,24 @@ def leaders(lead: pd.DataFrame, year: int):
     return fig
 
 
-def composite(comp: pd.DataFrame, year: int | None = None):
-    """Composite share (equal per signal, equal per family) with the range under random weightings."""
-    x = pd.PeriodIndex(comp["month"], freq="M").to_timestamp()
+def common_trend(common: pd.DataFrame, signal_months: pd.DataFrame | None = None, year: int | None = None):
+    """The common share (black, 95% band) over the popularity signals' latent shares (thin, their colours)."""
     fig, ax = plt.subplots(figsize=(10, 4))
-    ax.fill_between(x, comp["random weights 2.5%"], comp["random weights 97.5%"], color="0.7", alpha=0.5,
-                    label="range under 1,000 random weightings (95%)")
-    ax.plot(x, comp["equal per signal"], color="black", lw=2, label="equal weight per signal")
-    ax.plot(x, comp["equal per family"], color="black", lw=1.2, ls="--", label="equal weight per family")
+    if signal_months is not None:
+        for name, s in signal_months.groupby("signal", sort=False):
+            if SIGNAL_BY_NAME[name].popularity:
+                ax.plot(_months(s["month"]), s["latent_share"], color=signal_colour(name), lw=1, alpha=0.5, label=name)
+    x = _months(common["month"])
+    ax.fill_between(x, common["low"], common["high"], color="0.3", alpha=0.25, lw=0, label="common trend, 95% band")
+    ax.plot(x, common["common_share"], color="black", lw=2.2, label="common trend (a typical signal)")
     ax.axhline(0.5, color="0.2", lw=1)
     if year is not None:
         ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.5, zorder=0)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_ylabel("composite PyTorch share")
-    ax.set_title("All signals on one scale: the composite PyTorch share")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_ylabel("PyTorch's share")
+    ax.set_title("The movement the signals share: a common trend with each signal's own offset")
+    ax.legend(loc="upper left", fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
 
@@ -295,14 +318,38 @@ def pypi_families(fam: pd.DataFrame, breaks=()):
 
 
 def interest(rows: pd.DataFrame, facts: pd.DataFrame):
-    """Google Trends interest per term (monthly values)."""
+    """Google Trends interest per term (the complete months; points marked when there are few)."""
     wide = rows.pivot(index="month", columns="framework", values="value")
     fig, ax = plt.subplots(figsize=(10, 4))
     for term in wide.columns:
-        ax.plot(_months(wide.index), wide[term], color=COLORS.get(term), label=LABELS.get(term, term))
+        ax.plot(_months(wide.index), wide[term], color=COLORS.get(term), label=LABELS.get(term, term),
+                marker="o" if len(wide) < 24 else None, ms=4)
     f = facts.iloc[0]
     ax.set_ylabel("interest (0-100, one request)")
     ax.set_title(f"Google Trends interest ({f['geo']}, {f['resolution']} values, monthly)")
     ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def calibration(table: pd.DataFrame):
+    """Coverage of every checked interval (dot) with +-2 Monte Carlo errors (bar), against the nominal 95% and the
+    90% floor."""
+    t = table.copy()
+    t["label"] = t["method"] + " · " + t["signal"].fillna("").where(t["signal"].fillna("") != "", t["scenario"])
+    t["label"] = t["label"] + t["scenario"].map(lambda s: " (break)" if s == "level break" else "")
+    t = t.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.22 * len(t) + 1.2))
+    y = range(len(t))
+    colour = ["#D55E00" if c + 2 * e < 0.90 else "#0072B2" for c, e in zip(t["coverage"], t["mc_se"], strict=True)]
+    ax.errorbar(t["coverage"], y, xerr=2 * t["mc_se"], fmt="none", ecolor="0.6", lw=1)
+    ax.scatter(t["coverage"], y, c=colour, s=14, zorder=3)
+    ax.axvline(0.95, color="0.2", lw=1)
+    ax.axvline(0.90, color="#D55E00", lw=1, ls=":")
+    ax.set_yticks(list(y), t["label"], fontsize=7)
+    ax.set_xlim(max(0.5, float(t["coverage"].min()) - 0.05), 1.0)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("simulated coverage of the nominal 95% interval (bar: ±2 Monte Carlo errors; dotted: the 90% floor)")
+    ax.set_title("Do the intervals keep their promise?")
     fig.tight_layout()
     return fig

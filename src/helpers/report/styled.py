@@ -13,6 +13,11 @@ HEADERS = {
     "ci_all_high": "95% high (all)", "diff": "TF minus PT", "diff_low": "95% low", "diff_high": "95% high",
     "low": "95% low", "high": "95% high", "shift_low": "95% low", "shift_high": "95% high",
     "seasonal_mk_p": "seasonal MK p", "tau": "Kendall's tau", "max_abs_residual": "max |residual|",
+    "p_holm_within_year": "p (Holm, within the year)", "mde_per_year": "detectable slope (80% power)",
+    "change_low": "95% low", "change_high": "95% high", "p_not_yet": "P(not yet)", "p_ahead": "P(PyTorch ahead)",
+    "onset_p_none": "P(no acceleration)", "onset_p_edge": "P(edge)", "change_2017": "change in 2017",
+    "change_2017_low": "95% low", "change_2017_high": "95% high", "sd_ar": "s.d. deviations",
+    "sd_irregular": "s.d. irregular", "phi": "persistence (phi)", "n_sim": "replicates", "mc_se": "MC error",
 }
 WORDS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "pt": "PyTorch", "tf": "TensorFlow", "dsse": "DSSE",
          "so": "SO", "mk": "MK", "svg": "SVG", "n": "n"}
@@ -57,6 +62,19 @@ def table(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (),
     return styler
 
 
+def banner(title: str, lines: list[str]):
+    """A highlighted box above a report section (e.g. which survey years are samples); nothing when `lines` is
+    empty."""
+    import html as h
+
+    from IPython.display import HTML
+    if not lines:
+        return None
+    items = "".join(f"<li>{h.escape(x)}</li>" for x in lines)
+    return HTML(f'<div style="border-left: 5px solid #e69f00; background: #fff6e0; padding: 0.6em 1em; '
+                f'margin: 0.8em 0"><strong>{h.escape(title)}</strong><ul style="margin: 0.3em 0">{items}</ul></div>')
+
+
 VERDICT_COLORS = {"supported": "#d9f2d9", "contradicted": "#f8d7d3", "mixed": "#fff0c2", "untestable": "#e6e6e6"}
 
 
@@ -85,3 +103,27 @@ def scorecard(card: pd.DataFrame):
     return HTML("<table class='scorecard'><thead><tr><th style='text-align:left'>Claim</th><th>Verdict</th>"
                 "<th style='text-align:left'>Finding (click for the evidence)</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")
+
+
+def robustness(robust: pd.DataFrame):
+    """One row per claim: the default verdict and each variant's verdict (coloured), with the variant's finding on
+    hover and a count of variants that change the verdict."""
+    import html as h
+
+    from IPython.display import HTML
+    rows = []
+    for claim_id, g in robust.groupby("claim_id", sort=False):
+        base = g.iloc[0]["verdict"]
+        cells = []
+        for _, r in g.iterrows():
+            colour = VERDICT_COLORS.get(r["verdict"], "")
+            cells.append(f"<span title='{h.escape(r['detail'])}' style='background-color:{colour};padding:1px 4px;"
+                         f"margin:1px;display:inline-block'>{h.escape(r['variant'])}: <b>{h.escape(r['verdict'])}</b>"
+                         "</span>")
+        changed = int((g["verdict"] != base).sum())
+        rows.append(f"<tr><td style='text-align:left;vertical-align:top'><code>{h.escape(claim_id)}</code></td>"
+                    f"<td style='vertical-align:top'>{changed} of {len(g) - 1}</td>"
+                    f"<td style='text-align:left'>{' '.join(cells)}</td></tr>")
+    return HTML("<table class='robustness'><thead><tr><th style='text-align:left'>Claim</th><th>Variants that change "
+                "the verdict</th><th style='text-align:left'>Default and variants (hover for the finding)</th></tr>"
+                "</thead><tbody>" + "".join(rows) + "</tbody></table>")

@@ -1,4 +1,5 @@
-"""The year's verdict (step 40, per year): who led in Y on every signal, a summary, the composite in Y."""
+"""The year's verdict (step 40, per year): who led in Y on every signal, the common trend in Y, a summary; and the
+grid of every year (step 50)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,33 +8,58 @@ from ..chain import io, provenance
 from ..registry.signals import FAMILIES
 
 
-def summary_text(lead: pd.DataFrame, year: int) -> str:
+def year_leaders(year: int) -> pd.DataFrame:
+    """Who led in `year`: that year's rows of leaders_by_year (step 20)."""
+    by_year = io.read_table("leaders_by_year")
+    return by_year[by_year["year"] == year].drop(columns="year").reset_index(drop=True)
+
+
+def common_in_year(year: int) -> pd.Series | None:
+    """The common trend's share in `year` (a row of common_trend_years), or None when the model does not cover it."""
+    y = io.read_table("common_trend_years")
+    row = y[y["year"] == year]
+    return row.iloc[0] if len(row) else None
+
+
+def summary_text(lead: pd.DataFrame, year: int, common: pd.Series | None = None) -> str:
     """Three short paragraphs a stakeholder reads first."""
     have = lead[lead["pytorch_share"].notna()]
     n_pt, n_tf = int((have["leader"] == "PyTorch").sum()), int((have["leader"] == "TensorFlow").sum())
     close = have[have["leader"] == "too close to call"]["signal"].tolist()
     missing = lead[lead["pytorch_share"].isna()]["signal"].tolist()
-    if n_pt and not n_tf:
-        head = f"In {year}, PyTorch led on every signal with data ({n_pt} of {len(have)})."
+    if not len(have):
+        head = f"No popularity signal covers {year}."
+    elif n_pt and not n_tf:
+        head = f"In {year}, PyTorch led on every signal with a clear leader ({n_pt} of {len(have)})."
     elif n_tf and not n_pt:
-        head = f"In {year}, TensorFlow led on every signal with data ({n_tf} of {len(have)})."
+        head = f"In {year}, TensorFlow led on every signal with a clear leader ({n_tf} of {len(have)})."
     else:
         head = (f"In {year} the signals disagree: PyTorch led on {n_pt} of {len(have)} "
-                f"({', '.join(have[have['leader'] == 'PyTorch']['signal'])}), TensorFlow on {n_tf} "
-                f"({', '.join(have[have['leader'] == 'TensorFlow']['signal'])}).")
+                f"({', '.join(have[have['leader'] == 'PyTorch']['signal']) or 'none'}), TensorFlow on {n_tf} "
+                f"({', '.join(have[have['leader'] == 'TensorFlow']['signal']) or 'none'}).")
+    if common is not None and common["months"] > 0:
+        side = ("PyTorch" if common["low"] > 0.5 else "TensorFlow" if common["high"] < 0.5 else "neither clearly")
+        head += (f" The trend they share puts a typical signal at {common['common_share']:.0%} PyTorch "
+                 f"(95% interval {common['low']:.0%} to {common['high']:.0%}): {side} ahead.")
     who = {f.label: f.who for f in FAMILIES.values()}
     why = ("They measure different people: " + "; ".join(
         f"{fam} — {who[fam]}" for fam in have["family"].dropna().unique() if fam in who) + ".")
-    sure = ("Every leader above is decided by a 95% interval that excludes a tie"
-            + (f", except {', '.join(close)}, too close to call" if close else "") + "."
+    sure = ("A leader is named only where a 95% interval excludes a tie"
+            + (f"; too close to call: {', '.join(close)}" if close else "") + "."
             + (f" No data for {year}: {', '.join(missing)}." if missing else ""))
     return "\n\n".join([head, why, sure])
 
 
-def year_leaders(year: int) -> pd.DataFrame:
-    """Who led in `year`: that year's rows of leaders_by_year (step 20)."""
-    by_year = io.read_table("leaders_by_year")
-    return by_year[by_year["year"] == year].drop(columns="year").reset_index(drop=True)
+def summary(lead: pd.DataFrame, year: int):
+    """The opening paragraphs, as Markdown for the notebook."""
+    from IPython.display import Markdown
+    return Markdown(summary_text(lead, year, common_in_year(year)))
+
+
+def with_claims(card: pd.DataFrame) -> pd.DataFrame:
+    """verdict.csv with each claim's wording (for the scorecard display)."""
+    from .claims import CLAIMS
+    return card.assign(claim=card["claim_id"].map(CLAIMS))
 
 
 def build(year: int) -> dict:
@@ -44,33 +70,7 @@ def build(year: int) -> dict:
 def all_years() -> dict[str, pd.DataFrame]:
     """Step 50_all_years: the leaders of every valid year (computed once, by step 20), for the grid."""
     by_year = io.read_table("leaders_by_year")
-    return {"grid": by_year.pivot(index="signal", columns="year", values="pytorch_share"), "leaders_by_year": by_year}
-
-
-
-
-def summary(lead: pd.DataFrame, year: int):
-    """The three opening paragraphs, as Markdown for the notebook."""
-    from IPython.display import Markdown
-    return Markdown(summary_text(lead, year))
-
-
-def with_claims(card: pd.DataFrame) -> pd.DataFrame:
-    """verdict.csv with each claim's wording (for the scorecard display)."""
-    from .claims import CLAIMS
-    return card.assign(claim=card["claim_id"].map(CLAIMS))
-
-
-def composite_for_report() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The composite (month x weighting) and the month it stays above 50% per weighting, from step 20's tables."""
-    comp = io.read_table("composite")
-    wide = comp.pivot(index="month", columns="scheme", values="share")
-    order = list(dict.fromkeys(comp["scheme"]))
-    return wide[order].reset_index().rename_axis(columns=None), io.read_table("composite_crossovers")
-
-
-def composite_in_year(comp: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Mean composite share in `year` per weighting (empty when the composite does not cover the year)."""
-    in_year = comp[comp["month"].str.startswith(str(year))]
-    cols = [c for c in comp.columns if c != "month"]
-    return in_year[cols].mean().rename("composite share").reset_index().rename(columns={"index": "weighting"})
+    order = list(dict.fromkeys(by_year["signal"]))
+    grid = by_year.pivot(index="signal", columns="year", values="pytorch_share").reindex(order)
+    common = io.read_table("common_trend_years").set_index("year")["common_share"].rename("Common trend (all signals)")
+    return {"grid": pd.concat([grid, common.to_frame().T]), "leaders_by_year": by_year}

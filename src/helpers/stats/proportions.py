@@ -20,16 +20,23 @@ ALPHA = 0.05
 
 
 def wilson(k, n, alpha: float = ALPHA):
-    """Wilson score interval for k successes out of n (vectorised); returns (low, high)."""
-    low, high = proportion_confint(np.asarray(k), np.asarray(n), alpha=alpha, method="wilson")
-    return low, high
+    """Wilson score interval for k successes out of n (vectorised); returns (low, high). Exact 0 at k = 0 and 1
+    at k = n (the closed form leaves rounding dust such as 2.7e-20); NaN where n is 0 or missing."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    ok = n > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = proportion_confint(np.where(ok, k, 0), np.where(ok, n, 1), alpha=alpha, method="wilson")
+    low = np.where(ok, np.where(k <= 0, 0.0, low), np.nan)
+    high = np.where(ok, np.where(k >= n, 1.0, high), np.nan)
+    return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
 def add_wilson(shares: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     """Add ci_all_low/high and ci_answered_low/high (Wilson, 1-alpha) to a shares table."""
     out = shares.copy()
-    out["ci_all_low"], out["ci_all_high"] = wilson(out["n_selected"], out["n_respondents"], alpha)
-    out["ci_answered_low"], out["ci_answered_high"] = wilson(out["n_selected"], out["n_answered"], alpha)
+    k = out["n_selected"].astype(float)
+    out["ci_all_low"], out["ci_all_high"] = wilson(k, out["n_respondents"].astype(float), alpha)
+    out["ci_answered_low"], out["ci_answered_high"] = wilson(k, out["n_answered"].astype(float), alpha)
     return out
 
 

@@ -1,64 +1,161 @@
-"""Per-signal results (step 20): trends, change points, crossovers, and who led in every valid year.
+"""Per-signal results (step 20): the state-space model of each monthly signal and what its paths say; the yearly
+signals (Kaggle, conference papers); who led in every valid year; the common trend across signals.
 
-One row per registered signal, so signals can be compared side by side; Holm and Benjamini-Hochberg
-adjustments are applied across the popularity signals (the family of tests). Nothing here depends on the
-year in question: per-year reports read `leaders_by_year`.
+Nothing here depends on the year in question: each year's verdict reads `leaders_by_year`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..chain import io, params
-from ..registry.signals import MONTHLY, SIGNAL_BY_NAME, YEARLY
+from ..registry.signals import MONTHLY, SIGNAL_BY_NAME, YEARLY, Signal
 from ..sources import conferences
 from ..sources import monthly as sg
+from . import share_model as sm
 from . import surveys as survey_shift
-from . import trend_tests as trends
-from .composite import composite
+from . import trend_tests
 from .proportions import wilson
 
-EARLY_END = "2020-12"  # the window in which "when did PyTorch's rise begin" is asked
-CROSSOVER_RULE = (f"first month from which the centred {trends.ROLL}-month mean of PyTorch's share stays above 50% "
-                  "until the series ends")
+CROSSOVER_RULE = (f"first month from which PyTorch's persistent share (the model's trend and persistent deviations, "
+                  f"without counting noise or one-month irregulars) stays above 50% for {sm.HORIZON} months")
+CROSSOVER_INTERVAL = (f"2.5% and 97.5% quantiles over {sm.N_DRAWS:,} simulated paths of the state-space model; "
+                      "'not yet' when fewer than that many paths cross inside the data")
 YEARLY_RULE = "first year from which the lower 95% Wilson bound of PyTorch's share stays above 50%"
+MIN_MONTHS_IN_YEAR = 6  # within-year trends for years with at least this many months
 
 
-def signal_table(ms: pd.DataFrame) -> pd.DataFrame:
-    """One row per monthly signal: coverage, trend, seasonality, change points, crossover."""
-    rows = []
+@dataclass
+class Result:
+    """One monthly signal: its fitted model and what its posterior paths say."""
+    signal: Signal
+    summary: sm.Summary
+
+    @property
+    def series(self) -> sm.Series:
+        return self.summary.series
+
+    @property
+    def fit(self) -> sm.Fit:
+        return self.summary.fit
+
+
+MIN_MONTHS = 2 * sm.HORIZON  # a signal with fewer months is shown (observed shares) but not modelled
+
+
+def prepared(ms: pd.DataFrame) -> dict[str, sm.Series]:
+    """Every registered monthly signal present in `ms`, prepared for the model (by signal name)."""
+    out = {}
     for sig in MONTHLY:
-        s = sg.share(ms, sig)
-        if s.empty:
-            rows.append({"signal": sig.name, "source": sig.source, "popularity": sig.popularity, "available": False})
+        share = sg.share(ms, sig)
+        series = sm.prepare(share, sig) if len(share) else None
+        if series is not None and len(series.months):
+            out[sig.name] = series
+    return out
+
+
+def fit_all(ms: pd.DataFrame) -> dict[str, Result]:
+    """The model of every monthly signal in `ms` with at least MIN_MONTHS (by signal name)."""
+    return {name: Result(s.signal, sm.summarise(sm.fit(s))) for name, s in prepared(ms).items()
+            if len(s.months) >= MIN_MONTHS}
+
+
+def too_short(ms: pd.DataFrame) -> dict[str, sm.Series]:
+    """Signals with data but fewer than MIN_MONTHS months: shown with their observed shares, not modelled."""
+    return {name: s for name, s in prepared(ms).items() if len(s.months) < MIN_MONTHS}
+
+
+def too_short_reason(series: sm.Series) -> str:
+    return (f"too short for the model: {len(series.months)} months ({series.months[0]} to {series.months[-1]}); "
+            f"the model and the {sm.HORIZON}-month crossover rule need at least {MIN_MONTHS}")
+
+
+def leader(low: float, high: float) -> str:
+    """Who led, from a 95% interval of PyTorch's share: named only when the interval excludes 1/2."""
+    return "PyTorch" if low > 0.5 else ("TensorFlow" if high < 0.5 else "too close to call")
+
+
+# --- per signal ----------------------------------------------------------------------------------------------
+
+def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
+    """One row per monthly signal: coverage, what it estimates, the model, whole-series trend, seasonality, onset."""
+    rows = []
+    short = too_short(ms)
+    for sig in MONTHLY:
+        r = results.get(sig.name)
+        row = {"signal": sig.name, "source": sig.source, "popularity": sig.popularity, "available": r is not None,
+               "estimand": sig.estimand,
+               "status": "modelled" if r is not None else (too_short_reason(short[sig.name]) if sig.name in short
+                                                           else "no data")}
+        if r is None:
+            if sig.name in short:
+                row |= {"first_month": short[sig.name].months[0], "last_month": short[sig.name].months[-1]}
+            rows.append(row)
             continue
-        early = s[s["month"] <= EARLY_END]
-        cp_early = trends.change_point(early["month"], early["share"])
-        rows.append({"signal": sig.name, "source": sig.source, "metric": sig.metric, "popularity": sig.popularity,
-                     "available": True, "first_month": s["month"].iloc[0], "last_month": s["month"].iloc[-1],
-                     **trends.mann_kendall(s["share"]), **trends.seasonality(s["share"]),
-                     **trends.change_point(s["month"], s["share"]),
-                     **{f"early_{k}": v for k, v in cp_early.items()},
-                     **trends.crossover(s["month"], s["share"])})
+        s, (s2_slope, phi, s2_ar, s2_irr) = r.series, r.fit.params
+        observed = pd.Series(s.observed)
+        onset = r.summary.onset
+        rows.append(row | {
+            "first_month": s.months[0], "last_month": s.months[-1], **trend_tests.mann_kendall(observed),
+            **trend_tests.seasonality(observed), "phi": phi, "sd_ar": np.sqrt(s2_ar), "sd_irregular": np.sqrt(s2_irr),
+            "sd_slope": np.sqrt(s2_slope), "breaks": "; ".join(f"{b.start}: {b.description}" for b in s.breaks),
+            "converged": r.fit.converged, "approximation_check": r.summary.approximation,
+            **{f"change_2017{k}": r.summary.changes.get(2017, {}).get(v, np.nan)
+               for k, v in (("", "change"), ("_low", "low"), ("_high", "high"))},
+            **{f"onset_{k}" if not k.startswith("onset") else k: v for k, v in onset.items()
+               if k not in ("distribution", "window", "months")}})
     t = pd.DataFrame(rows)
     pop = t["available"] & t["popularity"]
     for method, col in (("holm", "p_holm"), ("fdr_bh", "p_bh")):
         t[col] = np.nan
-        t.loc[pop, col] = trends.adjust(t.loc[pop, "p_value"], method)
+        t.loc[pop, col] = trend_tests.adjust(t.loc[pop, "p_value"], method)
     return t
 
 
-def yearly_table(ms: pd.DataFrame) -> pd.DataFrame:
-    """Signal x year: Mann-Kendall within the year and the year's mean share."""
-    frames = []
-    for name, s in sg.shares(ms).items():
-        yt = trends.yearly_trends(s["month"], s["share"])
-        means = s.assign(year=s["month"].str[:4].astype(int)).groupby("year")["share"].mean()
-        frames.append(yt.assign(signal=name, mean_share=yt["year"].map(means)))
-    out = pd.concat(frames, ignore_index=True)
-    out["p_holm_within_year"] = out.groupby("year")["p_value"].transform(lambda p: trends.adjust(p, "holm"))
-    return out[["signal", "year", "n", "mean_share", "trend", "tau", "sen_slope_per_year", "p_value", "p_holm_within_year"]]
+def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
+    """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), persistent share; for
+    a signal too short to model, the observed share with its counting interval (`modelled` False)."""
+    frames = [r.summary.monthly.assign(signal=name, modelled=True) for name, r in results.items()]
+    frames += [sm.observed_table(s).assign(signal=name, modelled=False) for name, s in (short or {}).items()]
+    cols = ["signal", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "persistent_share",
+            "modelled"]
+    out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    return out.sort_values(["signal", "month"], ignore_index=True)
 
+
+def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
+    """Signal x year: the latent share's change within the year (model) and the exact Mann-Kendall test on the
+    observed monthly shares with its minimum detectable slope; Holm across popularity signals within each year."""
+    rows = []
+    for name, r in results.items():
+        s = r.series
+        years = sorted({int(m[:4]) for m in s.months})
+        phi = float(r.fit.params[1])
+        for year in years:
+            idx = [i for i, m in enumerate(s.months) if m.startswith(str(year))]
+            if len(idx) < MIN_MONTHS_IN_YEAR:
+                continue
+            x = s.observed[idx]
+            mk_ = trend_tests.mann_kendall_exact(x)
+            resid = x - np.polyval(np.polyfit(np.arange(len(x)), x, 1), np.arange(len(x)))
+            mde = trend_tests.minimum_detectable_slope(len(x), float(resid.std(ddof=2)), phi)
+            ch, ys = r.summary.changes[year], r.summary.years[year]
+            rows.append({"signal": name, "popularity": r.signal.popularity, "year": year, "n": len(idx),
+                         "mean_share": ys["share"], "change": ch["change"], "change_low": ch["low"],
+                         "change_high": ch["high"], "change_low90": ch["low90"], "change_high90": ch["high90"],
+                         "p_fall": ch["p_fall"], "tau": mk_["tau"], "p_value": mk_["p_value"], "test": mk_["test"],
+                         "sen_slope_per_year": mk_["sen_slope"] * 12, "mde_per_year": mde * 12})
+    out = pd.DataFrame(rows)
+    out["p_holm_within_year"] = np.nan
+    pop = out["popularity"]
+    out.loc[pop, "p_holm_within_year"] = out[pop].groupby("year")["p_value"].transform(
+        lambda p: trend_tests.adjust(p, "holm"))
+    return out.drop(columns="popularity")
+
+
+# --- yearly signals ------------------------------------------------------------------------------------------
 
 def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     """The yearly popularity signals, one row per signal and year: PyTorch's share with a Wilson 95% interval.
@@ -68,7 +165,8 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     n = k["pytorch_only"] + k["tensorflow_only"]
     lo, hi = wilson(k["pytorch_only"], n)
     kaggle = pd.DataFrame({"signal": "Kaggle survey", "source": "kaggle_survey", "year": k["year"],
-                           "pytorch_share": k["pytorch_only"] / n, "low": lo, "high": hi,
+                           "pytorch": k["pytorch_only"], "named": n, "pytorch_share": k["pytorch_only"] / n,
+                           "low": lo, "high": hi,
                            "basis": [f"respondents using exactly one of the two (n={m:,}); Wilson" for m in n]})
     accepted = papers[papers["papers_are"] == "accepted"]
     c = conferences.pooled_by_year(papers)
@@ -81,37 +179,59 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
         return f"accepted papers naming one framework (n={named:,}; {which}); Wilson"
 
     conf = pd.DataFrame({"signal": "Conference papers", "source": "conference_papers", "year": c["year"],
-                         "pytorch_share": c["pytorch_share"], "low": c["low"], "high": c["high"],
+                         "pytorch": c["pytorch_papers"], "named": c["named"], "pytorch_share": c["pytorch_share"],
+                         "low": c["low"], "high": c["high"],
                          "basis": [basis(int(y), int(m)) for y, m in zip(c["year"], c["named"], strict=True)]})
     return pd.concat([kaggle, conf], ignore_index=True)
 
 
-def _text(v) -> str:
-    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+# --- crossovers and leaders ----------------------------------------------------------------------------------
 
-
-def crossovers(table: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
-    """The `crossovers.csv` contract: one row per signal, the first period PyTorch led and stayed ahead, with
-    its interval, or empty with the reason (closest approach as columns)."""
-    rows = []
-    for _, r in table[table["available"]].iterrows():
-        crossed = _text(r["crossover_month"])
+def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
+               short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
+    """The `crossovers.csv` contract: one row per signal, the first period PyTorch led and stayed ahead, with its
+    uncertainty, or empty with the reason (closest approach as columns)."""
+    rows = [{"signal": name, "source": s.signal.source, "metric": s.signal.metric, "granularity": "month",
+             "popularity": s.signal.popularity, "crossover": "", "crossover_low": "", "crossover_high": "",
+             "p_not_yet": np.nan, "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
+             "first_period": s.months[0], "last_period": s.months[-1], "last_decidable": "", "rule": CROSSOVER_RULE,
+             "interval": ""} for name, s in (short or {}).items()]
+    for name, r in results.items():
+        s = r.series
+        c = r.summary.crossover
+        persistent = r.summary.monthly["persistent_share"].to_numpy()
+        best = int(np.argmax(persistent))
         reason = ""
-        if not crossed:
-            reason = (f"PyTorch never stayed ahead; closest: {r['closest_share']:.1%} in {r['closest_month']} "
-                      f"(series ends {r['last_month']})")
-        elif r["months_after"] < 6:
-            reason = f"tentative: only {int(r['months_after'])} months of data after the crossover"
-        rows.append({"signal": r["signal"], "source": r["source"], "metric": r["metric"], "granularity": "month",
-                     "popularity": bool(r["popularity"]), "crossover": crossed,
-                     "crossover_low": _text(r["crossover_low"]), "crossover_high": _text(r["crossover_high"]),
-                     "p_never": r["p_never"], "closest_share": np.nan if crossed else r["closest_share"],
-                     "closest_period": "" if crossed else r["closest_month"], "reason": reason,
-                     "first_period": r["first_month"], "last_period": r["last_month"], "rule": CROSSOVER_RULE,
-                     "interval": f"95% moving-block bootstrap ({trends.BLOCK}-month blocks, {trends.N_BOOT} replicates)"})
+        if not c["crossover"]:
+            reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months (P(not yet) = {c['p_not_yet']:.2f}); "
+                      f"closest: {persistent[best]:.1%} in {s.months[best]}; series ends {s.months[-1]}")
+        elif c["p_not_yet"] > 0.025:
+            reason = f"tentative: P(not yet) = {c['p_not_yet']:.2f}"
+        rows.append({"signal": name, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
+                     "popularity": r.signal.popularity, "crossover": c["crossover"],
+                     "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
+                     "p_not_yet": c["p_not_yet"], "closest_share": np.nan if c["crossover"] else persistent[best],
+                     "closest_period": "" if c["crossover"] else s.months[best], "reason": reason,
+                     "first_period": s.months[0], "last_period": s.months[-1],
+                     "last_decidable": c["last_decidable"], "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL})
     for name, g in yearly.groupby("signal", sort=False):
         rows.append(yearly_crossover(name, g))
     return pd.DataFrame(rows).sort_values(["granularity", "signal"], ignore_index=True)
+
+
+def crossover_years(results: dict[str, Result]) -> pd.DataFrame:
+    """P(the crossover falls in year Y) per monthly signal, and P(not yet) (year '')."""
+    rows = []
+    for name, r in results.items():
+        rows += distribution_by_year(name, r.series.months, r.summary.crossover["distribution"])
+    return pd.DataFrame(rows, columns=["signal", "year", "probability"])
+
+
+def distribution_by_year(name: str, months: list[str], idx: np.ndarray) -> list[dict]:
+    """Rows (signal, year, probability) of a crossover distribution over month indices ('' = not yet)."""
+    years = np.array([months[i][:4] if i < len(months) else "" for i in idx])
+    return [{"signal": name, "year": str(y), "probability": k / len(idx)}
+            for y, k in zip(*np.unique(years, return_counts=True), strict=True)]
 
 
 def yearly_crossover(name: str, g: pd.DataFrame) -> dict:
@@ -125,59 +245,91 @@ def yearly_crossover(name: str, g: pd.DataFrame) -> dict:
     best = int(np.nanargmax(shares_))
     return {"signal": name, "source": g["source"].iloc[0], "metric": SIGNAL_BY_NAME[name].metric,
             "granularity": "year", "popularity": True, "crossover": str(periods[idx]) if idx is not None else "",
-            "crossover_low": "", "crossover_high": "", "p_never": np.nan,
+            "crossover_low": "", "crossover_high": "", "p_not_yet": np.nan,
             "closest_share": shares_[best] if idx is None else np.nan,
             "closest_period": str(periods[best]) if idx is None else "",
             "reason": "" if idx is not None else f"PyTorch never led; closest: {shares_[best]:.1%} in {periods[best]}",
-            "first_period": str(periods[0]), "last_period": str(periods[-1]), "rule": YEARLY_RULE,
-            "interval": "Wilson 95% per year (a yearly series has no month-level interval)"}
+            "first_period": str(periods[0]), "last_period": str(periods[-1]), "last_decidable": str(periods[-1]),
+            "rule": YEARLY_RULE, "interval": "Wilson 95% per year (a yearly series has no month-level interval)"}
 
 
-def leaders(ms: pd.DataFrame, yearly: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Who led in `year` on each popularity signal: PyTorch share, 95% interval, leader, family, basis."""
+def observed_year(series: sm.Series, year: int) -> dict | None:
+    """A year of a signal too short to model: the mean observed share with an interval from counting alone —
+    Wilson on the year's pooled counts, or for an index the mean of the monthly rounding bounds."""
+    idx = [i for i, m in enumerate(series.months) if m.startswith(str(year))]
+    if not idx:
+        return None
+    if series.counts:
+        k, n = float(series.pt[idx].sum()), float(series.total[idx].sum())
+        lo, hi = wilson(np.array([round(k)]), np.array([round(n)]))
+        share, lo, hi, how = k / n, float(lo[0]), float(hi[0]), "pooled counts, Wilson"
+    else:
+        low, high = sm.counting_interval(series)
+        share, lo, hi = float(series.observed[idx].mean()), float(low[idx].mean()), float(high[idx].mean())
+        how = "rounding bounds of the index only (its sampling error is not published)"
+    partial = f"{len(idx)} of 12 months; " if len(idx) < 12 else ""
+    return {"pytorch_share": share, "low": lo, "high": hi, "p_ahead": np.nan, "leader": leader(lo, hi),
+            "months": len(idx), "basis": f"observed share ({partial}{how}); too short for the model"}
+
+
+def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
+            short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
+    """Who led in `year` on each popularity signal: PyTorch's share, 95% interval, P(ahead), leader, basis."""
     rows = []
+    short = short or {}
     for sig in MONTHLY:
         if not sig.popularity:
             continue
-        s = sg.share(ms, sig)
-        if s.empty:
-            rows.append({"signal": sig.name, "leader": "no data", "basis": ""})
-            continue
-        r = trends.year_leader(s["month"], s["share"], year)
-        if r["months"] == 0:
-            rows.append({"signal": sig.name, "leader": f"not covered in {year}", "basis": ""})
-            continue
-        rows.append({"signal": sig.name, "pytorch_share": r["mean_share"], "low": r["low"], "high": r["high"],
-                     "leader": r["leader"], "basis": f"mean of {r['months']} monthly shares; block bootstrap"})
+        r = results.get(sig.name)
+        ys = r.summary.years.get(year, {"months": 0}) if r else {"months": 0}
+        if r is None and sig.name in short:
+            got = observed_year(short[sig.name], year)
+            rows.append({"signal": sig.name, **got} if got else
+                        {"signal": sig.name, "leader": f"not covered in {year}", "months": 0,
+                         "basis": too_short_reason(short[sig.name])})
+        elif r is None:
+            rows.append({"signal": sig.name, "leader": "no data", "basis": "", "months": 0})
+        elif ys["months"] == 0:
+            rows.append({"signal": sig.name, "leader": f"not covered in {year}", "basis": sig.coverage, "months": 0})
+        else:
+            partial = f" ({ys['months']} of 12 months)" if ys["months"] < 12 else ""
+            rows.append({"signal": sig.name, "pytorch_share": ys["share"], "low": ys["low"], "high": ys["high"],
+                         "p_ahead": ys["p_ahead"], "leader": leader(ys["low"], ys["high"]), "months": ys["months"],
+                         "basis": f"mean latent share over the year's months{partial}; state-space model"})
     for sig in YEARLY:
         g = yearly[yearly["signal"] == sig.name]
         r = g[g["year"] == year]
         if len(r):
             r = r.iloc[0]
+            from scipy.stats import beta  # P(share > 1/2) from the Jeffreys posterior of the count
+            p = float(beta.sf(0.5, r["pytorch"] + 0.5, r["named"] - r["pytorch"] + 0.5))
             rows.append({"signal": sig.name, "pytorch_share": r["pytorch_share"], "low": float(r["low"]),
-                         "high": float(r["high"]), "leader": trends.leader(r["low"], r["high"]), "basis": r["basis"]})
+                         "high": float(r["high"]), "p_ahead": p, "leader": leader(r["low"], r["high"]),
+                         "months": 12, "basis": r["basis"]})
         else:
-            rows.append({"signal": sig.name, "basis": "",
-                         "leader": f"not covered in {year} ({sig.coverage})"})
-    out = pd.DataFrame(rows, columns=["signal", "pytorch_share", "low", "high", "leader", "basis"])
+            rows.append({"signal": sig.name, "basis": sig.coverage, "months": 0, "leader": f"not covered in {year}"})
+    out = pd.DataFrame(rows, columns=["signal", "pytorch_share", "low", "high", "p_ahead", "leader", "months", "basis"])
     out["family"] = out["signal"].map(lambda n: SIGNAL_BY_NAME[n].family_label)
     return out
 
 
 def build() -> dict[str, pd.DataFrame]:
     """Step 20_trend_tests: every per-signal table, once for all years."""
+    from . import common_trend
     ms = io.read_table("monthly_signals")
     resp = io.read_table("kaggle_respondents")
     papers = io.read_table("conference_papers")
-    table = signal_table(ms)
+    results, short = fit_all(ms), too_short(ms)
     yearly = yearly_shares(resp, papers)
-    by_year = pd.concat([leaders(ms, yearly, y).assign(year=y) for y in params.VALID_YEARS], ignore_index=True)
-    comp, comp_cross = composite(sg.shares(ms, popularity_only=True),
-                                 {n: g.set_index("year")["pytorch_share"] for n, g in yearly.groupby("signal", sort=False)})
-    long = comp.melt(id_vars="month", var_name="scheme", value_name="share")
-    return {"signal_tests": table, "crossovers": crossovers(table, yearly), "yearly_trends": yearly_table(ms),
-            "leaders_by_year": by_year, "composite": long, "composite_crossovers": comp_cross,
-            "monthly_signals": ms, "yearly_shares": yearly}
+    by_year = pd.concat([leaders(results, yearly, y, short).assign(year=y) for y in params.VALID_YEARS],
+                        ignore_index=True)
+    common = common_trend.build(results, yearly)
+    years = pd.concat([crossover_years(results), common.pop("crossover_years")], ignore_index=True)
+    return {"signal_tests": signal_table(ms, results), "signal_months": months_table(results, short),
+            "crossovers": crossovers(results, yearly, short), "crossover_years": years,
+            "yearly_trends": yearly_table(results),
+            "leaders_by_year": by_year, **common, "monthly_signals": ms, "yearly_shares": yearly,
+            "results": results}
 
 
 def overview(table: pd.DataFrame) -> pd.DataFrame:

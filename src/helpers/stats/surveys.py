@@ -70,10 +70,17 @@ def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered
     return out
 
 
+# In 2022 every student was asked "Are you a student?" and skipped the job-title question, so working students have
+# no title and "student" means something wider than the "Student" title of 2018-2021 (49.8% of respondents, not
+# 20-26%). Those years' role cells are not comparable: they stay out of the reference mix and are re-weighted on
+# country alone.
+ROLE_CODED_DIFFERENTLY = {2022}
+
+
 def reference_mix(resp: pd.DataFrame, basis: str = "answered") -> pd.Series:
-    """Reference country x role mix: the average over survey years of each year's cell shares
+    """Reference country x role mix: the average over survey years (2022 excepted) of each year's cell shares
     (each year weighs the same, so no single year's sample defines the standard)."""
-    years = sorted(resp.loc[resp["answered"].notna(), "year"].unique())
+    years = sorted(y for y in resp.loc[resp["answered"].notna(), "year"].unique() if y not in ROLE_CODED_DIFFERENTLY)
     mixes = [population(resp, int(y), basis).groupby(["country_group", "role_group"]).size()
              .pipe(lambda s: s / s.sum()) for y in years]
     mix = pd.concat(mixes, axis=1).fillna(0.0).mean(axis=1)
@@ -81,19 +88,23 @@ def reference_mix(resp: pd.DataFrame, basis: str = "answered") -> pd.Series:
 
 
 def reweighted(resp: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> pd.DataFrame:
-    """Raw and post-stratified (fixed country x role mix) share per year and framework."""
+    """Raw and post-stratified share per year and framework: to the fixed country x role mix, or, in a year whose
+    roles are coded differently, to the same mix's country margin (`cells` says which)."""
     mix = reference_mix(resp, basis)
+    by_country = mix.groupby(level=0).sum()
     mix.index = [f"{c} | {r}" for c, r in mix.index]
     rows = []
     for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
         g = population(resp, int(year), basis)
-        cells = g["country_group"] + " | " + g["role_group"]
+        country_only = year in ROLE_CODED_DIFFERENTLY
+        cells = g["country_group"] if country_only else g["country_group"] + " | " + g["role_group"]
         for fw in frameworks:
             flags = g[f"fw_{fw}"].fillna(False)
-            rw = proportions.poststratified_share(flags, cells, mix)
+            rw = proportions.poststratified_share(flags, cells, by_country if country_only else mix)
             rows.append({"year": int(year), "framework": fw, "basis": basis, "raw_share": float(flags.mean()),
                          "reweighted_share": rw["share"], "reweighted_low": rw["low"], "reweighted_high": rw["high"],
-                         "composition_effect": float(flags.mean()) - rw["share"], "weight_coverage": rw["coverage"]})
+                         "composition_effect": float(flags.mean()) - rw["share"], "weight_coverage": rw["coverage"],
+                         "cells": "country (roles coded differently)" if country_only else "country x role"})
     return pd.DataFrame(rows)
 
 
@@ -126,16 +137,23 @@ def summary(shares: pd.DataFrame, resp: pd.DataFrame, year: int | None = None) -
 
 
 def so_within_year(pairs: pd.DataFrame) -> pd.DataFrame:
-    """McNemar of TensorFlow vs PyTorch per Stack Overflow survey year, from the paired counts."""
-    rows = [{"year": int(r["year"]), "complete": bool(r["complete"]),
+    """McNemar of TensorFlow vs PyTorch per Stack Overflow survey year, from the paired counts (a comparison
+    inside one file, so a sample is tested too, and labelled by `sample_note`)."""
+    rows = [{"year": int(r["year"]), "sample_note": r["sample_note"] if isinstance(r["sample_note"], str) else "",
              **proportions.paired_counts(int(r["both"]), int(r["tensorflow_only"]), int(r["pytorch_only"]), int(r["neither"]))}
             for _, r in pairs.iterrows()]
     return pd.DataFrame(rows).rename(columns={"p_a": "share_tensorflow", "p_b": "share_pytorch",
                                               "only_a": "tensorflow_only", "only_b": "pytorch_only"})
 
 
+def so_comparable(shares: pd.DataFrame) -> pd.DataFrame:
+    """The SO survey rows that year-over-year tests may use: complete files, options offered. A sample (a file
+    with fewer rows than published) is never tested against a full year: its selection is unknown."""
+    return shares[shares["complete"].astype(bool) & shares["offered"].astype(bool)]
+
+
 WITHIN_COLUMNS = ["year", "n", "share_tensorflow", "share_pytorch", "diff", "diff_low", "diff_high", "tensorflow_only",
-                  "pytorch_only", "both", "statistic", "p_value", "test"]
+                  "pytorch_only", "both", "statistic", "p_value", "test", "sample_note"]
 
 
 def build() -> dict[str, pd.DataFrame]:
@@ -144,11 +162,13 @@ def build() -> dict[str, pd.DataFrame]:
     shares = io.read_table("kaggle_framework_shares")
     resp = io.read_table("kaggle_respondents")
     so_shares, so_pairs = io.read_table("so_survey_framework_shares"), io.read_table("so_survey_pairs")
-    within = [within_year(resp)[WITHIN_COLUMNS].assign(survey="kaggle")]
+    within = [within_year(resp).assign(sample_note="")[WITHIN_COLUMNS].assign(survey="kaggle")]
     shifts = [year_over_year(shares).assign(survey="kaggle")]
     if len(so_pairs):
         within.append(so_within_year(so_pairs)[WITHIN_COLUMNS].assign(survey="stackoverflow"))
-        shifts.append(year_over_year(so_shares, breaks=SO_BREAKS).assign(survey="stackoverflow"))
+        so_shifts = year_over_year(so_comparable(so_shares), breaks=SO_BREAKS)
+        if len(so_shifts):  # none unless two complete years offer a framework
+            shifts.append(so_shifts.assign(survey="stackoverflow"))
     return {"survey_within_year": pd.concat(within, ignore_index=True),
             "survey_shifts": pd.concat(shifts, ignore_index=True),
             "survey_reweighted": reweighted(resp), "kaggle_framework_shares": shares, "kaggle_respondents": resp,

@@ -1,15 +1,12 @@
-"""Trend, change point, crossover and leader-in-a-year statistics on PyTorch's monthly share.
+"""Classical tests on PyTorch's monthly share, beside the state-space model (helpers.stats.share_model).
 
-- Trend: Mann-Kendall with the Hamed-Rao variance correction for autocorrelation, and Sen's slope
-  (pymannkendall); seasonality measured with an STL decomposition (statsmodels) and a seasonal
-  Mann-Kendall test, so the reader sees whether it matters.
-- Change point: a hinge (broken-stick) regression share = a + b t + c (t - tau)+ fitted by least
-  squares over every candidate month; tau's uncertainty comes from a moving-block bootstrap of the
-  residuals (autocorrelation kept within blocks).
-- Crossover: the first month from which the centred 3-month mean share stays above 1/2 until the
-  series ends (persistence rule); interval from a moving-block bootstrap around a LOWESS trend.
-- Leader in a year: the mean monthly share in that year, with the same bootstrap interval, and the
-  number of months PyTorch led.
+- Whole series (dozens of months): Mann-Kendall with the Hamed-Rao correction for autocorrelation and Sen's
+  slope (pymannkendall); seasonality measured by STL seasonal strength and a seasonal Mann-Kendall test.
+- Short windows (a calendar year, 12 points): nothing autocorrelation-corrected — Hamed-Rao estimates lag
+  correlations up to 11 from 12 points. The exact Mann-Kendall test (Kendall's tau against time with its exact null
+  distribution; a permutation test when values tie), Sen's slope, and beside every result the minimum detectable
+  slope at 80% power, by simulation at the series' own noise and persistence.
+- Hinge: the broken-line fit behind "when did the rise begin" (helpers.stats.share_model.onset).
 """
 from __future__ import annotations
 
@@ -18,15 +15,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pymannkendall as mk
-from statsmodels.nonparametric.smoothers_lowess import lowess
+from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.tsa.seasonal import STL
 
-from .smoothing import ROLL, smooth
-
-BLOCK = 6          # months per bootstrap block
-N_BOOT = 500
-SEED = 20210101    # fixed: identical inputs give identical intervals
+SEED = 20210101    # fixed: identical inputs give identical numbers
+ALPHA = 0.05
+POWER = 0.80
 
 
 def mann_kendall(share: pd.Series) -> dict:
@@ -52,126 +47,31 @@ def seasonality(share: pd.Series) -> dict:
 
 
 @lru_cache(maxsize=64)
-def _hinge_hats(n: int, margin: int) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate hinge months and, for each, the hat matrix of y ~ 1 + t + (t - tau)+ (shape taus x n x n)."""
+def _hinge_bases(n: int, margin: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate hinge months and, for each, the QR factors of y ~ 1 + t + (t - tau)+ (Q: taus x n x 3, R^-1)."""
     t = np.arange(n, dtype=float)
     taus = np.arange(margin, n - margin)
     X = np.stack([np.column_stack([np.ones(n), t, np.clip(t - tau, 0, None)]) for tau in taus])
-    hats = X @ np.linalg.pinv(X)
-    return taus, hats
+    Q, R = np.linalg.qr(X)
+    return taus, Q, np.linalg.inv(R)
 
 
-def hinge_batch(Y: np.ndarray, margin: int = 6) -> np.ndarray:
-    """Least-squares hinge month for each row of Y (rows: series of equal length)."""
+def hinge_batch(Y: np.ndarray, margin: int = 6, accelerating: bool = False) -> np.ndarray:
+    """Least-squares hinge month for each row of Y (rows: series of equal length): the candidate whose broken
+    line leaves the smallest residual sum of squares, ||y||^2 - ||Q' y||^2. With `accelerating`, only hinges after
+    which the slope is steeper count (a positive slope-change coefficient); -1 where no candidate accelerates."""
     Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    taus, hats = _hinge_hats(Y.shape[1], margin)
-    resid = Y[None, :, :] - np.einsum("tij,bj->tbi", hats, Y)
-    return taus[np.argmin((resid ** 2).sum(axis=2), axis=0)]
-
-
-def hinge(y: np.ndarray, margin: int = 6) -> tuple[int, np.ndarray]:
-    """Index of the best hinge month (at least `margin` months from either end) and the fitted line."""
-    y = np.asarray(y, dtype=float)
-    best = int(hinge_batch(y, margin)[0])
-    taus, hats = _hinge_hats(len(y), margin)
-    return best, hats[best - margin] @ y
-
-
-def _block_resample(resid: np.ndarray, rng: np.random.Generator, block: int = BLOCK) -> np.ndarray:
-    """Moving-block bootstrap: concatenate random blocks of consecutive residuals to the same length."""
-    n = len(resid)
-    starts = rng.integers(0, max(1, n - block + 1), size=n // block + 1)
-    return np.concatenate([resid[s:s + block] for s in starts])[:n]
-
-
-def change_point(months: pd.Series, share: pd.Series, n_boot: int = N_BOOT, seed: int = SEED) -> dict:
-    """Hinge change point in the share's slope with a 95% moving-block bootstrap interval."""
-    y = np.asarray(share, dtype=float)
-    months = list(months)
-    if len(y) < 24:
-        return {"change_month": None, "change_low": None, "change_high": None, "slope_before": np.nan,
-                "slope_after": np.nan}
-    tau, fit = hinge(y)
-    resid = y - fit
-    rng = np.random.default_rng(seed)
-    taus = hinge_batch(np.stack([fit + _block_resample(resid, rng) for _ in range(n_boot)]))
-    lo, hi = np.percentile(taus, [2.5, 97.5])
-    slopes = np.diff(fit)
-    return {"change_month": months[tau], "change_low": months[int(np.floor(lo))], "change_high": months[int(np.ceil(hi))],
-            "slope_before": float(slopes[max(tau - 1, 0)] * 12), "slope_after": float(slopes[min(tau, len(slopes) - 1)] * 12)}
-
-
-def crossover_index(share: np.ndarray, roll: int = ROLL) -> int | None:
-    """First index from which the centred `roll`-month mean share stays above 1/2 to the end."""
-    s = smooth(share, roll).to_numpy()
-    above = s > 0.5
-    if not above[-1]:
-        return None
-    below = np.flatnonzero(~above)
-    return int(below[-1] + 1) if len(below) else 0
-
-
-def crossover(months: pd.Series, share: pd.Series, n_boot: int = N_BOOT, seed: int = SEED) -> dict:
-    """Crossover month under the persistence rule, with a 95% block-bootstrap interval.
-
-    The bootstrap regenerates the series as LOWESS trend + block-resampled residuals; the share of
-    replicates with no crossover is reported (`p_never`). When PyTorch never led, the closest approach
-    (highest 3-month mean share) is given instead.
-    """
-    y = np.asarray(share, dtype=float)
-    months = list(months)
-    idx = crossover_index(y)
-    rolled = smooth(y)
-    closest = int(rolled.idxmax()) if rolled.notna().any() else 0
-    out = {"crossover_month": months[idx] if idx is not None else None, "crossover_low": None,
-           "crossover_high": None, "p_never": np.nan, "closest_month": months[closest],
-           "closest_share": float(rolled.max()) if rolled.notna().any() else float("nan"),
-           "months_after": len(y) - idx if idx is not None else 0}
-    if len(y) < 12:
-        return out
-    trend = lowess(y, np.arange(len(y)), frac=0.2, return_sorted=False)
-    resid = y - trend
-    rng = np.random.default_rng(seed)
-    found = [crossover_index(trend + _block_resample(resid, rng)) for _ in range(n_boot)]
-    hits = np.array([f for f in found if f is not None])
-    out["p_never"] = 1 - len(hits) / n_boot
-    if len(hits):
-        lo, hi = np.percentile(hits, [2.5, 97.5])
-        out["crossover_low"], out["crossover_high"] = months[int(np.floor(lo))], months[int(np.ceil(hi))]
+    taus, Q, R_inv = _hinge_bases(Y.shape[1], margin)
+    explained = np.matmul(Q.transpose(0, 2, 1), Y.T)  # taus x 3 x rows (BLAS)
+    fit = (explained**2).sum(axis=1)
+    if accelerating:
+        slope_change = (R_inv[:, 2, :, None] * explained).sum(axis=1)
+        fit = np.where(slope_change > 0, fit, -np.inf)
+    best = np.argmax(fit, axis=0)
+    out = taus[best]
+    if accelerating:
+        out = np.where(np.isfinite(fit[best, np.arange(len(best))]), out, -1)
     return out
-
-
-def leader(low: float, high: float) -> str:
-    """Who led, from a 95% interval of PyTorch's share: named only when the interval excludes 1/2."""
-    return "PyTorch" if low > 0.5 else ("TensorFlow" if high < 0.5 else "too close to call")
-
-
-def year_leader(months: pd.Series, share: pd.Series, year: int, n_boot: int = N_BOOT, seed: int = SEED) -> dict:
-    """Mean monthly share in `year` with a 95% block-bootstrap interval; months PyTorch led."""
-    months = pd.Series(list(months))
-    y = np.asarray(share, dtype=float)
-    in_year = months.str.startswith(str(year)).to_numpy()
-    if not in_year.any():
-        return {"months": 0, "mean_share": np.nan, "low": np.nan, "high": np.nan, "pt_led_months": 0, "leader": "not covered"}
-    mean = float(y[in_year].mean())
-    if len(y) >= 12:
-        trend = lowess(y, np.arange(len(y)), frac=0.2, return_sorted=False)
-        resid = y - trend
-        rng = np.random.default_rng(seed)
-        boots = [float((trend + _block_resample(resid, rng))[in_year].mean()) for _ in range(n_boot)]
-        lo, hi = np.percentile(boots, [2.5, 97.5])
-    else:
-        lo = hi = np.nan
-    return {"months": int(in_year.sum()), "mean_share": mean, "low": float(lo), "high": float(hi),
-            "pt_led_months": int((y[in_year] > 0.5).sum()), "leader": leader(lo, hi)}
-
-
-def yearly_trends(months: pd.Series, share: pd.Series) -> pd.DataFrame:
-    """Mann-Kendall (Hamed-Rao) and Sen's slope within each calendar year with at least 8 months."""
-    df = pd.DataFrame({"month": list(months), "share": np.asarray(share, dtype=float)})
-    df["year"] = df["month"].str[:4].astype(int)
-    rows = [{"year": y, **mann_kendall(g["share"])} for y, g in df.groupby("year") if len(g) >= 8]
-    return pd.DataFrame(rows)
 
 
 def adjust(p_values: pd.Series, method: str = "holm") -> np.ndarray:
@@ -182,3 +82,87 @@ def adjust(p_values: pd.Series, method: str = "holm") -> np.ndarray:
     if ok.any():
         out[ok] = multipletests(p[ok], method=method)[1]
     return out
+
+
+def mann_kendall_exact(x, n_perm: int = 20000, seed: int = SEED) -> dict:
+    """Exact Mann-Kendall for a short window: Kendall's tau of the values against time, two-sided p from the exact
+    null distribution (scipy), or from `n_perm` permutations when values tie; Sen's slope per step."""
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    if n < 4 or np.ptp(x) == 0:
+        return {"n": n, "tau": np.nan, "p_value": np.nan, "sen_slope": np.nan,
+                "test": "too short" if n < 4 else "constant"}
+    t = np.arange(n)
+    sen = float(stats.theilslopes(x, t).slope)
+    if len(np.unique(x)) == n:
+        r = stats.kendalltau(t, x, method="exact")
+        return {"n": n, "tau": float(r.statistic), "p_value": float(r.pvalue), "sen_slope": sen, "test": "exact"}
+    s_obs = mk_s(x[None, :])[0]
+    rng = np.random.default_rng(seed)
+    perms = np.argsort(rng.random((n_perm, n)), axis=1)
+    s_null = mk_s(x[perms])
+    p = (1 + np.sum(np.abs(s_null) >= abs(s_obs))) / (n_perm + 1)
+    return {"n": n, "tau": float(stats.kendalltau(t, x).statistic), "p_value": float(p), "sen_slope": sen,
+            "test": "permutation"}
+
+
+def mk_s(X: np.ndarray) -> np.ndarray:
+    """The Mann-Kendall S statistic of each row: the sum over pairs i < j of sign(x_j - x_i)."""
+    i, j = np.triu_indices(X.shape[1], k=1)
+    return np.sign(X[:, j] - X[:, i]).sum(axis=1)
+
+
+@lru_cache(maxsize=32)
+def mk_critical(n: int, alpha: float = ALPHA) -> float:
+    """Smallest |S| with exact two-sided p <= alpha for n distinct values (from scipy's exact distribution)."""
+    t = np.arange(n)
+    n_pairs = n * (n - 1) // 2
+    for s in range(n_pairs % 2, n_pairs + 1, 2):  # S has the parity of n(n-1)/2
+        x = _series_with_s(n, s)
+        if stats.kendalltau(t, x, method="exact").pvalue <= alpha:
+            return float(s)
+    return float("inf")
+
+
+def _series_with_s(n: int, s: int) -> np.ndarray:
+    """A permutation of 0..n-1 whose S equals s (built by adjacent swaps from the increasing order)."""
+    x = list(range(n))
+    current = n * (n - 1) // 2
+    i = 0
+    while current > s:
+        for k in range(n - 1 - i):
+            if current <= s:
+                break
+            if x[k] < x[k + 1]:
+                x[k], x[k + 1] = x[k + 1], x[k]
+                current -= 2
+        i = (i + 1) % (n - 1)
+    return np.array(x, dtype=float)
+
+
+def minimum_detectable_slope(n: int, sd: float, phi: float = 0.0, power: float = POWER, alpha: float = ALPHA,
+                             n_sim: int = 2000, seed: int = SEED) -> float:
+    """Smallest linear slope (per step) the exact Mann-Kendall test detects with `power` at level `alpha`, when the
+    series is that slope plus AR(1) noise with marginal s.d. `sd` and lag-one correlation `phi` (by simulation)."""
+    if not np.isfinite(sd) or sd <= 0 or n < 4:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    e = rng.standard_normal((n_sim, n))
+    noise = np.empty_like(e)
+    noise[:, 0] = e[:, 0]
+    for k in range(1, n):
+        noise[:, k] = phi * noise[:, k - 1] + np.sqrt(1 - phi**2) * e[:, k]
+    noise *= sd
+    crit = mk_critical(n, alpha)
+    t = np.arange(n)
+
+    def achieved(slope: float) -> float:
+        return float((np.abs(mk_s(slope * t + noise)) >= crit).mean())
+
+    lo, hi = 0.0, sd
+    while achieved(hi) < power:
+        hi *= 2
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if achieved(mid) < power else (lo, mid)
+    return hi

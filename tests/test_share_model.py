@@ -1,0 +1,152 @@
+"""The state-space model of a signal's share, against statsmodels on a textbook series and hand-made cases."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm_api
+
+from helpers.registry.signals import SIGNAL_BY_ID
+from helpers.stats import share_model as sm
+
+
+def nile_model():
+    """The Nile's annual flow (Durbin & Koopman's textbook series), scaled, as working observations with a small
+    known variance: our model must then be statsmodels' smooth trend + AR(1) + irregular."""
+    y = sm_api.datasets.nile.load_pandas().data["volume"].to_numpy() / 100.0
+    return y, np.full(len(y), 1e-6), np.zeros((len(y), 0))
+
+
+def test_likelihood_and_fit_match_statsmodels_unobserved_components_on_the_nile():
+    y, h, D = nile_model()
+    ours = sm.ShareModel(y, h, D)
+    uc = sm_api.tsa.UnobservedComponents(y, level=True, stochastic_level=False, trend=True, stochastic_trend=True,
+                                         irregular=True, autoregressive=1, use_exact_diffuse=True)
+    p = np.array([0.002, 0.5, 0.3, 0.6])  # s2_slope, phi, s2_ar, s2_irregular
+    # statsmodels' order: irregular (ours adds the known variance h), trend (slope) variance, AR variance, AR coefficient
+    assert ours.loglike(p) == pytest.approx(uc.loglike(np.array([p[3] + h[0], p[0], p[2], p[1]])), abs=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r_ours = ours.fit(disp=False)
+        r_uc = uc.fit(disp=False)
+    assert r_ours.llf == pytest.approx(r_uc.llf, abs=0.05)
+
+
+def test_dense_posterior_equals_the_kalman_smoother():
+    """The exact joint Gaussian the paths are drawn from has the smoother's means and variances (trend + AR)."""
+    rng = np.random.default_rng(3)
+    T = 60
+    D = (np.arange(T) >= 30).astype(float)[:, None]  # a documented break
+    y = -1 + 0.03 * np.arange(T) + 0.4 * D[:, 0] + rng.normal(0, 0.15, T)
+    h = rng.uniform(0.005, 0.05, T)
+    p = np.array([1e-4, 0.6, 0.01, 0.003])
+    model = sm.ShareModel(y, h, D)
+    smoothed = model.smooth(p)
+    post = sm.Posterior(y, h, D, p)
+    mean, sd = post.moments(post.A_persistent)
+    st, cov = smoothed.smoothed_state, smoothed.smoothed_state_cov
+    np.testing.assert_allclose(mean, st[0] + st[2], atol=1e-8)
+    np.testing.assert_allclose(sd**2, cov[0, 0] + cov[2, 2] + 2 * cov[0, 2], atol=1e-8)
+    np.testing.assert_allclose((post.A_break @ post.mean)[0], st[3, -1], atol=1e-8)
+    draws = post.draws(20000, seed=1)["persistent"]
+    np.testing.assert_allclose(draws.std(axis=0), sd, rtol=0.05)
+
+
+def series_from(shares, totals, sig_id="dsse_questions", start="2017-01"):
+    months = [str(p) for p in pd.period_range(start, periods=len(shares), freq="M")]
+    pt = np.round(np.asarray(shares) * np.asarray(totals))
+    share = pd.DataFrame({"month": months, "pt": pt, "tf": np.asarray(totals) - pt})
+    return sm.prepare(share, SIGNAL_BY_ID[sig_id])
+
+
+def test_prepare_starts_at_the_release_and_turns_breaks_inside_the_range_into_regressors():
+    months = [str(p) for p in pd.period_range("2016-08", "2022-12", freq="M")]
+    share = pd.DataFrame({"month": months, "pt": 10.0, "tf": 30.0})
+    s = sm.prepare(share, SIGNAL_BY_ID["pypi_downloads"])
+    assert s.months[0] == "2017-01" and len(s.months) == 72
+    names = [b.start for b in s.breaks]
+    assert names == ["2018-08", "2021-01"]  # 2024-11 and 2025-06 lie after the series
+    dip = s.D[:, 1]
+    assert dip[s.months.index("2021-01")] == 1 and dip[s.months.index("2021-04")] == 1 and dip[s.months.index("2021-05")] == 0
+
+
+def test_large_counts_give_the_observed_share_and_a_narrow_interval():
+    rng = np.random.default_rng(0)
+    truth = 0.3 + 0.005 * np.arange(48)
+    totals = np.full(48, 200_000)
+    s = series_from(rng.binomial(totals, truth) / totals, totals, "so_questions")
+    summary = sm.summarise(sm.fit(s), n=4000)
+    y2018 = summary.years[2018]
+    assert y2018["high"] - y2018["low"] < 0.005
+    assert y2018["share"] == pytest.approx(truth[12:24].mean(), abs=0.003)
+    np.testing.assert_allclose(summary.monthly["latent_share"], s.observed, atol=0.004)
+
+
+def test_small_counts_are_shrunk_and_uncertain():
+    rng = np.random.default_rng(1)
+    truth = np.full(60, 0.3)
+    totals = np.full(60, 15)
+    s = series_from(rng.binomial(totals, truth) / totals, totals)
+    summary = sm.summarise(sm.fit(s), n=4000)
+    band = summary.monthly["high"] - summary.monthly["low"]
+    assert band.mean() > 0.08                                   # 15 questions a month: a month says little
+    assert summary.monthly["latent_share"].std() < s.observed.std() / 2  # the model pools months
+    assert summary.years[2019]["low"] < 0.3 < summary.years[2019]["high"]
+
+
+@pytest.mark.parametrize("series, expected", [
+    ([-1.0] * 10 + [1.0] * 14, 10),                     # clean lead from index 10 for 14 months
+    ([-1.0] * 10 + [1.0] * 11, 21),                     # only 11 months ahead: not yet (T)
+    ([-1.0] * 5 + [1.0] * 6 + [-0.1] + [1.0] * 12, 12),  # a month below resets the run
+    ([1.0] * 12, 0),                                    # ahead from the start
+    ([-0.5] * 30, 30),                                  # never
+])
+def test_first_run_is_the_12_month_persistence_rule(series, expected):
+    assert sm.first_run(np.array([series]))[0] == expected
+
+
+def test_crossover_summary_reads_the_distribution():
+    months = [str(p) for p in pd.period_range("2020-01", periods=30, freq="M")]
+    idx = np.r_[np.full(900, 10), np.full(50, 12), np.full(50, 30)]  # 5% of paths: not yet
+    c = sm.crossover_summary(months, idx)
+    assert c["crossover"] == "2020-11" and c["crossover_low"] == "2020-11" and c["crossover_high"] == ""
+    assert c["p_not_yet"] == pytest.approx(0.05) and c["last_decidable"] == months[18]
+
+
+def test_stable_quantile_widens_an_interval_at_a_boundary_and_is_exact_otherwise():
+    v = np.r_[np.zeros(250), np.ones(9750)]  # P(0) = 0.025 exactly: on the boundary
+    assert sm.stable_quantile(v, 0.025) == 0
+    assert sm.stable_quantile(v, 0.025, "low") == 0          # the wider end
+    w = np.r_[np.zeros(2), np.ones(9998)]
+    assert sm.stable_quantile(w, 0.025, "low") == 1           # far from the boundary: the plain quantile
+    u = np.r_[np.zeros(9740), np.ones(260)]
+    assert sm.stable_quantile(u, 0.975, "high") == 1          # P(<= 0) = 0.974: within the slack, widen
+
+
+def test_year_and_change_values_by_hand():
+    share = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0.5, 0.5]])
+    assert list(sm.year_values(share, [0, 1, 2, 3])) == pytest.approx([0.25, 0.5])
+    assert list(sm.change_values(share, [0, 1, 2, 3])) == pytest.approx([0.3, 0.0])
+
+
+def test_published_months_do_not_move_between_seeds():
+    rng = np.random.default_rng(4)
+    t = np.arange(90)
+    truth = sm.logistic(-1.5 + 0.035 * t + 0.3 * np.sin(t / 7))
+    totals = rng.integers(10, 40, 90)
+    s = series_from(rng.binomial(totals, truth) / totals, totals)
+    f = sm.fit(s)
+    keys = ("crossover", "crossover_low", "crossover_high")
+    outs = {tuple(sm.summarise(f, n=50_000, seed=seed).crossover[k] for k in keys) for seed in (1, 2)}
+    assert len(outs) == 1, outs
+
+
+def test_the_gaussian_approximation_is_checked():
+    rng = np.random.default_rng(5)
+    totals = np.full(48, 30)
+    s = series_from(rng.binomial(totals, 0.4) / totals, totals)
+    f = sm.fit(s)
+    d = sm.posterior(f).draws(2000)
+    assert 0.5 < sm.approximation_check(f, d) <= 1.0
