@@ -43,7 +43,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help all all-years calibrate test lint env check-year bench clean clean-all verify fetch
+.PHONY: help all all-years calibrate test lint env check-year bench clean clean-all verify fetch refresh
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.%/-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -87,6 +87,12 @@ all-years: $(ONCE) $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY) ## Run the chain once a
 
 calibrate: $(CALIBRATE) ## The coverage study of every interval (CALIBRATION_SIMS replicates; ~25 min at 200)
 	$(PY) -m helpers.report.index $(HTML)
+
+# Online, never part of `all`: new raw files (and manifest rows) for the months after the acquired data. Options:
+# REFRESH_ARGS='--sources pypi,github --engine bigquery'; endpoints from the environment (README, "Refreshing").
+REFRESH_ARGS ?=
+refresh: $(ENV_STAMP) ## Add the months since the acquired data from ClickHouse/BigQuery and the Stack Exchange API (online)
+	$(PY) -m helpers.refresh.run $(REFRESH_ARGS)
 
 test: $(ENV_STAMP) ## Run the whole test suite (unit tests, papermill chain on fixtures, schemas, browser checks)
 	$(VENV)/bin/pytest -q

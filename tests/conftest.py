@@ -5,10 +5,22 @@ run on it exactly as Make runs them: `helpers.chain.run.main([step])` with the t
 """
 from __future__ import annotations
 
+import os
+
+# Two test workers, each starting kernels, on two cores: one BLAS thread per process (set before numpy loads; the
+# kernels inherit it). Several threads per process would fight over the cores (the same rule as the Makefile's).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import csv
+import datetime as dt
 import hashlib
+import io
 import os
 import shutil
+import subprocess
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +29,7 @@ import pytest
 from helpers.chain import paths
 from helpers.chain import run as chain_run
 from helpers.registry.steps import STEPS
+from helpers.registry.tables import TABLE_BY_ID
 
 # The fixture chains check structure and contracts, not published months: fewer simulated paths per signal (the
 # same code; kernels inherit the setting). Tests of seed stability pass their own number of paths.
@@ -83,11 +96,31 @@ def execute(name: str, tree: Path, year=None, out: Path | None = None, parameter
         return chain_run.execute(step(name), year, out or tree / "build" / "test.ipynb", parameters)
 
 
-def run_chain(tree: Path, year: int = 2021) -> None:
-    """Every step of `make all YEAR=year` on `tree`, in chain order."""
-    for s in STEPS:
-        if s.goal == "all":
-            assert run_step(s.name, tree, year if s.per_year else None) == 0, f"step {s.name} failed"
+def run_chain(tree: Path, year: int = 2021, jobs: int = 2) -> None:
+    """Every step of `make all YEAR=year` on `tree` as Make runs them: each as its own process, once the steps
+    writing its inputs (and, for a step reading data/raw, the verification) are done; `jobs` at a time."""
+    todo = {s.name: s for s in STEPS if s.goal == "all"}
+    needs = {n: {TABLE_BY_ID[i].step for i in s.inputs} | ({"00_acquire"} if s.raw else set()) for n, s in todo.items()}
+    env = {**os.environ, "PTVTF_ROOT": str(tree), "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
+                                                                                   os.environ.get("PYTHONPATH", "")])}
+    logs = tree / "build" / "test-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    running, done = {}, set()
+    while todo or running:
+        for name in [n for n in todo if needs[n] <= done][: jobs - len(running)]:
+            s = todo.pop(name)
+            args = [sys.executable, "-m", "helpers.chain.run", name] + (["--year", str(year)] if s.per_year else [])
+            log = open(logs / f"{name}.log", "w")
+            running[name] = (subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT), log)
+        finished = [n for n, (p, _) in running.items() if p.poll() is not None]
+        for name in finished:
+            proc, log = running.pop(name)
+            log.close()
+            rc = proc.returncode
+            assert rc == 0, f"step {name} failed:\n{(logs / f'{name}.log').read_text()[-3000:]}"
+            done.add(name)
+        if not finished:
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -114,11 +147,35 @@ def add_drop_ins(tree: Path) -> None:
         shutil.copy(z, raw / "so_survey" / z.name)
 
 
+REFRESH_DAY = dt.date(2026, 11, 25)
+
+
+def add_refresh(tree: Path) -> str:
+    """`make refresh` against the local stand-ins (tests/fake_upstreams.py): a refresh file and manifest row per
+    source, as a user's online run adds them. Returns what it printed."""
+    from fake_upstreams import Upstreams
+
+    from helpers.refresh import run as refresh_run
+    up = Upstreams()
+    saved = {k: os.environ.get(k) for k in up.env()}
+    os.environ.update(up.env())
+    out = io.StringIO()
+    try:
+        rc = refresh_run.main([], raw=tree / "data" / "raw", today=REFRESH_DAY, out=out)
+    finally:
+        up.close()
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    assert rc == 0, out.getvalue()
+    return out.getvalue()
+
+
 @pytest.fixture(scope="session")
 def chain(tmp_path_factory):
-    """The whole chain (make all YEAR=2021) on a fixture tree with drop-ins, once per test session."""
+    """The whole chain (make all YEAR=2021) on a fixture tree with drop-ins and a refresh, once per test session."""
     tree = make_tree(tmp_path_factory.mktemp("chain") / "project", monthly=True)
     add_drop_ins(tree)
+    add_refresh(tree)
     raw_before = tree_snapshot(tree / "data" / "raw")
     run_chain(tree)
     yield {"tree": tree, "raw_before": raw_before, "html": tree / "reports" / "html"}

@@ -59,8 +59,8 @@ def test_a_replicate_is_reproducible(fitted):
 
 
 def test_the_model_intervals_cover_a_well_specified_simulation(fitted):
-    table = pd.DataFrame(calibration._signal_job((fitted, "fitted", 10, 7))).set_index("method")
-    assert table.loc["year share", "year"] == 2021 and table.loc["year share", "n_sim"] == 10
-    # 10 replicates of a well-specified model: a 95% interval missing 3 or more times has probability about 1%
-    assert (table.loc[["year share", "crossover month"], "coverage"] >= 8 / 10).all()
+    table = pd.DataFrame(calibration._signal_job((fitted, "fitted", 8, 7))).set_index("method")
+    assert table.loc["year share", "year"] == 2021 and table.loc["year share", "n_sim"] == 8
+    # 8 replicates of a well-specified model: a 95% interval missing 3 or more times has probability about 0.6%
+    assert (table.loc[["year share", "crossover month"], "coverage"] >= 6 / 8).all()
     assert (table["mean_width"] > 0).all()

@@ -13,10 +13,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 
 import nbformat
 import pandas as pd
@@ -26,7 +24,7 @@ import pytest
 from conftest import REPO, execute, rooted, run_step, sha, tree_snapshot
 from helpers.chain import io, pipeline, schemas
 from helpers.registry.steps import STEPS, step
-from helpers.registry.tables import TABLES
+from helpers.registry.tables import TABLE_BY_ID, TABLES
 from helpers.report import claims
 
 pytestmark = pytest.mark.chain
@@ -56,11 +54,11 @@ def test_kaggle_shares_and_monthly_signals_content(chain):
     assert sorted(shares["year"].unique()) == [2018, 2019, 2020, 2021, 2022] and (shares["n_respondents"] == 300).all()
     assert {"stackoverflow", "dsse", "github", "pypi"} <= set(ms["source"])
     d = ms[(ms["source"] == "dsse") & (ms["metric"] == "questions")].pivot(index="month", columns="framework", values="value")
-    assert (d.drop(columns="all").le(d["all"], axis=0)).all().all()  # per-tag counts never exceed all questions
+    d = d[d["all"].notna()]  # the refresh continues the tags the signals use, not the all-questions series
+    assert len(d) > 100 and (d.drop(columns="all").le(d["all"], axis=0)).all().all()  # a tag never exceeds all
     a = ms[(ms["source"] == "dsse")].pivot_table(index=["framework", "month"], columns="metric", values="value").dropna()
     assert (a["answered"] <= a["questions"]).all()
-    net = ms[ms["is_net_change"]]
-    assert set(net["source"]) == {"github"} and net["month"].min() == "2025-08"
+    assert not ms["is_net_change"].any()  # GitHub's net-change months (2025-08 on) are replaced by the refresh
 
 
 def test_crossovers_contract(chain):
@@ -117,6 +115,30 @@ def test_drop_ins_reach_the_reports(chain):
     assert "Samples, not the published surveys" in nb30 and "2019: a sample: 40 of 88,883" in nb30
     rec = json.loads((tree / "reports" / "provenance_2021.json").read_text())
     assert "google_trends/multiTimeline.csv" in rec["drop_ins"] and len(rec["drop_ins"]) == 7
+
+
+def test_refreshed_months_reach_the_reports(chain):
+    """`make refresh` (against the local stand-ins) added a file per source: the chain continues each series with
+    it after the acquired months, compares the overlap, and models the splice as a break."""
+    tree = chain["tree"]
+    with rooted(tree):
+        ms, months = io.read_table("monthly_signals"), io.read_table("signal_months")
+        overlap = io.read_table("refresh_overlap")
+    origin = ms.groupby("source")["origin"].agg(set)
+    for source in ("pypi", "github", "stackoverflow", "dsse"):
+        assert f"refresh_{source}_2026-11-25.csv" in origin[source], source
+        assert (overlap["source"] == source).any() and (overlap.loc[overlap["source"] == source, "months"] == 12).all()
+    pypi = ms[(ms["source"] == "pypi") & (ms["framework"] == "torch")].set_index("month")
+    assert pypi.loc["2026-03", "origin"] == "acquired" and pypi.loc["2026-10", "origin"] != "acquired"
+    assert pypi.loc["2026-04", "break"].startswith("splice: from 2026-04")
+    github = ms[ms["source"] == "github"]
+    assert not github["is_net_change"].any() and github["month"].max() == "2026-10"  # net changes replaced
+    stars = months[months["signal"] == "GitHub new stars"].set_index("month")
+    assert stars.index.max() == "2026-10" and stars.loc["2025-08", "break"].startswith("splice")
+    nb20 = json.dumps(nbformat.read(tree / "build" / "notebooks" / "20_trend_tests.ipynb", as_version=4).cells)
+    assert "do the two countings agree" in nb20 and "ratio_median" in nb20
+    verified = pd.read_csv(tree / "data" / "raw" / "MANIFEST.csv", keep_default_na=False)
+    assert verified["query"].str.startswith("WITH").sum() == 2  # the two engine queries, on one line each
 
 
 def test_year_independent_work_runs_once(chain):
@@ -299,37 +321,51 @@ def test_verdict_screenshot(chain, browser, tmp_path):
     page.close()
 
 
-def executed_cells(path) -> int:
-    """Cells papermill has recorded as executed so far (it saves the output notebook after each cell)."""
-    try:
-        nb = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return 0
-    return sum(1 for c in nb["cells"] if c.get("cell_type") == "code" and c.get("execution_count"))
+# Loaded by every Python process of the interrupted run (the step's process and its kernel): once the notebook's
+# kernel has written the step's first table and the second one's temporary file, it kills itself — a kill in the
+# middle of writing, at a deterministic point.
+KILL_MID_WRITE = """
+import contextlib, importlib.abc, importlib.machinery, os, signal, sys
+
+class KillAfterFirstTable(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "helpers.chain.io" or "ipykernel" not in sys.modules:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            original, written = module.atomic_path, []
+            @contextlib.contextmanager
+            def atomic_path(target):
+                with original(target) as tmp:
+                    yield tmp
+                    if written:  # the second table's temporary file is complete, not yet renamed
+                        os.kill(os.getpid(), signal.SIGKILL)
+                    written.append(target)
+            module.atomic_path = atomic_path
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, KillAfterFirstTable())
+"""
 
 
-def test_interrupted_run_is_rerun_cleanly(chain):
-    """Kill the trend tests mid-notebook: earlier tables survive intact, nothing half-written; a re-run
-    completes and gives the same bytes as the uninterrupted run (the session's chain)."""
+def test_interrupted_run_is_rerun_cleanly(chain, tmp_path):
+    """Kill the survey step's kernel while it writes its tables: the step fails, no table is half-written (each
+    is its old bytes or gone), the re-run cleans the stale temporary file and gives the uninterrupted run's bytes."""
     tree = chain["tree"]
-    tables = tree / "reports" / "tables"
-    before = tree_snapshot(tables)
-    out = tree / "build" / "notebooks" / "20_trend_tests.ipynb"
-    out.unlink(missing_ok=True)
-    env = {**os.environ, "PTVTF_ROOT": str(tree)}
-    proc = subprocess.Popen([sys.executable, "-m", "helpers.chain.run", "20_trend_tests"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 120
-    while executed_cells(out) < 2 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)  # parameters and set-up done: the next cell computes and writes the tables
-    time.sleep(2)  # well inside that cell (it takes several seconds), then kill it
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    nb = json.loads(out.read_text())
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert not all(c.get("execution_count") for c in code), "the run finished before it could be interrupted"
-    after_kill = tree_snapshot(tables)
-    assert all(after_kill[k] == before[k] for k in after_kill if k in before), "a table was half-written"
-    assert run_step("20_trend_tests", tree) == 0
-    assert tree_snapshot(tables) == before, "the re-run gives the same bytes as the first run"
-    assert not [p for p in tables.iterdir() if p.name.endswith(".tmp")], "stale temp files"
+    name = "30_survey_shift"
+    outputs = [tree / TABLE_BY_ID[t].file() for t in step(name).outputs]
+    before = {p: sha(p) for p in outputs}
+    (tmp_path / "sitecustomize.py").write_text(KILL_MID_WRITE)
+    env = {**os.environ, "PTVTF_ROOT": str(tree),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-m", "helpers.chain.run", name], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode != 0, "the kernel was not killed"
+    assert list(tree.rglob(".*.tmp")), "the kill came before or after the writes"
+    assert all(sha(p) == before[p] for p in outputs if p.exists()), "a table was half-written"
+    assert run_step(name, tree) == 0
+    assert {p: sha(p) for p in outputs} == before, "the re-run gives the same bytes as the first run"
+    assert not list(tree.rglob(".*.tmp")), "stale temp files"

@@ -152,7 +152,7 @@ def test_dsse_truncated_gzip_is_named(tmp_path):
 def base_rows():
     return pd.DataFrame({"source": "github", "metric": "new_stars", "framework": ["pytorch"] * 3,
                          "month": ["2020-01", "2020-02", "2020-03"], "value": [1.0, 2.0, 3.0], "break": "",
-                         "is_net_change": False})
+                         "is_net_change": False, "origin": "acquired"})
 
 
 def test_signals_schema_rejects_duplicates_gaps_and_negatives():
@@ -178,3 +178,14 @@ def test_share_is_pt_over_pt_plus_tf_from_pytorchs_first_month():
     sig = SIGNAL_BY_ID["github_stars"]
     s = signals.share(ms, sig)
     assert list(s["month"]) == ["2020-02", "2020-03"] and list(s["share"]) == [5 / 15, 30 / 40]
+
+
+def test_github_net_change_months_are_flagged_without_a_refresh():
+    """The acquired files alone: from 2025-08 the values are net changes, flagged and cut from the shares."""
+    from helpers.sources import github
+    df = github.monthly()
+    net = df[df["is_net_change"]]
+    assert net["month"].min() == "2025-08" and (df.loc[df["month"] < "2025-08", "is_net_change"] == False).all()  # noqa: E712
+    assert set(df["origin"]) == {"acquired"} and df["value_refreshed"].isna().all()
+    stars = signals.share(df, SIGNAL_BY_ID["github_stars"])
+    assert stars["month"].max() == "2025-07"

@@ -1,4 +1,4 @@
-"""Verify ``data/raw`` against ``data/raw/MANIFEST.csv`` (path, bytes, sha256, upstream, licence).
+"""Verify ``data/raw`` against ``data/raw/MANIFEST.csv`` (path, bytes, sha256, upstream, licence, query).
 
 Raw data is immutable: this module only reads it. Drop-in sources that a user may add
 (Google Trends, Stack Overflow Developer Survey) are not in the manifest; they are listed
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ import pandas as pd
 from . import paths
 from .io import is_lfs_pointer
 
-MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence"]
+MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence", "query"]
 # Files a user may add by hand; checked by their parsers, hashed into the provenance record.
 DROP_IN_PATTERNS = {
     "google_trends": re.compile(r"^google_trends/[^/]*\.csv$"),
@@ -40,6 +41,7 @@ class Entry:
     url: str
     retrieved: str
     licence: str
+    query: str = ""  # the query that produced the file (`make refresh`), on one line; empty for downloaded files
 
 
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
@@ -58,7 +60,8 @@ def read_manifest(manifest: Path | None = None) -> list[Entry]:
         raise RawDataError(f"{manifest}: the manifest is missing; restore it with `git checkout -- {manifest.name}`")
     with open(manifest, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != MANIFEST_COLUMNS:
+        # a manifest written before `make refresh` existed has no `query` column: every query is then empty
+        if reader.fieldnames not in (MANIFEST_COLUMNS, MANIFEST_COLUMNS[:-1]):
             raise RawDataError(f"{manifest}: header is {reader.fieldnames}, expected {MANIFEST_COLUMNS}")
         entries = []
         for i, row in enumerate(reader, start=2):
@@ -67,6 +70,17 @@ def read_manifest(manifest: Path | None = None) -> list[Entry]:
             except (TypeError, ValueError) as e:
                 raise RawDataError(f"{manifest}, line {i}: malformed row ({e})") from e
     return entries
+
+
+def write_manifest(entries: list[Entry], manifest: Path | None = None) -> None:
+    """Write the manifest atomically (a temporary file renamed over it): an interrupted write leaves the old one."""
+    manifest = manifest or paths.MANIFEST
+    tmp = manifest.with_name(f".tmp-{manifest.name}")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(MANIFEST_COLUMNS)
+        w.writerows([getattr(e, c) for c in MANIFEST_COLUMNS] for e in entries)
+    os.replace(tmp, manifest)
 
 
 def _restore_hint(entry: Entry) -> str:

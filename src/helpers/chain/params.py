@@ -2,15 +2,20 @@
 
 PyTorch was released publicly in January 2017 (its Stack Overflow tag and GitHub stars start
 at the end of 2016), so 2017 is the first year in which "who led" has two contestants. The last
-year is the last with any monthly data (GitHub to 2026-08, PyPI to 2026-04); years that a source
-does not cover are reported as "not covered" for that source, not as errors.
+year is the last with any monthly data: 2026 in the acquired data (PyPI to 2026-03), later once `make refresh`
+has added later months (the year of the newest refresh file's last complete month). Years that a source does
+not cover are reported as "not covered" for that source, not as errors.
 """
 from __future__ import annotations
 
 import numbers
 
+from ..refresh.names import newest_month
+
 FIRST_YEAR = 2017
-LAST_YEAR = 2026
+ACQUIRED_LAST_YEAR = 2026
+_refreshed = newest_month()
+LAST_YEAR = max(ACQUIRED_LAST_YEAR, int(_refreshed[:4]) if _refreshed else 0)
 VALID_YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 DEFAULT_YEAR = 2021  # the article's year
 

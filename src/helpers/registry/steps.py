@@ -55,7 +55,7 @@ STEPS = (
          inputs=tuple(t.id for t in MONTHLY_PARTS), notebook=False),
     Step("20_trend_tests", "A share model per signal and a common trend: crossovers, leaders by year, trends",
          "helpers.stats.signal_results:build",
-         inputs=("monthly_signals", "kaggle_respondents", "conference_papers")),
+         inputs=("monthly_signals", "refresh_overlap", "kaggle_respondents", "conference_papers")),
     Step("30_survey_shift", "Survey shares and year-over-year shifts", "helpers.stats.surveys:build",
          inputs=("kaggle_framework_shares", "kaggle_respondents", "so_survey_framework_shares", "so_survey_pairs")),
     Step("25_calibration", "Appendix to the trend tests: do the intervals keep their promise? (make calibrate)",

@@ -79,11 +79,13 @@ MONTHLY_COLUMNS = (
     C("framework", "str", "`pytorch`, `tensorflow`, `keras`, `scikit-learn`, `transformers`, `all` (all questions on "
                           "the site); for PyPI the package: `torch`, `tensorflow`, `tensorflow-gpu`, `tensorflow-cpu`, "
                           "`tensorflow-intel`, `keras`, `jax`, ..."),
-    C("month", "month", "calendar month (PyPI: the month holding most of the snapshot's window)"),
-    C("value", "float", "count in the month (Google Trends: monthly mean of the export's values; GitHub from 2025-08: "
-                        "a net change, see `is_net_change`)"),
+    C("month", "month", "calendar month (PyPI snapshots: the month holding most of the snapshot's window; refreshed "
+                        "months are calendar months)"),
+    C("value", "float", "count in the month (Google Trends: monthly mean of the export's values; acquired GitHub from "
+                        "2025-08: a net change, see `is_net_change`)"),
     C("break", "str", "a known change of method that starts in (or, for an episode, covers) this month; empty "
-                      "otherwise. Declared once in `helpers.registry.signals.BREAKS`"),
+                      "otherwise. Declared once in `helpers.registry.signals.BREAKS`, except `splice: ...` on the "
+                      "first month taken from a refresh (`make refresh`)"),
 )
 MONTHLY_CHECKS = ("months_contiguous", "value_nonnegative")
 
@@ -223,10 +225,29 @@ TABLES = (
                 required=False),
               C("window_days", "float", "PyPI: length of the download window (30, 29 or a calendar month)",
                 nullable=True, required=False),
-              C("snapshot", "str", "PyPI: the snapshot commit (10 characters)", nullable=True, required=False)),
+              C("snapshot", "str", "PyPI: the snapshot commit (10 characters)", nullable=True, required=False),
+              C("origin", "str", "`acquired`, or the `make refresh` file the month comes from (`refresh_<source>_<date>"
+                                 ".csv`; its manifest row gives the engine and the query)"),
+              C("value_refreshed", "float", "an acquired month that a refresh also holds: the refreshed count (compared "
+                                            "in `refresh_overlap`)", nullable=True, required=False)),
           key=("source", "metric", "framework", "month"), sort=("source", "metric", "framework", "month"),
           checks=MONTHLY_CHECKS,
           notes=("Series are month-contiguous except PyPI, which has no snapshot upstream for 2024-07 and 2024-12.",)),
+    Table("refresh_overlap", "reports/tables/refresh_overlap.csv", "assemble_signals",
+          "Where acquired and refreshed data (`make refresh`) both hold a month: how the two counts compare, per "
+          "source, metric and framework. Empty before the first refresh.",
+          (C("source", "str", "source id"),
+           C("metric", "str", "metric"),
+           C("framework", "str", "framework or package"),
+           C("months", "count", "months held by both"),
+           C("first_month", "month", "first such month"),
+           C("last_month", "month", "last such month"),
+           C("acquired_total", "float", "sum of the acquired counts over those months"),
+           C("refreshed_total", "float", "sum of the refreshed counts over those months"),
+           C("ratio_median", "float", "median of refreshed / acquired over those months (1: the same counting)"),
+           C("ratio_min", "float", "smallest monthly ratio"),
+           C("ratio_max", "float", "largest monthly ratio")),
+          key=("source", "metric", "framework"), sort=("source", "metric", "framework")),
     # --- analysis tables (reports/tables) ---------------------------------------------------------------------
     Table("signal_tests", "reports/tables/signal_tests.csv", "20_trend_tests",
           "Per monthly signal: coverage, what its share estimates, the fitted state-space model, the trend over the "
@@ -290,7 +311,9 @@ TABLES = (
            C("p_ahead", "p", "P(the latent share > 1/2); empty when not modelled", nullable=True),
            C("persistent_share", "share", "posterior median of the persistent share (trend and persistent deviations; "
                                           "what the crossover rule reads); empty when not modelled", nullable=True),
-           C("modelled", "bool", "False for a signal too short for the model (fewer than 24 months)")),
+           C("modelled", "bool", "False for a signal too short for the model (fewer than 24 months)"),
+           C("break", "str", "a change of method starting this month that the model treats as a level shift (a "
+                             "documented break or a splice onto refreshed data); empty otherwise")),
           key=("signal", "month"), sort=("signal", "month")),
     Table("crossovers", "reports/tables/crossovers.csv", "20_trend_tests",
           "One row per signal: the first month (or year) from which PyTorch led and stayed ahead, with its "

@@ -8,7 +8,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..registry.signals import SIGNAL_BY_NAME, breaks
+from ..registry.signals import SIGNAL_BY_NAME
 
 COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
           "jax": "#E69F00", "scikit-learn": "#999999"}
@@ -157,10 +157,10 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
             ax.axvspan(_ts(c["crossover_low"]), end, color=colour, alpha=0.10)
             ax.annotate(f"crossover {c['crossover']}", (_ts(c["crossover"]), 0.52), rotation=90, fontsize=8,
                         color=colour, ha="right", va="bottom")
-        for b in breaks(sig.source):
-            if b.effect != "exclude" and s["month"].iloc[0] < b.start <= s["month"].iloc[-1]:
-                ax.annotate("▲", (_ts(b.start), 0), xycoords=("data", "axes fraction"), ha="center", va="bottom",
-                            fontsize=7, color="0.4")
+        starts = s["break"].fillna("").astype(str) != "" if "break" in s else pd.Series(False, index=s.index)
+        for month in s.loc[starts, "month"]:
+            ax.annotate("▲", (_ts(month), 0), xycoords=("data", "axes fraction"), ha="center", va="bottom",
+                        fontsize=7, color="0.4")
     ax.axhline(0.5, color="0.2", lw=1)
     ax.text(ax.get_xlim()[0], 0.505, " PyTorch ahead ↑", fontsize=8, va="bottom", color="0.3")
     if year is not None:

@@ -4,7 +4,7 @@ Stars and forks are survivor counts (removed stars and deleted forks are missing
 periods and the older repository). Pull requests measure each project's process (PyTorch opens a PR
 per change; TensorFlow mirrors automated PRs from 2024), so they are kept but flagged, not used as
 popularity. The month of `fetched_at` is partial and dropped. From 2025-08 the files hold net daily
-changes (see NET_FROM).
+changes (see NET_FROM); `make refresh` continues the counts from GH Archive (see `sources.refreshed`).
 """
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ import pandas as pd
 from ..chain import paths
 from ..chain.io import InputFileError
 from ..registry.signals import break_label, breaks
+from . import refreshed
 
 REPOS = {"pytorch": "pytorch_pytorch", "tensorflow": "tensorflow_tensorflow", "keras": "keras-team_keras",
          "transformers": "huggingface_transformers"}
+REPO_NAMES = {fw: stem.replace("_", "/", 1) for fw, stem in REPOS.items()}  # owner/name on GitHub
 METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_by_date": "new_issues",
            "pull_requests_by_date": "new_prs"}
 # From 2025-08-09 on, daily values can be negative in every file: they are net changes of the totals
@@ -26,6 +28,7 @@ METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_b
 # are flagged `is_net_change` and left out of shares (a net change is not comparable to a gross count);
 # the break is declared in the signal registry.
 NET_FROM = next(b.start for b in breaks("github") if b.effect == "exclude")
+LAST_COUNTED = str(pd.Period(NET_FROM, freq="M") - 1)  # the last month of counts; a refresh continues from here
 PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs), not popularity"}
 
 
@@ -62,7 +65,10 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
                                       "month": months, "value": m.to_numpy(),
                                       "break": [break_label("github", x) for x in months],
                                       "is_net_change": months >= NET_FROM, "note": PROCESS_METRICS.get(metric, "")}))
-    return pd.concat(rows, ignore_index=True)
+    out = refreshed.splice(pd.concat(rows, ignore_index=True), "github", last_usable=LAST_COUNTED, raw=raw)
+    out["is_net_change"] = out["is_net_change"].fillna(False).astype(bool)
+    out["note"] = out["metric"].map(PROCESS_METRICS).fillna("")
+    return out
 
 
 def totals_check(raw: Path | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pandas as pd
 from ..chain import io
 from ..registry.signals import MONTHLY, Signal
 from ..registry.tables import MONTHLY_PARTS, table
+from . import refreshed
 
 COLUMNS = [c.name for c in table("monthly_signals").columns]
 KEY = ["source", "metric", "framework", "month"]
@@ -20,13 +21,16 @@ def assemble(*frames: pd.DataFrame) -> pd.DataFrame:
     df = pd.concat([f for f in frames if f is not None and len(f)], ignore_index=True)
     df = df[[c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]]
     df["break"] = df["break"].fillna("")
+    df["origin"] = df["origin"].fillna(refreshed.ACQUIRED) if "origin" in df else refreshed.ACQUIRED
     df["is_net_change"] = df["is_net_change"].fillna(False).astype(bool) if "is_net_change" in df else False
     return df.sort_values(KEY, ignore_index=True)
 
 
 def build() -> dict[str, pd.DataFrame]:
-    """Step assemble_signals: every monthly source's part, stacked."""
-    return {"monthly_signals": assemble(*(io.read_table(t.id) for t in MONTHLY_PARTS))}
+    """Step assemble_signals: every monthly source's part, stacked, and how refreshed counts compare with the
+    acquired ones where both hold a month."""
+    signals = assemble(*(io.read_table(t.id) for t in MONTHLY_PARTS))
+    return {"monthly_signals": signals, "refresh_overlap": refreshed.overlap(signals)}
 
 
 def read() -> pd.DataFrame:
@@ -51,7 +55,8 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     if "is_net_change" in d and d["is_net_change"].any():
         out = out[out.index < d.loc[d["is_net_change"], "month"].min()]
     out["share"] = out["pt"] / (out["pt"] + out["tf"])
-    breaks = d.groupby("month")["break"].agg(lambda s: "; ".join(sorted({b for b in s.dropna() if b})))
+    labelled = d.loc[d["break"].fillna("") != "", ["month", "break"]].drop_duplicates()
+    breaks = labelled.groupby("month")["break"].agg(lambda s: "; ".join(sorted(s)))
     out["break"] = breaks.reindex(out.index).fillna("")
     return out.reset_index().rename(columns={"index": "month"})
 

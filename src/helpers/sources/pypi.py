@@ -2,7 +2,8 @@
 
 Each snapshot counts downloads in a window that ends at its run time: 30 days (pip only) until
 2024-11, 29 days with every installer from 2024-12, the previous calendar month (ClickHouse) from
-2025-07. A window is assigned to the calendar month holding most of its days; where several
+2025-07. Months after the snapshots come from `make refresh` (calendar months, every installer; see
+`sources.refreshed`). A window is assigned to the calendar month holding most of its days; where several
 snapshots fall on one month (weekly runs in 2018-2019), the one overlapping it most is kept.
 A project outside that month's top-N list has no row (its count is below the list's threshold).
 """
@@ -16,6 +17,7 @@ import pandas as pd
 from ..chain import paths
 from ..chain.io import InputFileError, read_csv_checked, require_columns
 from ..registry.signals import break_label
+from . import refreshed
 
 CSV = "hugovk_top_pypi_ml_packages.csv"
 TARBALL = "hugovk_top_pypi_packages_30d_snapshots.tar.xz"
@@ -73,7 +75,12 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
                         "value": kept["download_count"].astype(float),
                         "break": kept["month"].map(lambda m: break_label("pypi", m)),
                         "window_days": kept["window_days"].round(3), "snapshot": kept["commit"].str[:10]})
-    return out.sort_values(["framework", "month"], ignore_index=True)
+    out = refreshed.splice(out, "pypi", raw=raw)
+    out = out[out["framework"].isin(PACKAGES)]
+    fresh = out["origin"] != refreshed.ACQUIRED  # calendar months
+    out.loc[fresh, "window_days"] = pd.PeriodIndex(out.loc[fresh, "month"], freq="M").days_in_month.astype(float)
+    out.loc[fresh, "snapshot"] = ""
+    return out.sort_values(["metric", "framework", "month"], ignore_index=True)
 
 
 def family_totals(pypi: pd.DataFrame) -> pd.DataFrame:

@@ -3,7 +3,8 @@
 Stack Overflow's monthly counts survive only as nschloe/stackoverflow-trends SVG charts (see
 `so_svg`); every committed version of each chart is read and must agree. The SEDE exports, the
 STACK-INDEX table and the AI Index counts are independent cross-checks. Data Science SE counts come
-from two SEDE exports of every question (two snapshots: the sensitivity is reported).
+from two SEDE exports of every question (two snapshots: the sensitivity is reported). Months after these come from
+`make refresh` (Stack Exchange API; see `sources.refreshed`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pandas as pd
 from ..chain import paths
 from ..chain.io import InputFileError, raw_label, read_csv_checked, require_columns
 from ..registry.signals import break_label
-from . import so_charts
+from . import refreshed, so_charts
 
 SO_DIR = "so_tags"
 ML_SVG = "nschloe_machine-learning.svg"
@@ -220,7 +221,8 @@ def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
     digitised, versions = so_digitised(raw)
     first = dsse_monthly(dsse_questions(raw / SO_DIR / DSSE_PRIMARY))    # each cut at its export's last
     second = dsse_monthly(dsse_questions(raw / SO_DIR / DSSE_SECOND))    # complete month
-    monthly = pd.concat([so_signals(digitised), first], ignore_index=True)
+    monthly = pd.concat([refreshed.splice(so_signals(digitised), "stackoverflow", raw=raw),
+                         refreshed.splice(first, "dsse", raw=raw)], ignore_index=True)
     return {"monthly_stackexchange": monthly, "so_questions_digitised": digitised,
             "dsse_snapshot_sensitivity": snapshot_sensitivity(first, second), "versions": versions,
             "dsse_second": second}

@@ -41,7 +41,7 @@ import scipy.linalg as sla
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from ..registry.signals import PYTORCH_RELEASE, Break, Signal, breaks
+from ..registry.signals import PYTORCH_RELEASE, SPLICE, Break, Signal, breaks
 
 # Simulated paths per signal: at 50,000 published months do not move between seeds (tested). PTVTF_DRAWS sets
 # another number for quick looks (the test suite's fixture chains use 4,000; they check structure, not months).
@@ -76,12 +76,16 @@ class Series:
 
 
 def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> Series:
-    """`share`: the signal's monthly table (month, pt, tf) from `sources.monthly.share`. Months before `start` are
-    left out (GitHub's histories begin before PyTorch's release: its first months are launch, not popularity)."""
+    """`share`: the signal's monthly table (month, pt, tf, break) from `sources.monthly.share`. Months before `start`
+    are left out (GitHub's histories begin before PyTorch's release: its first months are launch, not popularity).
+    Breaks: the source's documented ones and any splice onto refreshed data (a `splice: ...` label), each a level
+    shift from its month on."""
     s = share[share["month"] >= start].reset_index(drop=True)
     months = s["month"].tolist()
-    inside = [b for b in breaks(sig.source) if b.effect != "exclude" and months
-              and months[0] < b.start <= months[-1]]
+    splices = [Break(sig.source, m, label) for m, labels in zip(s["month"], s.get("break", ""), strict=True)
+               for label in str(labels).split("; ") if label.startswith(SPLICE)] if "break" in s else []
+    inside = sorted((b for b in (*breaks(sig.source), *splices) if b.effect != "exclude" and months
+                     and months[0] < b.start <= months[-1]), key=lambda b: b.start)
     m = pd.Series(months)
     D = (np.column_stack([((m >= b.start) & ((m <= b.end) if b.end else True)).to_numpy(float) for b in inside])
          if inside else np.zeros((len(months), 0)))

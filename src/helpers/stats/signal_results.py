@@ -117,10 +117,14 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
 def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
     """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), persistent share; for
     a signal too short to model, the observed share with its counting interval (`modelled` False)."""
-    frames = [r.summary.monthly.assign(signal=name, modelled=True) for name, r in results.items()]
-    frames += [sm.observed_table(s).assign(signal=name, modelled=False) for name, s in (short or {}).items()]
+    def starts(t: pd.DataFrame, s: sm.Series) -> pd.Series:
+        return t["month"].map({b.start: b.description for b in s.breaks}).fillna("")
+    frames = [(t := r.summary.monthly).assign(signal=name, modelled=True, **{"break": starts(t, r.series)})
+              for name, r in results.items()]
+    frames += [(t := sm.observed_table(s)).assign(signal=name, modelled=False, **{"break": starts(t, s)})
+               for name, s in (short or {}).items()]
     cols = ["signal", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "persistent_share",
-            "modelled"]
+            "modelled", "break"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     return out.sort_values(["signal", "month"], ignore_index=True)
 

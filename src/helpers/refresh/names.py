@@ -1,0 +1,39 @@
+"""Where refresh files live and how they are named (standard library only: the year range reads it).
+
+File: `data/raw/<folder>/refresh_<source>_<YYYY-MM-DD>.csv` (the retrieval date, UTC; a second file on one day gets
+`_2`, `_3`, ...), with the columns `COLUMNS`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ..chain import paths
+
+# the `source` values of monthly_signals.csv that a refresh can continue, and the raw folder of each
+FOLDERS = {"pypi": "pypi_downloads", "github": "github", "stackoverflow": "so_tags", "dsse": "so_tags"}
+COLUMNS = ["source", "metric", "framework", "month", "value", "days"]
+NAME = re.compile(r"^refresh_(?P<source>[a-z]+)_(?P<date>\d{4}-\d{2}-\d{2})(?:_(?P<n>\d+))?\.csv$")
+TMP_PREFIX = ".tmp-refresh_"
+
+
+def files(source: str, raw: Path | None = None) -> list[Path]:
+    """The refresh files of `source`, oldest first (by retrieval date, then sequence number)."""
+    folder = (raw or paths.RAW) / FOLDERS[source]
+    found = [(m, p) for p in folder.glob(f"refresh_{source}_*.csv") if (m := NAME.match(p.name))]
+    return [p for m, p in sorted(found, key=lambda mp: (mp[0]["date"], int(mp[0]["n"] or 1)))]
+
+
+def newest_month(raw: Path | None = None) -> str | None:
+    """The last month any refresh file could hold (the month before its retrieval date), or None. Pure Python:
+    the year parameter's range reads it."""
+    raw = raw or paths.RAW
+    dates = [m["date"] for folder in set(FOLDERS.values()) for p in (raw / folder).glob("refresh_*.csv")
+             if (m := NAME.match(p.name))]
+    if not dates:
+        return None
+    d = dt.date.fromisoformat(max(dates))
+    return f"{d.year - (d.month == 1)}-{(d.month - 2) % 12 + 1:02d}"
+
+

@@ -1,0 +1,104 @@
+"""Monthly question counts per tag from the Stack Exchange API: `/questions?tagged=T&fromdate=..&todate=..` with
+the built-in `total` filter, one request per site, tag and month (no paging: only the count comes back).
+
+The API's rules are honoured: a `backoff` field means no request to the same method for that many seconds; an
+HTTP 429 or a throttle error (error_id 502) waits (`backoff`, `Retry-After`, or doubling from 1 s) and retries up
+to MAX_RETRIES times; `quota_remaining` is tracked and a spent quota stops with a message (10,000 requests a day
+with a key, 300 without).
+
+Environment: STACKEXCHANGE_API_URL (default https://api.stackexchange.com/2.3), STACKEXCHANGE_KEY (optional app
+key: a larger quota).
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import http
+
+DEFAULT_URL = "https://api.stackexchange.com/2.3"
+MAX_RETRIES = 5
+MAX_WAIT = 120.0  # seconds: a longer demanded wait stops the run instead
+THROTTLE_ERRORS = {502}  # throttle_violation
+
+
+def endpoint() -> str:
+    return os.environ.get("STACKEXCHANGE_API_URL", DEFAULT_URL).rstrip("/")
+
+
+@dataclass
+class Client:
+    """One API session: remembers the backoff it was given and the quota left."""
+    url: str = field(default_factory=endpoint)
+    key: str = field(default_factory=lambda: os.environ.get("STACKEXCHANGE_KEY", ""))
+    sleep: callable = time.sleep
+    quota_remaining: int | None = None
+    requests: int = 0
+    _not_before: float = 0.0
+
+    def get(self, method: str, **params) -> dict:
+        """One API call's JSON wrapper, after waiting out any backoff and retrying throttles."""
+        query = {**params, **({"key": self.key} if self.key else {})}
+        url = f"{self.url}/{method.strip('/')}?{urllib.parse.urlencode(query)}"
+        delay = 1.0
+        for attempt in range(MAX_RETRIES + 1):
+            wait = self._not_before - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+            try:
+                data = self._parse(http.request(url, json_errors=True), url)
+            except http.ThrottledError as e:
+                if attempt == MAX_RETRIES:
+                    raise
+                pause = e.wait if e.wait is not None else delay
+                if pause > MAX_WAIT:
+                    raise http.RefreshError(f"{http.redact(url)}: asked to wait {pause:.0f} s; try again later") from e
+                self.sleep(pause)
+                delay *= 2
+                continue
+            self.requests += 1
+            if "backoff" in data:
+                self._not_before = time.monotonic() + float(data["backoff"])
+            if "quota_remaining" in data:
+                self.quota_remaining = int(data["quota_remaining"])
+            return data
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _parse(body: bytes, url: str) -> dict:
+        shown = http.redact(url)
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise http.RefreshError(f"{shown}: the answer is not JSON ({e}): {body[:120]!r}") from e
+        if not isinstance(data, dict):
+            raise http.RefreshError(f"{shown}: unexpected answer {str(data)[:120]}")
+        if "error_id" in data:
+            message = f"{shown}: API error {data['error_id']} {data.get('error_name', '')}: {data.get('error_message', '')}"
+            if int(data["error_id"]) in THROTTLE_ERRORS:
+                raise http.ThrottledError(message, float(data["backoff"]) if "backoff" in data else None)
+            raise http.RefreshError(message)
+        return data
+
+    def question_total(self, site: str, tag: str, month: str) -> int:
+        """Questions created in `month` (YYYY-MM, UTC) on `site` that carry `tag` now."""
+        start = pd.Timestamp(f"{month}-01", tz="UTC")
+        end = start + pd.offsets.MonthBegin(1)
+        data = self.get("questions", site=site, tagged=tag, fromdate=int(start.timestamp()),
+                        todate=int(end.timestamp()) - 1, filter="total")
+        if "total" not in data:
+            raise http.RefreshError(f"{self.url}/questions ({site}, {tag}, {month}): no `total` in the answer; "
+                                    f"fields: {sorted(data)}")
+        if self.quota_remaining == 0:
+            raise http.RefreshError(f"{self.url}: the daily request quota is spent after {self.requests} requests; "
+                                    "set STACKEXCHANGE_KEY for a larger quota or run again tomorrow")
+        return int(data["total"])
+
+
+def probe(url: str | None = None) -> None:
+    http.probe(f"{url or endpoint()}/info?site=stackoverflow")

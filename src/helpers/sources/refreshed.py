@@ -1,0 +1,125 @@
+"""Refreshed months (`make refresh`, see helpers.refresh) spliced onto an acquired monthly series.
+
+A source's refresh files (`data/raw/<folder>/refresh_<source>_<date>.csv`) are read together, the newest file
+winning for each month. The acquired series is kept through its last usable month; refreshed months after it
+are appended. Where both hold a month (each refresh reaches 12 months back), the refreshed count is kept beside
+the acquired one (`value_refreshed`): the overlap table compares them. The first refreshed month carries a
+`splice: ...` break label, which the share models treat as a level shift like any documented break.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..chain import manifest, paths
+from ..chain.io import InputFileError, raw_label, read_csv_checked, require_columns
+from ..refresh import names
+from ..registry.signals import SPLICE
+
+ACQUIRED = "acquired"
+
+
+def read(source: str, raw: Path | None = None) -> pd.DataFrame:
+    """Every refresh row of `source` (names.COLUMNS plus `origin`, the file name), newest file winning per
+    (metric, framework, month); a (metric, framework) absent from a month of its file counts zero there."""
+    frames = []
+    for order, path in enumerate(names.files(source, raw)):
+        df = read_csv_checked(path, dtype={"month": str, "metric": str, "framework": str, "source": str},
+                              keep_default_na=False)
+        require_columns(df, names.COLUMNS, path)
+        _check(df, source, path)
+        months = pd.period_range(df["month"].min(), df["month"].max(), freq="M").astype(str)
+        pairs = df[["metric", "framework"]].drop_duplicates()
+        grid = pd.MultiIndex.from_tuples([(m, f, month) for m, f in pairs.itertuples(index=False) for month in months],
+                                         names=["metric", "framework", "month"])
+        full = df.set_index(["metric", "framework", "month"])[["value", "days"]].reindex(grid, fill_value=0)
+        frames.append(full.reset_index().assign(source=source, origin=path.name, order=order))
+    if not frames:
+        return pd.DataFrame(columns=[*names.COLUMNS, "origin"])
+    out = pd.concat(frames, ignore_index=True).sort_values("order")
+    out = out.drop_duplicates(["metric", "framework", "month"], keep="last").drop(columns="order")
+    return out.sort_values(["metric", "framework", "month"], ignore_index=True)
+
+
+def _check(df: pd.DataFrame, source: str, path: Path) -> None:
+    label = raw_label(path)
+    if df.empty:
+        raise InputFileError(f"{label}: no rows")
+    if set(df["source"]) != {source}:
+        raise InputFileError(f"{label}: `source` must be {source!r} throughout, found {sorted(set(df['source']))}")
+    if not df["month"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all():
+        raise InputFileError(f"{label}: `month` must be YYYY-MM, e.g. {df['month'].iloc[0]!r}")
+    value = pd.to_numeric(df["value"], errors="coerce")
+    if value.isna().any() or (value < 0).any():
+        raise InputFileError(f"{label}: `value` must be a count >= 0")
+    if df.duplicated(["metric", "framework", "month"]).any():
+        raise InputFileError(f"{label}: duplicate (metric, framework, month) rows")
+    df["value"] = value.astype(float)
+    df["days"] = pd.to_numeric(df["days"], errors="coerce")
+
+
+def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
+           raw: Path | None = None) -> pd.DataFrame:
+    """The acquired rows through `last_usable` (default: their last month) and refreshed rows after it.
+
+    Adds `origin` (`acquired` or the refresh file) and `value_refreshed` (the refreshed count of an acquired month
+    that a refresh also holds). Acquired rows after `last_usable` (e.g. GitHub's net changes) are replaced by the
+    refresh where it has them and otherwise kept. Raises InputFileError when the refresh leaves a gap.
+    """
+    ref = read(source, raw)
+    out = acquired.assign(origin=ACQUIRED)
+    if ref.empty:
+        return out.assign(value_refreshed=np.nan)
+    key = ["metric", "framework", "month"]
+    last = last_usable or acquired["month"].max()
+    new = ref[ref["month"] > last]
+    if not new.empty and new["month"].min() > _next(last):
+        raise InputFileError(f"data/raw/{names.FOLDERS[source]}/{new['origin'].iloc[0]}: starts at "
+                             f"{new['month'].min()}, leaving a gap after the acquired data's last usable month {last}; "
+                             "run `make refresh` again (it reaches back 12 months from the acquired data's end)")
+    out = out.merge(ref[key + ["value"]].rename(columns={"value": "value_refreshed"}), on=key, how="left")
+    out = out[(out["month"] <= last) | ~out["month"].isin(set(new["month"]))]
+    first = new["month"].min() if len(new) else None
+    upstream = _upstreams(raw)
+    rows = new.assign(
+        origin=new["origin"],
+        **{"break": [_label(m, first, o, upstream) for m, o in zip(new["month"], new["origin"], strict=True)]})
+    return pd.concat([out, rows[["source", *key, "value", "break", "origin"]]], ignore_index=True)
+
+
+def _next(month: str) -> str:
+    return str(pd.Period(month, freq="M") + 1)
+
+
+def _label(month: str, first: str, origin: str, upstream: dict[str, str]) -> str:
+    """Refreshed months carry only the splice (the registry's breaks describe the acquired data's methods)."""
+    return f"{SPLICE}: from {month} counted by {upstream.get(origin, 'a refresh')} ({origin})" if month == first else ""
+
+
+def _upstreams(raw: Path | None) -> dict[str, str]:
+    """Refresh file name -> its manifest `upstream` (engine and table)."""
+    raw = raw or paths.RAW
+    try:
+        return {e.path.rsplit("/", 1)[-1]: e.upstream for e in manifest.read_manifest(raw / "MANIFEST.csv")}
+    except manifest.RawDataError:
+        return {}
+
+
+def overlap(signals: pd.DataFrame) -> pd.DataFrame:
+    """Per source, metric and framework: the months both the acquired and the refreshed data hold, and the ratio
+    refreshed / acquired (median, min, max). Empty without refresh files."""
+    cols = ["source", "metric", "framework", "months", "first_month", "last_month", "acquired_total",
+            "refreshed_total", "ratio_median", "ratio_min", "ratio_max"]
+    if "value_refreshed" not in signals:
+        return pd.DataFrame(columns=cols)
+    both = signals[signals["value_refreshed"].notna() & (signals["value"] > 0)]
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    both = both.assign(ratio=both["value_refreshed"] / both["value"])
+    g = both.groupby(["source", "metric", "framework"])
+    out = g.agg(months=("month", "size"), first_month=("month", "min"), last_month=("month", "max"),
+                acquired_total=("value", "sum"), refreshed_total=("value_refreshed", "sum"),
+                ratio_median=("ratio", "median"), ratio_min=("ratio", "min"), ratio_max=("ratio", "max"))
+    return out.reset_index()[cols]
