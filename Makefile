@@ -15,6 +15,11 @@ MAKEFLAGS += --no-builtin-rules --jobs=2 --output-sync=target
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 export PTVTF_ROOT := $(ROOT)
 export PYTHONPATH := $(ROOT)/src
+# Two steps at a time on two cores: one BLAS thread per process (several per process fight over the cores and
+# made the model steps several times slower). Override on a larger machine, e.g. OPENBLAS_NUM_THREADS=4.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
 YEAR ?= 2021
 PYTHON ?= python3

@@ -402,3 +402,13 @@ def test_valid_years_follow_the_newest_refresh(tmp_path):
     (raw / "github" / "refresh_github_2028-01-01.csv").write_text("x")
     assert names.newest_month(raw) == "2027-12"
 
+
+
+def test_without_refresh_files_the_overlap_table_is_empty_and_valid(raw):
+    """The acquired data alone (a fresh clone): no refreshed months, an empty overlap table that passes its schema."""
+    from helpers.chain import schemas
+    df = pypi.monthly(raw)
+    assert set(df["origin"]) == {"acquired"} and df["value_refreshed"].isna().all()
+    ov = refreshed.overlap(df)
+    assert ov.empty
+    schemas.validate("refresh_overlap", ov)

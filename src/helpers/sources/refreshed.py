@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..chain import manifest, paths
+from ..chain import manifest, paths, schemas
 from ..chain.io import InputFileError, raw_label, read_csv_checked, require_columns
 from ..refresh import names
 from ..registry.signals import SPLICE
@@ -110,16 +110,16 @@ def _upstreams(raw: Path | None) -> dict[str, str]:
 def overlap(signals: pd.DataFrame) -> pd.DataFrame:
     """Per source, metric and framework: the months both the acquired and the refreshed data hold, and the ratio
     refreshed / acquired (median, min, max). Empty without refresh files."""
-    cols = ["source", "metric", "framework", "months", "first_month", "last_month", "acquired_total",
-            "refreshed_total", "ratio_median", "ratio_min", "ratio_max"]
+    empty = schemas.empty("refresh_overlap")
     if "value_refreshed" not in signals:
-        return pd.DataFrame(columns=cols)
+        return empty
     both = signals[signals["value_refreshed"].notna() & (signals["value"] > 0)]
     if both.empty:
-        return pd.DataFrame(columns=cols)
+        return empty
     both = both.assign(ratio=both["value_refreshed"] / both["value"])
     g = both.groupby(["source", "metric", "framework"])
     out = g.agg(months=("month", "size"), first_month=("month", "min"), last_month=("month", "max"),
                 acquired_total=("value", "sum"), refreshed_total=("value_refreshed", "sum"),
                 ratio_median=("ratio", "median"), ratio_min=("ratio", "min"), ratio_max=("ratio", "max"))
-    return out.reset_index()[cols]
+    out[["acquired_total", "refreshed_total"]] = out[["acquired_total", "refreshed_total"]].round().astype("int64")
+    return out.reset_index()[list(empty.columns)]
