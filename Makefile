@@ -90,7 +90,7 @@ $(HTML)/index.html: $(ONCE) $(YEAR_REPORTS) $(HELPERS)
 all-years: $(ONCE) $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY) ## Run the chain once and the verdict for every valid year
 	$(PY) -m helpers.report.index $(HTML)
 
-calibrate: $(CALIBRATE) ## The coverage study of every interval (CALIBRATION_SIMS replicates; ~25 min at 200)
+calibrate: $(CALIBRATE) ## The coverage study of every interval (CALIBRATION_SIMS replicates; ~7 min at 200)
 	$(PY) -m helpers.report.index $(HTML)
 
 # Online, never part of `all`: new raw files (and manifest rows) for the months after the acquired data. Options:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 
@@ -412,3 +415,15 @@ def test_without_refresh_files_the_overlap_table_is_empty_and_valid(raw):
     ov = refreshed.overlap(df)
     assert ov.empty
     schemas.validate("refresh_overlap", ov)
+
+
+def test_the_dump_command_reads_a_stream(raw):
+    """`7z e -so Posts.7z | python -m helpers.refresh.dump /dev/stdin`: a stream is read once; its last month may be
+    cut short, so it is left out."""
+    env = {**os.environ, "PTVTF_ROOT": str(raw.parents[1]), "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run([sys.executable, "-m", "helpers.refresh.dump", "/dev/stdin", "--site", "dsse",
+                           "--since", "2023-05"], input=POSTS, text=True, capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    [path] = names.files("dsse", raw)
+    df = pd.read_csv(path)
+    assert sorted(df["month"].unique()) == ["2023-05", "2023-06"] and "saved" in proc.stdout

@@ -201,7 +201,8 @@ def rise_2018(ev: Evidence, window: tuple[str, str] = EARLY_2018, families: tupl
                 f"TensorFlow led {tf_led} of {len(lead17)} signals in 2017 (95% intervals). When did the rise begin? "
                 f"The state-space model's latent share, per signal: the change within 2017, and the month its rise "
                 f"accelerates most (the hinge of a broken line fitted to each simulated path over 2017-04..2020-12, "
-                f"among hinges after which it is steeper; early 2018 = {window[0]}..{window[1]}): "
+                f"among hinges after which it is steeper; early 2018 = {window[0]}..{window[1]}; in the coverage "
+                f"study this interval covers the true month less often than 95%, so treat it as a rough range): "
                 + "; ".join(parts) + f". Began in early 2018 on {counts['in early 2018']} of {n} signals, earlier "
                 f"on {counts['earlier']}, later on {counts['later']}, unclear on {counts['unclear']}.",
                 f"PyTorch's rise began in early 2018 on {counts['in early 2018']} of {n} signals; it was already "
