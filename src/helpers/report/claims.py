@@ -16,6 +16,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
+from ..registry.claims import CLAIMS
 from ..registry.signals import MONTHLY, SIGNAL_BY_ID, survey_breaks
 from ..sources import conferences, pypi
 from ..stats import proportions, surveys
@@ -23,21 +24,6 @@ from ..stats.common_trend import NAME as COMMON
 
 ALPHA = proportions.ALPHA
 VERDICTS = ("supported", "contradicted", "mixed", "untestable")
-CLAIMS = {
-    "gt_2020_pt_ahead": "Google Trends: in 2020 PyTorch was consistently more searched than TensorFlow, peaking Sep 2020",
-    "pt_rise_began_2018": "TensorFlow led clearly until early 2018, when PyTorch's rise began",
-    "so_2020_pt_more_questions": "Stack Overflow: in 2020 PyTorch consistently got more questions than TensorFlow",
-    "kaggle_2021_shares": "Kaggle survey 2021: 42% use PyTorch, 37% TensorFlow (453 respondents)",
-    "kaggle_2020_shares": "Kaggle survey 2020: 43% TensorFlow, 36% PyTorch",
-    "kaggle_shift_2020_2021": "Between 2020 and 2021 the survey flipped from TensorFlow to PyTorch",
-    "pt_overtook_2021": "PyTorch overtook TensorFlow as the most popular framework in 2021",
-    "tf_better_answered": "TensorFlow has better community support: more of its questions get answered",
-    "tf_closing_gap_2021": "In 2021 TensorFlow was closing the gap again",
-    "tf_pypi_115m_2020": "TensorFlow was downloaded about 115 million times from PyPI in 2020 (Chollet, Jan 2021)",
-    "he_2019_conference_majority": "In 2019 every major ML conference had a majority of framework-naming papers using "
-                                   "PyTorch (He, 2019)",
-}
-
 # The thresholds every rule states (each is also varied in the robustness table).
 P_CLEAR = 0.975        # a month counts as "PyTorch ahead" when P(latent share > 1/2) exceeds this (and the reverse)
 SHARE_MARGIN = 0.02    # a claimed share "matches" the survey when the survey's 95% interval lies within +-2 pp of it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..chain import io, provenance
+from ..registry.claims import CLAIMS
 from ..registry.signals import FAMILIES
 
 
@@ -58,7 +59,6 @@ def summary(lead: pd.DataFrame, year: int):
 
 def with_claims(card: pd.DataFrame) -> pd.DataFrame:
     """verdict.csv with each claim's wording (for the scorecard display)."""
-    from .claims import CLAIMS
     return card.assign(claim=card["claim_id"].map(CLAIMS))
 
 
