@@ -32,6 +32,8 @@ class Aggregation:
     columns: tuple[str, ...]       # the result's columns, in order
     relations: dict[str, str]      # engine -> SQL giving the relation
     item_column: str               # the relation's column that `items` select (packages, repositories), if any
+    source: str = ""               # the monthly source it continues in `make refresh` ('' for the dump's)
+    upstream: dict[str, str] | None = None  # engine -> the table, as the manifest names it
 
 
 PYPI_MONTHLY = Aggregation(
@@ -50,7 +52,9 @@ PYPI_MONTHLY = Aggregation(
                  "FROM `bigquery-public-data.pypi.file_downloads` "
                  "WHERE DATE(timestamp) >= DATE '{start}' AND DATE(timestamp) < DATE '{end}'",
      "duckdb": "SELECT day, project, installer, downloads FROM pypi_days_local"},
-    "project",
+    "project", "pypi",
+    {"clickhouse": "ClickHouse pypi.pypi_downloads_per_day (ClickPy)",
+     "bigquery": "BigQuery bigquery-public-data.pypi.file_downloads"},
 )
 
 GITHUB_MONTHLY = Aggregation(
@@ -74,7 +78,9 @@ GITHUB_MONTHLY = Aggregation(
                  "WHERE _TABLE_SUFFIX BETWEEN FORMAT_DATE('%Y%m', DATE '{start}') "
                  "AND FORMAT_DATE('%Y%m', DATE_SUB(DATE '{end}', INTERVAL 1 DAY))",
      "duckdb": "SELECT day, repo_name, event_type, action FROM gh_events_local"},
-    "repo_name",
+    "repo_name", "github",
+    {"clickhouse": "ClickHouse github.github_events (GH Archive)",
+     "bigquery": "BigQuery githubarchive.month.* (GH Archive)"},
 )
 
 # A tag matches in any of the dumps' spellings; `all` counts every question. {items} are the tags.
@@ -100,6 +106,7 @@ SE_MONTHLY = Aggregation(
 )
 
 AGGREGATIONS = {a.name: a for a in (PYPI_MONTHLY, GITHUB_MONTHLY, SE_MONTHLY)}
+BY_SOURCE = {a.source: a for a in AGGREGATIONS.values() if a.source}  # the sources refreshed from an engine
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ITEM = re.compile(r"^[A-Za-z0-9._/-]+$")
 

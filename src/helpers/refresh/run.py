@@ -25,19 +25,15 @@ from ..chain import paths
 from ..registry.signals import MONTHLY
 from ..sources import github, pypi, so_charts
 from ..sources import stackexchange as se
-from . import bigquery, clickhouse, http, queries, store
+from . import bigquery, clickhouse, http, names, queries, store
 from .stackexchange_api import Client
 from .stackexchange_api import endpoint as se_endpoint
 from .stackexchange_api import probe as se_probe
 
 OVERLAP_MONTHS = 12
-SOURCES = ("pypi", "github", "stackoverflow", "dsse")
-SITES = {"stackoverflow": "stackoverflow", "dsse": "datascience"}  # Stack Exchange API site names
-UPSTREAM = {("pypi", "clickhouse"): "ClickHouse pypi.pypi_downloads_per_day (ClickPy)",
-            ("pypi", "bigquery"): "BigQuery bigquery-public-data.pypi.file_downloads",
-            ("github", "clickhouse"): "ClickHouse github.github_events (GH Archive)",
-            ("github", "bigquery"): "BigQuery githubarchive.month.* (GH Archive)"}
-AGGREGATION = {"pypi": queries.PYPI_MONTHLY, "github": queries.GITHUB_MONTHLY}
+SOURCES = tuple(names.FOLDERS)  # every source a refresh can continue
+SITES = {"stackoverflow": "stackoverflow", "dsse": "datascience"}  # the others: Stack Exchange API site names
+AGGREGATION = queries.BY_SOURCE
 
 
 @dataclass
@@ -125,7 +121,7 @@ def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: C
     log(f"{source}: counting {start_month}..{last} on {engine} ...")
     rows = rows_from_engine(source, run(sql, agg.columns))
     _check_complete(source, rows, start_month, last)
-    path = store.write(source, rows, UPSTREAM[(source, engine)], url, sql, raw=raw, today=today.isoformat())
+    path = store.write(source, rows, AGGREGATION[source].upstream[engine], url, sql, raw=raw, today=today.isoformat())
     return _added(source, engine, rows, path)
 
 
