@@ -164,6 +164,21 @@ def test_names_become_literals_only_when_safe():
         queries.render(queries.PYPI_MONTHLY, "clickhouse", "2025-01-01", "2025-02-01", ("torch'; DROP TABLE x --",))
     with pytest.raises(ValueError, match="start < end"):
         queries.render(queries.PYPI_MONTHLY, "clickhouse", "2025-02-01", "2025-01-01", ("torch",))
+    with pytest.raises(ValueError, match="table must look like"):
+        queries.render(queries.PYPI_MONTHLY, "clickhouse", "2025-01-01", "2025-02-01", ("torch",), table="x; DROP y")
+
+
+def test_a_mirror_may_name_the_table_differently(env, monkeypatch):
+    """CLICKHOUSE_GITHUB_TABLE points the same query at a mirror's table (here a copy in another database)."""
+    env.chdb.query("CREATE DATABASE IF NOT EXISTS mirror")
+    env.chdb.query("CREATE TABLE IF NOT EXISTS mirror.events ENGINE = MergeTree ORDER BY tuple() "
+                   "AS SELECT * FROM github.github_events WHERE repo_name = 'pytorch/pytorch'")
+    monkeypatch.setenv("CLICKHOUSE_GITHUB_TABLE", "mirror.events")
+    assert run.table_for("github", "clickhouse") == "mirror.events"
+    sql = queries.render(queries.GITHUB_MONTHLY, "clickhouse", "2025-02-01", "2025-03-01", ("pytorch/pytorch",),
+                         table=run.table_for("github", "clickhouse"))
+    got = clickhouse.query(sql, queries.GITHUB_MONTHLY.columns, env.url)
+    assert "FROM mirror.events" in sql and int(got.set_index("metric").loc["new_stars", "events"]) == 28 * 5
 
 
 POSTS = """<?xml version="1.0" encoding="utf-8"?>

@@ -33,7 +33,7 @@ class Aggregation:
     relations: dict[str, str]      # engine -> SQL giving the relation
     item_column: str               # the relation's column that `items` select (packages, repositories), if any
     source: str = ""               # the monthly source it continues in `make refresh` ('' for the dump's)
-    upstream: dict[str, str] | None = None  # engine -> the table, as the manifest names it
+    tables: dict[str, str] | None = None  # engine -> its public table (`{table}` in the relation; a mirror may differ)
 
 
 PYPI_MONTHLY = Aggregation(
@@ -45,16 +45,13 @@ PYPI_MONTHLY = Aggregation(
        GROUP BY 1, 2, 3
        ORDER BY 1, 2, 3""",
     ("month", "project", "installer", "downloads", "days"),
-    {"clickhouse": "SELECT date AS day, project, '' AS installer, count AS downloads "
-                   "FROM pypi.pypi_downloads_per_day",
+    {"clickhouse": "SELECT date AS day, project, '' AS installer, count AS downloads FROM {table}",
      "bigquery": "SELECT DATE(timestamp) AS day, file.project AS project, "
-                 "COALESCE(details.installer.name, '') AS installer, 1 AS downloads "
-                 "FROM `bigquery-public-data.pypi.file_downloads` "
+                 "COALESCE(details.installer.name, '') AS installer, 1 AS downloads FROM `{table}` "
                  "WHERE DATE(timestamp) >= DATE '{start}' AND DATE(timestamp) < DATE '{end}'",
      "duckdb": "SELECT day, project, installer, downloads FROM pypi_days_local"},
     "project", "pypi",
-    {"clickhouse": "ClickHouse pypi.pypi_downloads_per_day (ClickPy)",
-     "bigquery": "BigQuery bigquery-public-data.pypi.file_downloads"},
+    {"clickhouse": "pypi.pypi_downloads_per_day", "bigquery": "bigquery-public-data.pypi.file_downloads"},
 )
 
 GITHUB_MONTHLY = Aggregation(
@@ -71,16 +68,15 @@ GITHUB_MONTHLY = Aggregation(
        ORDER BY 1, 2, 3""",
     ("month", "repo_name", "metric", "events", "days"),
     {"clickhouse": "SELECT toDate(created_at) AS day, repo_name, toString(event_type) AS event_type, "
-                   "toString(action) AS action FROM github.github_events",
+                   "toString(action) AS action FROM {table}",
      "bigquery": "SELECT DATE(created_at) AS day, repo.name AS repo_name, type AS event_type, "
                  "COALESCE(JSON_EXTRACT_SCALAR(payload, '$.action'), '') AS action "
-                 "FROM `githubarchive.month.*` "
+                 "FROM `{table}` "
                  "WHERE _TABLE_SUFFIX BETWEEN FORMAT_DATE('%Y%m', DATE '{start}') "
                  "AND FORMAT_DATE('%Y%m', DATE_SUB(DATE '{end}', INTERVAL 1 DAY))",
      "duckdb": "SELECT day, repo_name, event_type, action FROM gh_events_local"},
     "repo_name", "github",
-    {"clickhouse": "ClickHouse github.github_events (GH Archive)",
-     "bigquery": "BigQuery githubarchive.month.* (GH Archive)"},
+    {"clickhouse": "github.github_events", "bigquery": "githubarchive.month.*"},
 )
 
 # A tag matches in any of the dumps' spellings; `all` counts every question. {items} are the tags.
@@ -121,11 +117,17 @@ def _checked(start: str, end: str, items: tuple[str, ...]) -> str:
     return ", ".join(f"'{i}'" for i in items)
 
 
-def _relation(agg: Aggregation, engine: str, variant: str | None, **fill) -> str:
+_TABLE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_*-]+){0,2}$")
+
+
+def _relation(agg: Aggregation, engine: str, variant: str | None, table: str | None = None, **fill) -> str:
     key = variant or engine
     if engine not in ENGINES or key not in agg.relations:
         raise ValueError(f"{agg.name} runs on {sorted(agg.relations)}, not {key!r}")
-    return agg.relations[key].format(**fill)
+    table = table or (agg.tables or {}).get(engine, "")
+    if "{table}" in agg.relations[key] and not _TABLE.match(table):
+        raise ValueError(f"table must look like db.table or project.dataset.table, not {table!r}")
+    return agg.relations[key].format(table=table, **fill)
 
 
 def _in_dialect(sql: str, engine: str) -> str:
@@ -133,24 +135,25 @@ def _in_dialect(sql: str, engine: str) -> str:
 
 
 def render(agg: Aggregation, engine: str, start: str, end: str, items: tuple[str, ...], variant: str | None = None,
-           path: str = "") -> str:
+           path: str = "", table: str | None = None) -> str:
     """The complete query for `engine`: the relation as a CTE and the aggregation in the engine's dialect.
     `start` (inclusive) and `end` (exclusive) are dates; `items` are package, repository or tag names (checked
     against a strict pattern: they become SQL literals). `variant` picks another relation of the same engine
-    (`duckdb_parquet`); `path` is the local file a DuckDB relation reads."""
+    (`duckdb_parquet`); `path` is the local file a DuckDB relation reads; `table` replaces the engine's public
+    table (a mirror's name for it)."""
     body = agg.sql.format(start=start, end=end, items=_checked(start, end, items))
-    relation = _relation(agg, engine, variant, start=start, end=end, path=path.replace("'", "''"))
+    relation = _relation(agg, engine, variant, table, start=start, end=end, path=path.replace("'", "''"))
     return f"WITH {agg.relation} AS ({relation})\n{_in_dialect(body, engine)}"
 
 
 def latest_day(agg: Aggregation, engine: str, start: str, end: str, items: tuple[str, ...],
-               variant: str | None = None, path: str = "") -> str:
+               variant: str | None = None, path: str = "", table: str | None = None) -> str:
     """The query for the newest day the engine holds for `items` from `start` on (column `latest`): the months
     before that day's month are complete there."""
     names = _checked(start, end, items)
     body = (f"SELECT CAST(MAX(day) AS VARCHAR) AS latest FROM {agg.relation} WHERE day >= DATE '{start}'"
             + (f" AND {agg.item_column} IN ({names})" if agg.item_column else ""))
-    relation = _relation(agg, engine, variant, start=start, end=end, path=path.replace("'", "''"))
+    relation = _relation(agg, engine, variant, table, start=start, end=end, path=path.replace("'", "''"))
     return f"WITH {agg.relation} AS ({relation})\n{_in_dialect(body, engine)}"
 
 

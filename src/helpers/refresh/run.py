@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ OVERLAP_MONTHS = 12
 SOURCES = tuple(names.FOLDERS)  # every source a refresh can continue
 SITES = {"stackoverflow": "stackoverflow", "dsse": "datascience"}  # the others: Stack Exchange API site names
 AGGREGATION = queries.BY_SOURCE
+ENGINE_NAMES = {"clickhouse": "ClickHouse", "bigquery": "BigQuery"}
 
 
 @dataclass
@@ -109,20 +111,26 @@ def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: C
                    today: dt.date) -> Added:
     """Query `source` on `engine` from `start_month` to its last complete month; save the result."""
     agg, run, url = _engine(source, engine)
+    table = table_for(source, engine)
     start, bound = f"{start_month}-01", f"{shift_month(str(pd.Period(today, freq='M')))}-01"
     log(f"{source}: asking {engine} ({url}) for its newest day ...")
-    latest = run(queries.latest_day(agg, engine, start, bound, items(source)), ("latest",))["latest"].iloc[0]
+    latest = run(queries.latest_day(agg, engine, start, bound, items(source), table=table), ("latest",))["latest"].iloc[0]
     if not latest or latest in ("\\N", "None", "nan"):
         return Added(source, engine, note=f"the engine holds nothing from {start_month} on")
     last = shift_month(latest[:7], -1)
     if last < start_month:
         return Added(source, engine, note=f"no complete month after {start_month} yet (newest day {latest})")
-    sql = queries.render(agg, engine, start, f"{shift_month(last, 1)}-01", items(source))
+    sql = queries.render(agg, engine, start, f"{shift_month(last, 1)}-01", items(source), table=table)
     log(f"{source}: counting {start_month}..{last} on {engine} ...")
     rows = rows_from_engine(source, run(sql, agg.columns))
     _check_complete(source, rows, start_month, last)
-    path = store.write(source, rows, AGGREGATION[source].upstream[engine], url, sql, raw=raw, today=today.isoformat())
+    path = store.write(source, rows, f"{ENGINE_NAMES[engine]} {table}", url, sql, raw=raw, today=today.isoformat())
     return _added(source, engine, rows, path)
+
+
+def table_for(source: str, engine: str) -> str:
+    """The table to read: <ENGINE>_<SOURCE>_TABLE from the environment (a mirror's name), else the public one."""
+    return os.environ.get(f"{engine.upper()}_{source.upper()}_TABLE") or AGGREGATION[source].tables[engine]
 
 
 def _engine(source: str, engine: str):
