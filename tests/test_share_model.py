@@ -150,3 +150,21 @@ def test_the_gaussian_approximation_is_checked():
     f = sm.fit(s)
     d = sm.posterior(f).draws(2000)
     assert 0.5 < sm.approximation_check(f, d) <= 1.0
+
+
+def test_onset_interval_counts_no_acceleration_as_after_the_window():
+    """A path without acceleration is a value after the window (like "not yet" for the crossover): when enough paths
+    have none, the interval's upper end is empty (it reaches "no acceleration"); the calibration scores it so."""
+    from types import SimpleNamespace
+    months = [str(p) for p in pd.period_range("2017-01", periods=48, freq="M")]
+    series = SimpleNamespace(months=months)
+    window = list(range(3, 48))
+    taus = np.r_[np.full(600, 10), np.full(400, -1)]
+    o = sm._onset_summary(series, None, taus, window)
+    assert (o["onset"], o["onset_low"], o["onset_high"]) == (months[13], months[13], "")
+    assert o["p_none"] == pytest.approx(0.4)
+    taus = np.r_[np.arange(5, 25).repeat(50), np.full(5, -1)]  # 0.5% without acceleration
+    o = sm._onset_summary(series, None, taus, window)
+    assert o["onset_high"] == months[3 + 24] and o["onset_low"] == months[3 + 5]
+    taus = np.r_[np.full(400, 10), np.full(600, -1)]  # most paths never accelerate: nothing is dated
+    assert sm._onset_summary(series, None, taus, window)["onset"] == ""

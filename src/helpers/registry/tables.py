@@ -282,7 +282,8 @@ TABLES = (
                                "most (a broken line's hinge, 2017-04..2020-12); empty when most paths never accelerate",
              nullable=True),
            C("onset_low", "month", "95% interval, lower end", nullable=True),
-           C("onset_high", "month", "95% interval, upper end", nullable=True),
+           C("onset_high", "month", "95% interval, upper end; empty when the interval reaches \"no acceleration\" "
+                                    "(paths without acceleration count as after the window)", nullable=True),
            C("onset_p_edge", "p", "share of paths whose hinge sits at the window's edge (no change inside it)",
              nullable=True),
            C("onset_p_none", "p", "share of paths on which no hinge steepens the line (no acceleration to date)",

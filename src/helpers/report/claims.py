@@ -35,6 +35,11 @@ P_IN_YEAR = 0.5        # a crossover is dated "in 2021" when at least half of it
 P_NOT_IN_YEAR = 0.05   # ... and "not in 2021" when fewer than 5% do
 
 
+def _month(x) -> bool:
+    """A month is present (an empty cell reads back as NaN)."""
+    return isinstance(x, str) and x != ""
+
+
 def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -163,20 +168,21 @@ def rise_2018(ev: Evidence, window: tuple[str, str] = EARLY_2018, families: tupl
     for _, r in t.iterrows():
         ch = yt.loc[(r["signal"], 2017)] if (r["signal"], 2017) in yt.index else None
         rising17 = ch is not None and ch["change_low"] > 0
-        inside = bool(r["onset"]) and window[0] <= r["onset_low"] and r["onset_high"] <= window[1]
+        high = r["onset_high"] if _month(r["onset_high"]) else "no acceleration"  # the interval reaches "none"
+        inside = _month(r["onset"]) and window[0] <= r["onset_low"] and _month(r["onset_high"]) and high <= window[1]
         if rising17:
             when = "earlier"
         elif inside and r["onset_p_edge"] < 0.5:
             when = "in early 2018"
-        elif r["onset"] and r["onset_low"] > window[1]:
+        elif _month(r["onset"]) and _month(r["onset_low"]) and r["onset_low"] > window[1]:
             when = "later"
         else:
             when = "unclear"
         counts[when] += 1
         change17 = (f"2017 change {pp(ch['change'])} [{pp(ch['change_low'])}, {pp(ch['change_high'])}]"
                     if ch is not None else "2017 not covered")
-        onset = (f"rise accelerates most in {r['onset']} [{r['onset_low']}, {r['onset_high']}], P(at the window's "
-                 f"edge) {r['onset_p_edge']:.2f}" if r["onset"] else
+        onset = (f"rise accelerates most in {r['onset']} [{r['onset_low'] if _month(r['onset_low']) else '-'}, {high}], "
+                 f"P(at the window's edge) {r['onset_p_edge']:.2f}" if _month(r["onset"]) else
                  f"no acceleration on {r['onset_p_none']:.0%} of paths")
         parts.append(f"{r['signal']}: {change17}; {onset} -> {when}")
     n = len(t)
@@ -187,8 +193,8 @@ def rise_2018(ev: Evidence, window: tuple[str, str] = EARLY_2018, families: tupl
                 f"TensorFlow led {tf_led} of {len(lead17)} signals in 2017 (95% intervals). When did the rise begin? "
                 f"The state-space model's latent share, per signal: the change within 2017, and the month its rise "
                 f"accelerates most (the hinge of a broken line fitted to each simulated path over 2017-04..2020-12, "
-                f"among hinges after which it is steeper; early 2018 = {window[0]}..{window[1]}; in the coverage "
-                f"study this interval covers the true month less often than 95%, so treat it as a rough range): "
+                f"among hinges after which it is steeper; no acceleration counts as after the window; early 2018 = "
+                f"{window[0]}..{window[1]}): "
                 + "; ".join(parts) + f". Began in early 2018 on {counts['in early 2018']} of {n} signals, earlier "
                 f"on {counts['earlier']}, later on {counts['later']}, unclear on {counts['unclear']}.",
                 f"PyTorch's rise began in early 2018 on {counts['in early 2018']} of {n} signals; it was already "

@@ -105,9 +105,12 @@ def replicate(result, scenario: str, rng: np.random.Generator, year: int | None)
     if o.get("onset"):  # an interval is printed only when most paths accelerate; coverage is over those replicates
         window = [pos[m] for m in o["window"]]
         true_tau = int(hinge_batch(truth["eta"][window][None, :], margin=sm.ONSET_MARGIN, accelerating=True)[0])
-        lo, hi = o["window"].index(o["onset_low"]), o["window"].index(o["onset_high"])
-        out["onset of the rise"] = (lo <= true_tau <= hi, float(np.median(o["distribution"]) - true_tau),
-                                    float(hi - lo))
+        n = len(window)  # "no acceleration" counts as the value after the window, on both sides
+        true_tau = true_tau if true_tau >= 0 else n
+        lo = o["window"].index(o["onset_low"]) if o["onset_low"] else n
+        hi = o["window"].index(o["onset_high"]) if o["onset_high"] else n
+        paths = np.where(o["distribution"] >= 0, o["distribution"], n)
+        out["onset of the rise"] = (lo <= true_tau <= hi, float(np.median(paths) - true_tau), float(hi - lo))
     return out
 
 

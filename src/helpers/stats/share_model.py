@@ -480,7 +480,9 @@ def _onset_summary(series: Series, post: Posterior, taus: np.ndarray, window: li
                    margin: int = ONSET_MARGIN) -> dict:
     """When did PyTorch's rise begin? Per path, the month its latent logit share accelerates most: the hinge of a
     broken line fitted over ONSET_WINDOW, among hinges after which the line is steeper (at least `margin` months
-    from either end). Median and 95% interval over the paths that accelerate; P(no acceleration): paths where no
+    from either end). A path with no acceleration counts as a value after the window (as "not yet" does for the
+    crossover), so the median and the 95% interval are over every path and the interval's upper end is empty when
+    "no acceleration" lies inside it. Printed only when most paths accelerate. P(no acceleration): paths where no
     hinge steepens the line; P(edge): the hinge at the window's first or last candidate month (no dating inside)."""
     months = [series.months[i] for i in window]
     found = taus[taus >= 0]
@@ -488,9 +490,11 @@ def _onset_summary(series: Series, post: Posterior, taus: np.ndarray, window: li
     if len(found) < 0.5 * len(taus):
         return {"months": len(window), "onset": "", "onset_low": "", "onset_high": "", "p_none": p_none,
                 "p_edge": float("nan"), "distribution": taus, "window": months}
+    every = np.where(taus >= 0, taus, len(window))
 
     def month(q: float, side: str = "") -> str:
-        return months[stable_quantile(found, q, side)]
+        k = stable_quantile(every, q, side)
+        return "" if k >= len(window) else months[k]
 
     edge = (found <= margin) | (found >= len(window) - margin - 1)
     return {"months": len(window), "onset": month(0.5), "onset_low": month(0.025, "low"),
