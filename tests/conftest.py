@@ -28,8 +28,7 @@ import pytest
 
 from helpers.chain import paths
 from helpers.chain import run as chain_run
-from helpers.registry.steps import STEPS
-from helpers.registry.tables import TABLE_BY_ID
+from helpers.registry.steps import STEPS, needs
 
 # The fixture chains check structure and contracts, not published months: fewer simulated paths per signal (the
 # same code; kernels inherit the setting). Tests of seed stability pass their own number of paths.
@@ -100,14 +99,14 @@ def run_chain(tree: Path, year: int = 2021, jobs: int = 2) -> None:
     """Every step of `make all YEAR=year` on `tree` as Make runs them: each as its own process, once the steps
     writing its inputs (and, for a step reading data/raw, the verification) are done; `jobs` at a time."""
     todo = {s.name: s for s in STEPS if s.goal == "all"}
-    needs = {n: {TABLE_BY_ID[i].step for i in s.inputs} | ({"00_acquire"} if s.raw else set()) for n, s in todo.items()}
+    waits = {n: needs(s) for n, s in todo.items()}
     env = {**os.environ, "PTVTF_ROOT": str(tree), "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
                                                                                    os.environ.get("PYTHONPATH", "")])}
     logs = tree / "build" / "test-logs"
     logs.mkdir(parents=True, exist_ok=True)
     running, done = {}, set()
     while todo or running:
-        for name in [n for n in todo if needs[n] <= done][: jobs - len(running)]:
+        for name in [n for n in todo if waits[n] <= done][: jobs - len(running)]:
             s = todo.pop(name)
             args = [sys.executable, "-m", "helpers.chain.run", name] + (["--year", str(year)] if s.per_year else [])
             log = open(logs / f"{name}.log", "w")
@@ -157,15 +156,14 @@ def add_refresh(tree: Path) -> str:
 
     from helpers.refresh import run as refresh_run
     up = Upstreams()
-    saved = {k: os.environ.get(k) for k in up.env()}
-    os.environ.update(up.env())
     out = io.StringIO()
     try:
-        rc = refresh_run.main([], raw=tree / "data" / "raw", today=REFRESH_DAY, out=out)
+        with pytest.MonkeyPatch.context() as mp:
+            for k, v in up.env().items():
+                mp.setenv(k, v)
+            rc = refresh_run.main([], raw=tree / "data" / "raw", today=REFRESH_DAY, out=out)
     finally:
         up.close()
-        for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
     assert rc == 0, out.getvalue()
     return out.getvalue()
 

@@ -341,7 +341,7 @@ def test_an_interrupted_write_leaves_nothing(env, raw, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run.main(["--sources", "pypi"], raw=raw, today=TODAY, out=io.StringIO())
     assert tree_snapshot(raw) == before
-    assert not list(raw.rglob(".tmp-*"))
+    assert not list(raw.rglob(".*.tmp"))
 
 
 def test_an_incomplete_engine_month_saves_nothing(env, raw):

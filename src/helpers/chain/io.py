@@ -141,7 +141,7 @@ def write_table(table_id: str, df: pd.DataFrame, year: int | None = None) -> Pat
     from ..registry.tables import table
     from . import paths, schemas
     t = table(table_id)
-    target = paths.ROOT / t.file(year)
+    target = paths.table_path(table_id, year)
     if t.fmt == "json":
         return write_json(df, target)
     df = schemas.validate(table_id, df)
@@ -158,7 +158,7 @@ def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
     from ..registry.tables import table
     from . import paths
     t = table(table_id)
-    path = paths.ROOT / t.file(year)
+    path = paths.table_path(table_id, year)
     if t.fmt == "parquet":
         return pd.read_parquet(path)
     if not path.exists():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .io import is_lfs_pointer
+from .io import atomic_path, is_lfs_pointer
 
 MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence", "query"]
 # Files a user may add by hand; checked by their parsers, hashed into the provenance record.
@@ -73,14 +72,11 @@ def read_manifest(manifest: Path | None = None) -> list[Entry]:
 
 
 def write_manifest(entries: list[Entry], manifest: Path | None = None) -> None:
-    """Write the manifest atomically (a temporary file renamed over it): an interrupted write leaves the old one."""
-    manifest = manifest or paths.MANIFEST
-    tmp = manifest.with_name(f".tmp-{manifest.name}")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    """Write the manifest atomically (`io.atomic_path`): an interrupted write leaves the old one."""
+    with atomic_path(manifest or paths.MANIFEST) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(MANIFEST_COLUMNS)
         w.writerows([getattr(e, c) for c in MANIFEST_COLUMNS] for e in entries)
-    os.replace(tmp, manifest)
 
 
 def _restore_hint(entry: Entry) -> str:

@@ -25,7 +25,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def outputs(s: Step, year: int | None) -> list[Path]:
-    files = [paths.ROOT / table(t).file(year) for t in s.outputs]
+    files = [paths.table_path(t, year) for t in s.outputs]
     if s.notebook:
         files.append(paths.HTML / f"{s.report(year)}.html")
     return files
@@ -79,7 +79,7 @@ def stamp_outputs(s: Step, year: int | None) -> None:
     """Touch the stamp outputs of a notebook step that succeeded (00_acquire's `raw_verified`)."""
     for t in s.outputs:
         if table(t).fmt == "stamp":
-            f = paths.ROOT / table(t).file(year)
+            f = paths.table_path(t, year)
             f.parent.mkdir(parents=True, exist_ok=True)
             f.touch()
 

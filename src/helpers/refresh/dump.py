@@ -21,7 +21,8 @@ import pandas as pd
 from ..chain import paths
 from ..sources.stackexchange import TAGS
 from . import queries, store
-from .run import OVERLAP_MONTHS, SITES, acquired_ends, shift_month
+from .names import shift_month
+from .run import OVERLAP_MONTHS, SITES, acquired_ends
 
 
 def count(path: str, start_month: str, end_month: str, tags: tuple[str, ...] = TAGS,

@@ -5,7 +5,6 @@ File: `data/raw/<folder>/refresh_<source>_<YYYY-MM-DD>.csv` (the retrieval date,
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from ..chain import paths
 FOLDERS = {"pypi": "pypi_downloads", "github": "github", "stackoverflow": "so_tags", "dsse": "so_tags"}
 COLUMNS = ["source", "metric", "framework", "month", "value", "days"]
 NAME = re.compile(r"^refresh_(?P<source>[a-z]+)_(?P<date>\d{4}-\d{2}-\d{2})(?:_(?P<n>\d+))?\.csv$")
-TMP_PREFIX = ".tmp-refresh_"
 
 
 def files(source: str, raw: Path | None = None) -> list[Path]:
@@ -33,7 +31,12 @@ def newest_month(raw: Path | None = None) -> str | None:
              if (m := NAME.match(p.name))]
     if not dates:
         return None
-    d = dt.date.fromisoformat(max(dates))
-    return f"{d.year - (d.month == 1)}-{(d.month - 2) % 12 + 1:02d}"
+    return shift_month(max(dates)[:7], -1)
+
+
+def shift_month(month: str, n: int) -> str:
+    """The month `n` months after `month` (YYYY-MM; negative `n`: before)."""
+    k = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{k // 12}-{k % 12 + 1:02d}"
 
 

@@ -101,8 +101,7 @@ SE_MONTHLY = Aggregation(
     "",  # every question is read; the tags select inside the aggregation
 )
 
-AGGREGATIONS = {a.name: a for a in (PYPI_MONTHLY, GITHUB_MONTHLY, SE_MONTHLY)}
-BY_SOURCE = {a.source: a for a in AGGREGATIONS.values() if a.source}  # the sources refreshed from an engine
+BY_SOURCE = {a.source: a for a in (PYPI_MONTHLY, GITHUB_MONTHLY)}  # the sources an engine refreshes
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ITEM = re.compile(r"^[A-Za-z0-9._/-]+$")
 
@@ -155,8 +154,3 @@ def latest_day(agg: Aggregation, engine: str, start: str, end: str, items: tuple
             + (f" AND {agg.item_column} IN ({names})" if agg.item_column else ""))
     relation = _relation(agg, engine, variant, table, start=start, end=end, path=path.replace("'", "''"))
     return f"WITH {agg.relation} AS ({relation})\n{_in_dialect(body, engine)}"
-
-
-def one_line(sql: str) -> str:
-    """The query on one line (for the manifest)."""
-    return " ".join(sql.split())

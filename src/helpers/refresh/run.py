@@ -27,6 +27,7 @@ from ..registry.signals import MONTHLY
 from ..sources import github, pypi, so_charts
 from ..sources import stackexchange as se
 from . import bigquery, clickhouse, http, names, queries, store
+from .names import shift_month
 from .stackexchange_api import Client
 from .stackexchange_api import endpoint as se_endpoint
 from .stackexchange_api import probe as se_probe
@@ -49,10 +50,6 @@ class Added:
     rows: int = 0
     file: str = ""
     note: str = ""
-
-
-def shift_month(m: str, shift: int = 0) -> str:
-    return str(pd.Period(m, freq="M") + shift)
 
 
 def acquired_ends(raw: Path | None = None) -> dict[str, str]:
@@ -112,7 +109,7 @@ def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: C
     """Query `source` on `engine` from `start_month` to its last complete month; save the result."""
     agg, run, url = _engine(source, engine)
     table = table_for(source, engine)
-    start, bound = f"{start_month}-01", f"{shift_month(str(pd.Period(today, freq='M')))}-01"
+    start, bound = f"{start_month}-01", f"{today:%Y-%m}-01"
     log(f"{source}: asking {engine} ({url}) for its newest day ...")
     latest = run(queries.latest_day(agg, engine, start, bound, items(source), table=table), ("latest",))["latest"].iloc[0]
     if not latest or latest in ("\\N", "None", "nan"):
@@ -146,7 +143,7 @@ def _engine(source: str, engine: str):
 def refresh_api(source: str, start_month: str, raw: Path, log: Callable[[str], None], today: dt.date,
                 client: Client) -> Added:
     """Monthly question counts per tag from the Stack Exchange API, from `start_month` to last month."""
-    last = shift_month(str(pd.Period(today, freq="M")), -1)
+    last = shift_month(f"{today:%Y-%m}", -1)
     months = list(pd.period_range(start_month, last, freq="M").astype(str))
     tags = items(source)
     log(f"{source}: {len(months) * len(tags)} requests ({len(tags)} tags x {len(months)} months)")

@@ -3,21 +3,21 @@
 Where and under which name: `names`. Columns (`names.COLUMNS`): source, metric, framework, month, value, days —
 `days` is the number of days of the month with data for that row (a completeness check, not used as a count).
 
-Atomic: the CSV and the new manifest are written as temporary files next to their targets and renamed into
-place only when both are complete, data first; an interrupted run leaves the old manifest and no partial file
-(a leftover temporary file is removed by the next refresh).
+Atomic: the CSV and then the new manifest are written with `io.atomic_path` (a temporary file renamed into
+place); if the manifest cannot be written the new CSV is removed again, so an interrupted run leaves the old
+manifest and no partial or unlisted file (a leftover temporary file is removed by the next refresh).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from ..chain import manifest, paths
-from .names import COLUMNS, FOLDERS, TMP_PREFIX
+from ..chain.io import atomic_path
+from .names import COLUMNS, FOLDERS
 
 
 def _target(folder: Path, source: str, today: str) -> Path:
@@ -33,8 +33,8 @@ def clean_leftovers(raw: Path | None = None) -> list[str]:
     """Remove temporary files an interrupted refresh left behind; returns their names."""
     raw = raw or paths.RAW
     gone = []
-    for folder in {raw, *(raw / f for f in FOLDERS.values())}:
-        for p in folder.glob(".tmp-*"):
+    for folder in {raw / f for f in FOLDERS.values()}:
+        for p in folder.glob(".refresh_*.tmp"):  # io.atomic_path's temporary names
             p.unlink()
             gone.append(p.name)
     return gone
@@ -63,19 +63,13 @@ def write(source: str, rows: pd.DataFrame, upstream: str, url: str, query: str,
                            sha256=hashlib.sha256(body).hexdigest(), source=FOLDERS[source],
                            upstream=upstream, url=url, retrieved=today, licence=LICENCES[source],
                            query=" ".join(query.split()))
-    tmp = folder / f"{TMP_PREFIX}{target.name}"
-    try:
+    with atomic_path(target) as tmp:
         tmp.write_bytes(body)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-        try:
-            manifest.write_manifest([*entries, entry], raw / "MANIFEST.csv")
-        except BaseException:
-            target.unlink()  # no file without its manifest row
-            raise
-    finally:
-        tmp.unlink(missing_ok=True)
+    try:
+        manifest.write_manifest([*entries, entry], raw / "MANIFEST.csv")
+    except BaseException:
+        target.unlink()  # no file without its manifest row
+        raise
     return target
 
 

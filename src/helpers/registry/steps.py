@@ -84,5 +84,7 @@ def step(name: str) -> Step:
         raise KeyError(f"no step {name!r}; the steps are: {known}") from None
 
 
-def producer(table_id: str) -> Step:
-    return step(TABLE_BY_ID[table_id].step)
+def needs(s: Step) -> set[str]:
+    """The steps `s` waits for (as Make's rules order them): those writing its inputs, and for a step that reads
+    data/raw the verification."""
+    return {TABLE_BY_ID[t].step for t in (*s.inputs, *(("raw_verified",) if s.raw else ()))}

@@ -35,11 +35,6 @@ P_IN_YEAR = 0.5        # a crossover is dated "in 2021" when at least half of it
 P_NOT_IN_YEAR = 0.05   # ... and "not in 2021" when fewer than 5% do
 
 
-def _month(x) -> bool:
-    """A month is present (an empty cell reads back as NaN)."""
-    return isinstance(x, str) and x != ""
-
-
 def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -168,21 +163,21 @@ def rise_2018(ev: Evidence, window: tuple[str, str] = EARLY_2018, families: tupl
     for _, r in t.iterrows():
         ch = yt.loc[(r["signal"], 2017)] if (r["signal"], 2017) in yt.index else None
         rising17 = ch is not None and ch["change_low"] > 0
-        high = r["onset_high"] if _month(r["onset_high"]) else "no acceleration"  # the interval reaches "none"
-        inside = _month(r["onset"]) and window[0] <= r["onset_low"] and _month(r["onset_high"]) and high <= window[1]
+        high = r["onset_high"] or "no acceleration"  # an empty upper end: the interval reaches "none"
+        inside = bool(r["onset"]) and window[0] <= r["onset_low"] and bool(r["onset_high"]) and high <= window[1]
         if rising17:
             when = "earlier"
         elif inside and r["onset_p_edge"] < 0.5:
             when = "in early 2018"
-        elif _month(r["onset"]) and _month(r["onset_low"]) and r["onset_low"] > window[1]:
+        elif r["onset"] and r["onset_low"] > window[1]:
             when = "later"
         else:
             when = "unclear"
         counts[when] += 1
         change17 = (f"2017 change {pp(ch['change'])} [{pp(ch['change_low'])}, {pp(ch['change_high'])}]"
                     if ch is not None else "2017 not covered")
-        onset = (f"rise accelerates most in {r['onset']} [{r['onset_low'] if _month(r['onset_low']) else '-'}, {high}], "
-                 f"P(at the window's edge) {r['onset_p_edge']:.2f}" if _month(r["onset"]) else
+        onset = (f"rise accelerates most in {r['onset']} [{r['onset_low']}, {high}], "
+                 f"P(at the window's edge) {r['onset_p_edge']:.2f}" if r["onset"] else
                  f"no acceleration on {r['onset_p_none']:.0%} of paths")
         parts.append(f"{r['signal']}: {change17}; {onset} -> {when}")
     n = len(t)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.io import InputFileError
+from ..refresh.names import shift_month
 from ..registry.signals import break_label, breaks
 from . import refreshed
 
@@ -28,7 +29,7 @@ METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_b
 # are flagged `is_net_change` and left out of shares (a net change is not comparable to a gross count);
 # the break is declared in the signal registry.
 NET_FROM = next(b.start for b in breaks("github") if b.effect == "exclude")
-LAST_COUNTED = str(pd.Period(NET_FROM, freq="M") - 1)  # the last month of counts; a refresh continues from here
+LAST_COUNTED = shift_month(NET_FROM, -1)  # the last month of counts; a refresh continues from here
 PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs), not popularity"}
 
 

@@ -33,11 +33,6 @@ def build() -> dict[str, pd.DataFrame]:
     return {"monthly_signals": signals, "refresh_overlap": refreshed.overlap(signals)}
 
 
-def read() -> pd.DataFrame:
-    """`monthly_signals.csv` back (months and text as strings, flags as bool)."""
-    return io.read_table("monthly_signals")
-
-
 def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     """Monthly pt, tf and share = pt / (pt + tf) for one signal; empty if the source is absent.
 

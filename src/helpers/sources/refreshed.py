@@ -75,7 +75,7 @@ def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
     key = ["metric", "framework", "month"]
     last = last_usable or acquired["month"].max()
     new = ref[ref["month"] > last]
-    if not new.empty and new["month"].min() > _next(last):
+    if not new.empty and new["month"].min() > names.shift_month(last, 1):
         raise InputFileError(f"data/raw/{names.FOLDERS[source]}/{new['origin'].iloc[0]}: starts at "
                              f"{new['month'].min()}, leaving a gap after the acquired data's last usable month {last}; "
                              "run `make refresh` again (it reaches back 12 months from the acquired data's end)")
@@ -87,10 +87,6 @@ def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
         origin=new["origin"],
         **{"break": [_label(m, first, o, upstream) for m, o in zip(new["month"], new["origin"], strict=True)]})
     return pd.concat([out, rows[["source", *key, "value", "break", "origin"]]], ignore_index=True)
-
-
-def _next(month: str) -> str:
-    return str(pd.Period(month, freq="M") + 1)
 
 
 def _label(month: str, first: str, origin: str, upstream: dict[str, str]) -> str:

@@ -462,14 +462,20 @@ def stable_quantile(values: np.ndarray, q: float, conservative: str = "") -> int
     return int(v[min(len(v) - 1, max(0, int(np.ceil(np.clip(target, 0, 1) * len(v))) - 1))])
 
 
+def quantile_month(idx: np.ndarray, months: list[str], q: float, side: str = "") -> str:
+    """The month at the q-quantile of month indices `idx` (seed-stable at an interval end, see `stable_quantile`);
+    "" where the quantile lies past the last month (a crossover "not yet", an onset "no acceleration")."""
+    k = stable_quantile(idx, q, side)
+    return "" if k >= len(months) else months[k]
+
+
 def crossover_summary(months: list[str], idx: np.ndarray, horizon: int = HORIZON) -> dict:
     """The crossover as a distribution, from `first_run` over paths: median month and 95% interval (seed-stable
     ends), P(not yet), and the last month from which a lead of `horizon` months can still be seen."""
     T = len(months)
 
     def month(q: float, side: str = "") -> str:
-        k = stable_quantile(idx, q, side)
-        return "" if k >= T else months[k]
+        return quantile_month(idx, months, q, side)
 
     return {"crossover": month(0.5), "crossover_low": month(0.025, "low"), "crossover_high": month(0.975, "high"),
             "p_not_yet": float((idx == T).mean()), "last_decidable": months[T - horizon] if T >= horizon else "",
@@ -493,8 +499,7 @@ def _onset_summary(series: Series, post: Posterior, taus: np.ndarray, window: li
     every = np.where(taus >= 0, taus, len(window))
 
     def month(q: float, side: str = "") -> str:
-        k = stable_quantile(every, q, side)
-        return "" if k >= len(window) else months[k]
+        return quantile_month(every, months, q, side)
 
     edge = (found <= margin) | (found >= len(window) - margin - 1)
     return {"months": len(window), "onset": month(0.5), "onset_low": month(0.025, "low"),
