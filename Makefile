@@ -34,7 +34,7 @@ RAW_LISTING := build/raw_files.txt
 RUN = $(PY) -m helpers.chain.run
 
 # Generate build/rules.mk and the raw listing (standard-library Python; each file rewritten only when it changes).
-CALIBRATION_SIMS ?= 200
+CALIBRATION_SIMS ?= 60
 _gen := $(shell PYTHONPATH=src $(PYTHON) -m helpers.chain.makefile build/rules.mk $(RAW_LISTING) '$(YEAR)' \
           CALIBRATION_SIMS='$(CALIBRATION_SIMS)' 2>&1)
 ifeq ($(filter ok year-error:%,$(firstword $(_gen))),)

@@ -13,13 +13,20 @@ def ev(**tables):
 
 # --- overtaking in 2021: about crossings in 2021, not about who led ---------------------------------------------
 
-def crossings(rows, common_p=0.0):
+def crossings(rows, common_p=0.0, loo_p=None):
+    """Signals (name, crossover, P(in 2021)), the common trend's P(in 2021), and its leave-one-out refits' (by
+    default each equal to the full fit's)."""
     cross = pd.DataFrame([{"signal": s, "granularity": "month", "popularity": True, "crossover": c, "crossover_low": c,
                            "crossover_high": c, "last_period": "2025-07"} for s, c, _ in rows])
     years = pd.DataFrame([{"signal": s, "year": "2021", "probability": p} for s, _, p in rows]
                          + [{"signal": claims.COMMON, "year": "2021", "probability": common_p}])
     common = pd.DataFrame([{"crossover": "2022-09", "crossover_low": "2021-12", "crossover_high": "2023-06"}])
-    return ev(crossovers=cross, crossover_years=years, common_trend_crossover=common)
+    loo_p = loo_p or {s: common_p for s, _, _ in rows}
+    loo = pd.DataFrame([{"left_out": s, "crossover": "2022-09", "crossover_low": "2021-12",
+                         "crossover_high": "2023-06"} for s in loo_p])
+    loo_years = pd.DataFrame([{"left_out": s, "year": "2021", "probability": p} for s, p in loo_p.items()])
+    return ev(crossovers=cross, crossover_years=years, common_trend_crossover=common, common_trend_loo=loo,
+              common_trend_loo_years=loo_years)
 
 
 @pytest.mark.parametrize("rows, common_p, verdict", [
@@ -38,6 +45,16 @@ def test_overtook_without_the_common_trend_and_excluding_a_signal():
     e = crossings([("A", "2021-03", 0.9), ("B", "2023-06", 0.0)], common_p=0.9)
     assert claims.overtook(e, use_common=False)["verdict"] == "mixed"
     assert claims.overtook(e, use_common=False, exclude=("A",))["verdict"] == "contradicted"
+
+
+def test_overtook_common_trend_decides_only_where_every_leave_one_out_refit_agrees():
+    rows = [("A", "2023-03", 0.0), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0), ("D", "2022-04", 0.02)]
+    assert claims.overtook(crossings(rows, 0.03, {"A": 0.01, "B": 0.0, "C": 0.02, "D": 0.04}))["verdict"] == "contradicted"
+    r = claims.overtook(crossings(rows, 0.03, {"A": 0.01, "B": 0.0, "C": 0.30, "D": 0.04}))  # without C: undecided
+    assert r["verdict"] == "mixed" and "from 0.00" not in r["evidence"] and "from < 0.001 to 0.30" in r["evidence"]
+    # the variant without C reads the refit without C
+    assert claims.overtook(crossings(rows, 0.03, {"A": 0.01, "B": 0.0, "C": 0.6, "D": 0.04}), exclude=("C",))[
+        "verdict"] == "supported"
 
 
 # --- closing the gap in 2021 ------------------------------------------------------------------------------------
@@ -240,3 +257,27 @@ def test_google_trends_untestable_message_describes_the_export_present():
 def test_every_claim_has_a_default_rule_and_variants():
     assert list(claims.DEFAULTS) == list(claims.CLAIMS)
     assert all(len(claims.VARIANTS[c]) >= 3 for c in claims.CLAIMS)
+
+
+# --- when the rise began: 2018's gain against 2017's, on the share scale -----------------------------------------
+
+def rise_rows(rows, tf_led=True):
+    tests = pd.DataFrame([{"signal": s, "available": True, "first_month": "2017-01", "p_faster_2018": p,
+                           "gain_2017": g17, "gain_2017_low": g17 - 0.01, "gain_2017_high": g17 + 0.01,
+                           "gain_2018": g18, "gain_2018_low": g18 - 0.01, "gain_2018_high": g18 + 0.01}
+                          for s, g17, g18, p in rows])
+    leaders = pd.DataFrame([{"signal": s, "year": 2017, "leader": "TensorFlow" if tf_led else "too close to call"}
+                            for s, *_ in rows])
+    return ev(signal_tests=tests, leaders_by_year=leaders)
+
+
+@pytest.mark.parametrize("rows, tf_led, verdict", [
+    ([("Stack Overflow questions", 0.02, 0.06, 1.0), ("GitHub new stars", 0.01, 0.05, 0.99)], True, "supported"),
+    ([("Stack Overflow questions", 0.06, 0.02, 0.0), ("GitHub new stars", 0.05, 0.01, 0.01)], True, "contradicted"),
+    ([("Stack Overflow questions", 0.02, 0.06, 1.0), ("GitHub new stars", 0.05, 0.01, 0.01)], True, "mixed"),
+    ([("Stack Overflow questions", 0.02, 0.06, 1.0), ("GitHub new stars", 0.01, 0.05, 0.99)], False, "contradicted"),
+])
+def test_rise_began_2018_compares_the_gains_and_needs_tensorflow_ahead_in_2017(rows, tf_led, verdict):
+    r = claims.rise_2018(rise_rows(rows, tf_led))
+    assert r["verdict"] == verdict and "P(2018 faster)" in r["evidence"]
+    assert "= 1.00" not in r["evidence"] and "= 0.00" not in r["evidence"]  # probabilities at an end print a bound

@@ -57,3 +57,18 @@ def test_the_common_crossover_brackets_the_true_month(built):
     years = built["crossover_years"]
     assert years["probability"].sum() == pytest.approx(1.0)
     assert (years["signal"] == common_trend.NAME).all()
+
+
+def test_leave_one_out_moves_the_crossover_by_the_left_out_offset(built):
+    """Offsets average zero over the signals in the model: without the +0.6 signal the typical signal sits 0.3 lower
+    on the logit scale, so the common crossover comes 0.3 / 0.04 = 7.5 months later (and earlier without the -0.6
+    one, unchanged without the 0.0 one). That spread is the composition uncertainty the table reports."""
+    loo = built["common_trend_loo"].set_index("left_out")
+    assert sorted(loo.index) == sorted(SIGNAL_BY_ID[s].name for s in OFFSETS)
+    for sig_id in OFFSETS:
+        rest = np.mean([a for s, a in OFFSETS.items() if s != sig_id])
+        expected = -rest / 0.04
+        got = pd.Period(loo.loc[SIGNAL_BY_ID[sig_id].name, "crossover"], "M").ordinal - pd.Period("2019-02", "M").ordinal
+        assert abs(got - expected) <= 3, (sig_id, got, expected)
+    years = built["common_trend_loo_years"]
+    assert years.groupby("left_out")["probability"].sum().round(9).eq(1.0).all()

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 import sqlglot
@@ -442,3 +443,24 @@ def test_the_dump_command_reads_a_stream(raw):
     [path] = names.files("dsse", raw)
     df = pd.read_csv(path)
     assert sorted(df["month"].unique()) == ["2023-05", "2023-06"] and "saved" in proc.stdout
+
+
+def test_the_overlap_months_reach_the_model_and_set_the_splice_shift():
+    """monthly_signals rows that a refresh also counted (`value_refreshed`) become pt/tf_refreshed in the signal's
+    share table, and the splice's shift is their mean logit difference: refreshed PyTorch counts 1.5 times the
+    acquired ones, TensorFlow's equal -> a shift of log(1.5)."""
+    from helpers.registry.signals import SIGNAL_BY_ID
+    from helpers.sources import monthly
+    months = [str(p) for p in pd.period_range("2023-01", "2024-12", freq="M")]
+    rows = []
+    for m in months:
+        for fw, v in (("pytorch", 600.0), ("tensorflow", 400.0)):
+            rows.append({"source": "github", "metric": "new_stars", "framework": fw, "month": m, "value": v,
+                         "break": "splice: from 2024-01 counted by X" if m == "2024-01" else "",
+                         "value_refreshed": (v * (1.5 if fw == "pytorch" else 1.0)) if "2023-06" <= m <= "2023-12"
+                         else np.nan})
+    share = monthly.share(pd.DataFrame(rows), SIGNAL_BY_ID["github_stars"])
+    assert share["pt_refreshed"].notna().sum() == 7
+    s = share_model.prepare(share, SIGNAL_BY_ID["github_stars"])
+    assert [b.start for b in s.breaks] == ["2024-01"]
+    assert s.prior_mean[0] == pytest.approx(np.log(1.5), abs=0.01) and s.prior_sd[0] < 0.1

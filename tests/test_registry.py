@@ -36,12 +36,14 @@ def test_signal_ids_names_and_colours_are_unique():
 
 def test_breaks_are_well_formed():
     for b in reg.BREAKS:
-        assert b.effect in ("level", "temporary", "exclude") and b.description
-        assert (b.effect == "temporary") == bool(b.end), b
+        assert b.kind in reg.BREAK_KINDS and b.description and b.prior_sd > 0
+        assert not b.end or b.end >= b.start, b
         fmt = r"\d{4}" if b.source in ("kaggle_survey", "so_survey") else r"\d{4}-\d{2}"
         assert re.fullmatch(fmt, b.start), b
-    assert reg.break_label("pypi", "2021-02") == "documented 2021 dip in the source data"
+    assert reg.break_label("pypi", "2021-02").startswith("documented 2021 dip in the source data")
     assert reg.break_label("pypi", "2018-09") == "" and "Linehaul" in reg.break_label("pypi", "2018-08")
+    with pytest.raises(ValueError, match="kind"):
+        reg.Break("pypi", "2020-01", "x", kind="level")
 
 
 def test_every_monthly_signal_is_drawn_with_its_registered_colour_and_style():

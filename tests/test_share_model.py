@@ -34,24 +34,34 @@ def test_likelihood_and_fit_match_statsmodels_unobserved_components_on_the_nile(
     assert r_ours.llf == pytest.approx(r_uc.llf, abs=0.05)
 
 
-def test_dense_posterior_equals_the_kalman_smoother():
-    """The exact joint Gaussian the paths are drawn from has the smoother's means and variances (trend + AR)."""
+@pytest.mark.parametrize("prior_sd", [None, 0.2])
+def test_dense_posterior_equals_the_kalman_smoother(prior_sd):
+    """The exact joint Gaussian the paths are drawn from has the smoother's means and variances (trend + AR + the
+    break's shift), with the break's shift flat (diffuse) or with a N(0.1, 0.2^2) prior (a known initial state)."""
     rng = np.random.default_rng(3)
     T = 60
     D = (np.arange(T) >= 30).astype(float)[:, None]  # a documented break
     y = -1 + 0.03 * np.arange(T) + 0.4 * D[:, 0] + rng.normal(0, 0.15, T)
     h = rng.uniform(0.005, 0.05, T)
     p = np.array([1e-4, 0.6, 0.01, 0.003])
-    model = sm.ShareModel(y, h, D)
+    if prior_sd is None:
+        model, target = sm.ShareModel(y, h, D), D
+    else:
+        target = sm.Series(SIGNAL_BY_ID["so_questions"], [str(i) for i in range(T)], np.ones(T), np.full(T, 2.0),
+                           True, [None], D, prior_mean=np.array([0.1]), prior_sd=np.array([prior_sd]))
+        model = sm.model_of(target, y, h)
     smoothed = model.smooth(p)
-    post = sm.Posterior(y, h, D, p)
+    post = sm.Posterior(y, h, target, p)
     mean, sd = post.moments(post.A_persistent)
-    st, cov = smoothed.smoothed_state, smoothed.smoothed_state_cov
-    np.testing.assert_allclose(mean, st[0] + st[2], atol=1e-8)
-    np.testing.assert_allclose(sd**2, cov[0, 0] + cov[2, 2] + 2 * cov[0, 2], atol=1e-8)
+    st, cov, d = smoothed.smoothed_state, smoothed.smoothed_state_cov, D[:, 0]
+    np.testing.assert_allclose(mean, st[0] + st[2] + d * st[3], atol=1e-8)
+    var = (cov[0, 0] + cov[2, 2] + d**2 * cov[3, 3] + 2 * cov[0, 2] + 2 * d * cov[0, 3] + 2 * d * cov[2, 3])
+    np.testing.assert_allclose(sd**2, var, atol=1e-8)
     np.testing.assert_allclose((post.A_break @ post.mean)[0], st[3, -1], atol=1e-8)
-    draws = post.draws(20000, seed=1)["persistent"]
-    np.testing.assert_allclose(draws.std(axis=0), sd, rtol=0.05)
+    theta_mean, theta_sd = post.moments(post.A_theta)
+    draws = post.draws(20000, seed=1)["theta"]
+    np.testing.assert_allclose(draws.mean(axis=0), theta_mean, atol=3 * theta_sd.max() / np.sqrt(20000) * 5)
+    np.testing.assert_allclose(draws.std(axis=0), theta_sd, rtol=0.05)
 
 
 def series_from(shares, totals, sig_id="dsse_questions", start="2017-01"):
@@ -61,15 +71,33 @@ def series_from(shares, totals, sig_id="dsse_questions", start="2017-01"):
     return sm.prepare(share, SIGNAL_BY_ID[sig_id])
 
 
-def test_prepare_starts_at_the_release_and_turns_breaks_inside_the_range_into_regressors():
-    months = [str(p) for p in pd.period_range("2016-08", "2022-12", freq="M")]
+def test_prepare_starts_at_the_release_and_turns_share_changing_breaks_inside_the_range_into_regressors():
+    months = [str(p) for p in pd.period_range("2016-08", "2025-12", freq="M")]
     share = pd.DataFrame({"month": months, "pt": 10.0, "tf": 30.0})
     s = sm.prepare(share, SIGNAL_BY_ID["pypi_downloads"])
-    assert s.months[0] == "2017-01" and len(s.months) == 72
-    names = [b.start for b in s.breaks]
-    assert names == ["2018-08", "2021-01"]  # 2024-11 and 2025-06 lie after the series
-    dip = s.D[:, 1]
-    assert dip[s.months.index("2021-01")] == 1 and dip[s.months.index("2021-04")] == 1 and dip[s.months.index("2021-05")] == 0
+    assert s.months[0] == "2017-01" and len(s.months) == 108
+    # Linehaul 2018 and the 2021 dip scale every package alike: no parameter; the installer and dataset changes do
+    assert [b.start for b in s.breaks] == ["2024-11", "2025-06"]
+    assert list(s.prior_mean) == [0.0, 0.0] and list(s.prior_sd) == [0.15, 0.1]
+    assert s.D[s.months.index("2024-10"), 0] == 0 and s.D[s.months.index("2024-11"), 0] == 1
+
+
+def test_prepare_leaves_out_excluded_months():
+    months = [str(p) for p in pd.period_range("2017-01", "2025-12", freq="M")]
+    s = sm.prepare(pd.DataFrame({"month": months, "pt": 10.0, "tf": 30.0}), SIGNAL_BY_ID["github_stars"])
+    assert s.months[-1] == "2025-07" and s.D.shape == (len(s.months), 0)
+
+
+def test_a_splice_takes_its_shift_from_the_overlap_months():
+    """Refreshed counts 1.2 times PyTorch's acquired ones in the overlap: a logit shift of log(1.2) = 0.182."""
+    months = [str(p) for p in pd.period_range("2022-01", "2024-12", freq="M")]
+    share = pd.DataFrame({"month": months, "pt": 40_000.0, "tf": 60_000.0, "break": ""})
+    overlap = share["month"].between("2023-01", "2023-12")
+    share.loc[overlap, "pt_refreshed"], share.loc[overlap, "tf_refreshed"] = 48_000.0, 60_000.0
+    share.loc[share["month"] == "2024-01", "break"] = "splice: from 2024-01 counted by x (refresh_so.csv)"
+    s = sm.prepare(share, SIGNAL_BY_ID["so_questions"])
+    assert [b.start for b in s.breaks] == ["2024-01"]
+    assert s.prior_mean[0] == pytest.approx(np.log(1.2), abs=1e-4) and 0.01 <= s.prior_sd[0] < 0.02
 
 
 def test_large_counts_give_the_observed_share_and_a_narrow_interval():
@@ -139,7 +167,9 @@ def test_published_months_do_not_move_between_seeds():
     s = series_from(rng.binomial(totals, truth) / totals, totals)
     f = sm.fit(s)
     keys = ("crossover", "crossover_low", "crossover_high")
-    outs = {tuple(sm.summarise(f, n=50_000, seed=seed).crossover[k] for k in keys) for seed in (1, 2)}
+    outs = {tuple(sm.summarise(f, n=50_000, seed=seed, hyper_sets=sm.REPORT_HYPER_SETS,
+                               importance_draws=sm.REPORT_IMPORTANCE_DRAWS).crossover[k] for k in keys)
+            for seed in (1, 2)}
     assert len(outs) == 1, outs
 
 
@@ -160,11 +190,30 @@ def test_onset_interval_counts_no_acceleration_as_after_the_window():
     series = SimpleNamespace(months=months)
     window = list(range(3, 48))
     taus = np.r_[np.full(600, 10), np.full(400, -1)]
-    o = sm._onset_summary(series, None, taus, window)
+    o = sm._onset_summary(series, taus, window)
     assert (o["onset"], o["onset_low"], o["onset_high"]) == (months[13], months[13], "")
     assert o["p_none"] == pytest.approx(0.4)
     taus = np.r_[np.arange(5, 25).repeat(50), np.full(5, -1)]  # 0.5% without acceleration
-    o = sm._onset_summary(series, None, taus, window)
+    o = sm._onset_summary(series, taus, window)
     assert o["onset_high"] == months[3 + 24] and o["onset_low"] == months[3 + 5]
     taus = np.r_[np.full(400, 10), np.full(600, -1)]  # most paths never accelerate: nothing is dated
-    assert sm._onset_summary(series, None, taus, window)["onset"] == ""
+    assert sm._onset_summary(series, taus, window)["onset"] == ""
+
+
+def test_the_fast_draws_equal_their_matrix_definitions():
+    """theta, persistent (theta less the irregulars) and adjusted (on the newest rules) from one solve, as
+    A_theta, A_persistent and A_adjusted times the same joint draws."""
+    import scipy.linalg as sla
+    rng = np.random.default_rng(8)
+    T = 40
+    D = (np.arange(T) >= 25).astype(float)[:, None]
+    y, h = -0.5 + 0.02 * np.arange(T) + 0.3 * D[:, 0] + rng.normal(0, 0.1, T), np.full(T, 0.01)
+    target = sm.Series(SIGNAL_BY_ID["so_questions"], [str(i) for i in range(T)], np.ones(T), np.full(T, 2.0), True,
+                       [None], D)
+    post = sm.Posterior(y, h, target, np.array([1e-4, 0.5, 0.01, 0.004]))
+    d = post.draws(5, seed=3)
+    v = post.mean[:, None] + sla.solve_triangular(post.chol.T, np.random.default_rng(3).standard_normal(
+        (post.chol.shape[0], 5)), lower=False)
+    for key, A in (("theta", post.A_theta), ("persistent", post.A_persistent), ("adjusted", post.A_adjusted)):
+        np.testing.assert_allclose(d[key], (A @ v).T, atol=1e-10)
+    np.testing.assert_allclose(d["adjusted"][:, -1], d["theta"][:, -1])  # the newest month is on the newest rules

@@ -10,16 +10,30 @@ from helpers.stats import trend_tests as tt
 
 def test_mann_kendall_tau_and_sen_slope_match_scipy():
     rng = np.random.default_rng(1)
-    x = np.linspace(0.1, 0.6, 60) + rng.normal(0, 0.03, 60)
+    x = np.linspace(0.1, 0.6, 120) + rng.normal(0, 0.03, 120)
     r = tt.mann_kendall(pd.Series(x))
-    assert r["tau"] == pytest.approx(stats.kendalltau(np.arange(60), x).statistic, abs=1e-9)
-    assert r["sen_slope_per_year"] == pytest.approx(12 * stats.theilslopes(x, np.arange(60)).slope)
-    assert r["trend"] == "increasing" and r["p_value"] < 1e-6
+    assert r["tau"] == pytest.approx(stats.kendalltau(np.arange(120), x).statistic, abs=1e-9)
+    assert r["sen_slope_per_year"] == pytest.approx(12 * stats.theilslopes(x, np.arange(120)).slope)
+    # no order of the 12-month blocks gives an S as large: the p-value is the permutation test's floor
+    assert r["trend"] == "increasing" and r["p_value"] == pytest.approx(1 / (1 + tt.N_PERM))
 
 
-def test_autocorrelation_correction_widens_the_long_series_test():
-    x = np.cumsum(np.random.default_rng(3).normal(0, 1, 120))  # a random walk: strong autocorrelation
-    assert abs(tt.mann_kendall(pd.Series(x))["z"]) <= abs(mk.original_test(x).z)
+def ar1(rng, n_series, n, phi):
+    e = rng.standard_normal((n_series, n))
+    x = np.empty_like(e)
+    x[:, 0] = e[:, 0]
+    for k in range(1, n):
+        x[:, k] = phi * x[:, k - 1] + np.sqrt(1 - phi**2) * e[:, k]
+    return x
+
+
+def test_block_permutation_mann_kendall_keeps_its_level_on_an_autocorrelated_series():
+    """AR(1) noise with phi 0.6 and no trend: the i.i.d. Mann-Kendall test rejects far more than 5% of the time,
+    the block-permutation test about 5%."""
+    series = ar1(np.random.default_rng(3), 300, 96, 0.6)
+    block = np.mean([tt.mann_kendall(pd.Series(x), n_perm=199)["p_value"] < 0.05 for x in series])
+    iid = np.mean([mk.original_test(x).p < 0.05 for x in series])
+    assert iid > 0.2 and block < 0.09
 
 
 def test_exact_mann_kendall_equals_scipys_exact_kendall_tau():
@@ -52,13 +66,10 @@ def test_critical_value_of_s_for_twelve_points():
 def test_minimum_detectable_slope_has_the_stated_power():
     sd, phi, n = 0.02, 0.5, 12
     mde = tt.minimum_detectable_slope(n, sd, phi)
-    rng = np.random.default_rng(99)  # an independent simulation
-    e = rng.standard_normal((4000, n))
-    noise = np.empty_like(e)
-    noise[:, 0] = e[:, 0]
-    for k in range(1, n):
-        noise[:, k] = phi * noise[:, k - 1] + np.sqrt(1 - phi**2) * e[:, k]
-    power = (np.abs(tt.mk_s(mde * np.arange(n) + sd * noise)) >= tt.mk_critical(n)).mean()
+    noise = sd * ar1(np.random.default_rng(99), 8000, n, phi)  # an independent simulation
+    crit = np.quantile(np.abs(tt.mk_s(noise)), 0.95, method="higher") + 1  # a 5% test under this noise
+    assert (np.abs(tt.mk_s(noise)) >= crit).mean() <= 0.05
+    power = (np.abs(tt.mk_s(mde * np.arange(n) + noise)) >= crit).mean()
     assert power == pytest.approx(0.80, abs=0.03)
     assert tt.minimum_detectable_slope(n, 2 * sd, phi) > mde  # more noise, larger detectable slope
 

@@ -171,7 +171,7 @@ def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
         if name in df.columns:
             df[name] = df[name].fillna("")
     for name, c in kinds.items():
-        if name in df.columns and c.kind in ("float", "share", "p"):
+        if name in df.columns and c.kind in ("float", "share", "p", "prob"):
             df[name] = df[name].astype(float)  # "%.10g" writes 12.0 as 12
         if name in df.columns and c.kind in ("int", "count", "year") and not df[name].isna().any():
             df[name] = df[name].astype("int64")  # also when the table is empty (no rows to infer from)

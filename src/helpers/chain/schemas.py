@@ -68,7 +68,8 @@ KINDS = {  # kind -> (storage type, value checks)
     "year": (int, [pa.Check.in_range(1990, 2100)]),
     "float": (float, []),
     "share": (float, [pa.Check.in_range(0.0, 1.0)]),
-    "p": (float, [pa.Check.in_range(0.0, 1.0)]),
+    "p": (float, [pa.Check.in_range(0.0, 1.0)]),      # a p-value
+    "prob": (float, [pa.Check.in_range(0.0, 1.0)]),   # a posterior probability
     "month": (str, [_pattern(MONTH, "YYYY-MM")]),
     "period": (str, [_pattern(PERIOD, "YYYY or YYYY-MM")]),
     "bool": (bool, []),
@@ -100,7 +101,8 @@ def validate(table_id: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 DTYPES = {"str": "str", "month": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
-          "float": "float64", "share": "float64", "p": "float64", "bool": "bool"}
+          "float": "float64", "share": "float64", "p": "float64", "prob": "float64",
+          "bool": "bool"}
 
 
 def empty(table_id: str) -> pd.DataFrame:

@@ -21,20 +21,33 @@ class Family:
     who: str    # whose behaviour the family measures, one clause
 
 
+BREAK_KINDS = ("scales_all", "changes_mix", "exclude")
+PRIOR_SD = 0.1  # default prior s.d. (logit scale) of a `changes_mix` break's shift of the share
+
+
 @dataclass(frozen=True)
 class Break:
-    """A known change of method in a source.
+    """A known change of method in a source, and what it can do to PyTorch's share.
 
-    `effect`: "level" — counting changed from `start` on (a level shift in the models);
-    "temporary" — an episode from `start` to `end` after which counting returns to normal (a level shift
-    that reverts); "exclude" — from `start` on the values are not comparable counts and are left out.
+    `kind` (the evidence for each is in the source's SOURCES.md, "Method breaks"):
+    - "scales_all": every package, tag or repository is counted alike changed by one factor (e.g. a new log
+      pipeline that sees three times as many downloads of everything). A share cannot move: no parameter at all.
+    - "changes_mix": what is counted changes (installers, windows, deletions), so the share may shift from `start`
+      (to `end`, for an episode that reverts). The models estimate the shift on the logit scale with a prior centred
+      on zero with s.d. `prior_sd`, or from overlap months where both counts exist (a splice onto refreshed data).
+    - "exclude": from `start` (to `end`) the values are not comparable counts and are left out.
     `start`/`end` are months (YYYY-MM) for monthly sources and years (YYYY) for surveys.
     """
     source: str
     start: str
     description: str
-    effect: str = "level"
+    kind: str = "changes_mix"
     end: str = ""
+    prior_sd: float = PRIOR_SD
+
+    def __post_init__(self):
+        if self.kind not in BREAK_KINDS:
+            raise ValueError(f"break {self.source} {self.start}: kind {self.kind!r} is not one of {BREAK_KINDS}")
 
     def covers(self, period: str) -> bool:
         """Is `period` (YYYY-MM or YYYY) inside this break's episode (from `start`, to `end` if any)?"""
@@ -87,8 +100,8 @@ SIGNALS = (
            "2016-12 to 2023-05 (the charts stop)"),
     Signal("dsse_questions", "Data Science SE questions", "dsse", "questions", ("pytorch",), ("tensorflow",),
            "qa", "data scientists asking for help (small site)", "#56B4E9",
-           "a latent propensity: the tendency of Data Science SE askers to ask about PyTorch rather than TensorFlow "
-           "(5-50 questions a month per tag, so a month's count is noisy)",
+           "the share of new Data Science SE questions tagged pytorch among those tagged pytorch or tensorflow, "
+           "without counting noise (5-50 questions a month per tag, so a month's share is known only roughly)",
            "2014-05 to 2024-07 (the export's last complete month)"),
     Signal("github_stars", "GitHub new stars", "github", "new_stars", ("pytorch",), ("tensorflow",),
            "github", "GitHub users' attention", "#D55E00",
@@ -141,17 +154,18 @@ MONTHLY_SOURCES = tuple(dict.fromkeys(s.source for s in MONTHLY))
 
 BREAKS = (
     Break("stackoverflow", "2022-01", "fetch timing: later months counted a day after month end (fewer deletions "
-                                      "yet)"),
-    Break("pypi", "2018-08", "Linehaul/BigQuery source change: ~3x jump for every package"),
-    Break("pypi", "2021-01", "documented 2021 dip in the source data", effect="temporary", end="2021-04"),
-    Break("pypi", "2024-11", "every installer counted (pip, uv, poetry, ...), 29-day window"),
+                                      "yet)", prior_sd=0.05),
+    Break("pypi", "2018-08", "Linehaul/BigQuery source change: ~3x jump for every package", kind="scales_all"),
+    Break("pypi", "2020-12", "documented 2021 dip in the source data (snapshots of 2021-01..04, months 2020-12..2021-03)",
+          kind="scales_all", end="2021-03"),
+    Break("pypi", "2024-11", "every installer counted (pip, uv, poetry, ...), 29-day window", prior_sd=0.15),
     Break("pypi", "2025-06", "ClickHouse dataset, previous calendar month"),
     Break("github", "2025-08", "daily values become net changes (negatives appear): incremental collector, inferred",
-          effect="exclude"),
+          kind="exclude"),
     Break("google_trends", "2016-01", "Google: improvement to geographic assignment (the note on trends.google.com "
-                                      "charts)"),
+                                      "charts)", prior_sd=0.2),
     Break("google_trends", "2022-01", "Google: improvement to the data collection system (the note on "
-                                      "trends.google.com charts)"),
+                                      "trends.google.com charts)", prior_sd=0.2),
     Break("kaggle_survey", "2019", "wording: 'used in past 5 years' (2018) -> 'use on a regular basis'; question shown "
                                    "to coders only"),
     Break("kaggle_survey", "2020", "question shown only to coders who use ML; option list grows (JAX, MXNet, ...)"),
@@ -165,7 +179,8 @@ BREAKS = (
 
 
 # A splice onto refreshed data (`make refresh`) is a break too, found in the data rather than declared here: its
-# label in monthly_signals.csv starts with this word, and the models treat it as a level shift.
+# label in monthly_signals.csv starts with this word, and the models treat it as a `changes_mix` shift estimated from
+# the months both the acquired and the refreshed data hold.
 SPLICE = "splice"
 
 
@@ -182,6 +197,6 @@ def survey_breaks(source: str) -> dict[int, str]:
 def break_label(source: str, period: str) -> str:
     """The description of the break that starts at `period` ('' if none), as written in monthly_signals.csv.
     A temporary or excluding episode is written on every month it covers."""
-    hits = [b.description for b in breaks(source)
-            if b.start == period or (b.effect != "level" and b.covers(period))]
+    hits = [b.description for b in breaks(source) if b.start == period or ((b.end or b.kind == "exclude")
+                                                                             and b.covers(period))]
     return "; ".join(hits)

@@ -98,6 +98,9 @@ def monthly_part(source_step: str, stem: str, what: str) -> Table:
                  sort=("source", "metric", "framework", "month"), checks=MONTHLY_CHECKS)
 
 
+# the estimand of every table built on the monthly models, in one sentence
+LATENT = ("A monthly signal's latent share is the share as the source counted it that month (under the counting "
+          "rules in force that month), without counting noise.")
 LEADER_COLUMNS = (
     C("signal", "str", "signal name (see the signal registry)"),
     C("family", "str", "family of signals (Q&A sites, GitHub, Package installs, Web search, Surveys and papers)"),
@@ -265,9 +268,8 @@ TABLES = (
            C("trend", "str", "Mann-Kendall verdict on the observed shares: increasing, decreasing, no trend",
              nullable=True),
            C("tau", "float", "Kendall's tau of the share against time", nullable=True),
-           C("z", "float", "Mann-Kendall z (Hamed-Rao autocorrelation correction: fine for dozens of months)",
-             nullable=True),
-           C("p_value", "p", "Mann-Kendall p-value", nullable=True),
+           C("p_value", "p", "Mann-Kendall p-value against 12-month block permutations (valid for an autocorrelated "
+                             "series; floor 1/2001)", nullable=True),
            C("p_holm", "p", "Holm-adjusted across the popularity signals", nullable=True),
            C("p_bh", "p", "Benjamini-Hochberg-adjusted across the popularity signals", nullable=True),
            C("sen_slope_per_year", "float", "Sen's slope, share points per year", nullable=True),
@@ -278,8 +280,9 @@ TABLES = (
            C("sd_ar", "float", "s.d. of the persistent deviations' monthly innovations (logit scale)", nullable=True),
            C("sd_irregular", "float", "s.d. of month-specific variation beyond counting noise (logit)", nullable=True),
            C("sd_slope", "float", "s.d. of the trend slope's monthly change (logit)", nullable=True),
-           C("onset", "month", "when PyTorch's rise began: median month at which the latent share's rise accelerates "
-                               "most (a broken line's hinge, 2017-04..2020-12); empty when most paths never accelerate",
+           C("onset", "month", "when PyTorch's rise began: median month at which the break-adjusted share's rise "
+                               "accelerates most (a broken line's hinge on the share scale, 2017-04..2020-12); empty "
+                               "when most paths never accelerate",
              nullable=True),
            C("onset_low", "month", "95% interval, lower end", nullable=True),
            C("onset_high", "month", "95% interval, upper end; empty when the interval reaches \"no acceleration\" "
@@ -294,31 +297,46 @@ TABLES = (
            C("change_2017_high", "float", "95% interval, upper bound", nullable=True),
            C("approximation_check", "share", "effective sample share of importance weights (binomial likelihood over "
                                              "its Gaussian approximation): near 1, the approximation changes nothing",
-             nullable=True)),
+             nullable=True),
+           *(c for year, what in ((2017, "April to December: launch months left out"), (2018, "the whole year"))
+             for c in (C(f"gain_{year}", "float", f"PyTorch's gain per year in {year} (slope of the break-adjusted "
+                                                  f"share, {what}; a fraction, 0.05 = 5 points a year)", nullable=True),
+                       C(f"gain_{year}_low", "float", "95% interval, lower bound", nullable=True),
+                       C(f"gain_{year}_high", "float", "95% interval, upper bound", nullable=True))),
+           C("p_faster_2018", "prob", "posterior probability that the 2018 gain was larger than the 2017 gain",
+             nullable=True),
+           C("ess_hyper", "float", "effective sample size of the importance draws of the hyperparameters (out of "
+                                   "`hyper_draws`): how many independent draws their posterior is worth", nullable=True),
+           C("hyper_draws", "count", "importance draws of the hyperparameters", nullable=True)),
           key=("signal",),
           notes=("The model's convergence flag, its breaks and the slopes around the hinge are extra columns.",)),
     Table("signal_months", "reports/tables/signal_months.csv", "20_trend_tests",
-          "Per monthly signal and month: the observed share and the model's latent share with its 95% band.",
+          "Per monthly signal and month: the observed share and the model's latent share with its 95% band. " + LATENT,
           (C("signal", "str", "signal name"),
            C("month", "month", "calendar month"),
            C("observed_share", "share", "PyTorch / (PyTorch + TensorFlow) as counted"),
            C("n", "float", "PyTorch + TensorFlow (counts; index points for Google Trends)"),
-           C("latent_share", "share", "posterior median of the share without counting noise (in the counting rules "
-                                      "of the series' start: documented breaks removed); empty when not modelled",
-             nullable=True),
+           C("latent_share", "share", "posterior median of the latent share: the share as the source counted it that "
+                                      "month (under the counting rules in force that month), without counting noise; "
+                                      "empty when not modelled", nullable=True),
            C("low", "share", "95% band, lower bound: the model's, or for a signal too short to model the counting "
                              "interval of the observed share (Wilson; for an index, the bounds of rounding)"),
            C("high", "share", "95% band, upper bound (as `low`)"),
            C("p_ahead", "p", "P(the latent share > 1/2); empty when not modelled", nullable=True),
-           C("persistent_share", "share", "posterior median of the persistent share (trend and persistent deviations; "
-                                          "what the crossover rule reads); empty when not modelled", nullable=True),
+           C("persistent_share", "share", "posterior median of the persistent share: the latent share without "
+                                          "one-month irregulars (trend, persistent deviations and the month's break "
+                                          "shifts; what the crossover rule reads); empty when not modelled",
+             nullable=True),
+           C("adjusted_share", "share", "posterior median of the break-adjusted share: the latent share mapped onto the "
+                                        "newest counting rules (what comparisons across a break read); empty when not "
+                                        "modelled", nullable=True),
            C("modelled", "bool", "False for a signal too short for the model (fewer than 24 months)"),
-           C("break", "str", "a change of method starting this month that the model treats as a level shift (a "
-                             "documented break or a splice onto refreshed data); empty otherwise")),
+           C("break", "str", "a `changes_mix` change of method starting this month, whose shift of the share the "
+                             "model estimates (a documented break or a splice onto refreshed data); empty otherwise")),
           key=("signal", "month"), sort=("signal", "month")),
     Table("crossovers", "reports/tables/crossovers.csv", "20_trend_tests",
           "One row per signal: the first month (or year) from which PyTorch led and stayed ahead, with its "
-          "uncertainty, or empty with the reason.",
+          "uncertainty, or empty with the reason. " + LATENT,
           (C("signal", "str", "signal name"),
            C("source", "str", "source id"),
            C("metric", "str", "metric"),
@@ -341,14 +359,15 @@ TABLES = (
           key=("signal",), sort=("granularity", "signal")),
     Table("crossover_years", "reports/tables/crossover_years.csv", "20_trend_tests",
           "Per signal: how the crossover month's distribution falls into calendar years (monthly signals), and the "
-          "share of paths with no 12-month lead yet (`year` empty).",
+          "share of paths with no 12-month lead yet (`year` empty). " + LATENT,
           (C("signal", "str", "signal name"),
            C("year", "period", "calendar year of the crossover; empty for 'not yet'", nullable=True),
            C("probability", "p", "share of simulated paths whose crossover falls in that year")),
           key=("signal", "year")),
     Table("yearly_trends", "reports/tables/yearly_trends.csv", "20_trend_tests",
           "Per monthly signal and year: did PyTorch's share change within the year? The model's change of the latent "
-          "share, and the exact Mann-Kendall test on the observed months with the slope it could detect.",
+          "share, and the exact Mann-Kendall test on the observed months with the slope it could detect. " + LATENT
+          + " A year that spans a break reads the break-adjusted share (every month on the newest counting rules).",
           (C("signal", "str", "signal name"),
            C("year", "year", "calendar year"),
            C("n", "count", "months in the year (years with at least 6)"),
@@ -371,7 +390,7 @@ TABLES = (
                                         "(process signals excluded)", nullable=True)),
           key=("signal", "year")),
     Table("leaders_by_year", "reports/tables/leaders_by_year.csv", "20_trend_tests",
-          "Who led, for every valid year and popularity signal.",
+          "Who led, for every valid year and popularity signal. " + LATENT,
           (C("year", "year", "the year"),) + LEADER_COLUMNS,
           key=("year", "signal"), sort=("year",), notes=("Within a year, rows follow the signal registry's order.",)),
     Table("common_trend", "reports/tables/common_trend.csv", "20_trend_tests",
@@ -410,22 +429,46 @@ TABLES = (
            C("signals", "count", "signals in the model"),
            C("converged", "bool", "the maximum-likelihood fit converged"),
            C("sd_slope", "float", "s.d. of the common trend's slope changes (logit per month)"))),
+    Table("common_trend_loo", "reports/tables/common_trend_loo.csv", "20_trend_tests",
+          "The common trend without each popularity signal in turn: how much its crossover depends on which "
+          "audiences are in it (the composition uncertainty).",
+          (C("left_out", "str", "the signal left out"),
+           C("crossover", "month", "median crossover month without it; empty if not yet", nullable=True),
+           C("crossover_low", "month", "95% interval, lower end", nullable=True),
+           C("crossover_high", "month", "95% interval, upper end", nullable=True),
+           C("p_not_yet", "prob", "share of paths without a 12-month lead inside the data")),
+          key=("left_out",), notes=("Each row is the common trend's posterior without that signal, the other "
+                                    "hyperparameters held at the full fit's values.",)),
+    Table("common_trend_loo_years", "reports/tables/common_trend_loo_years.csv", "20_trend_tests",
+          "P(the common trend's crossover falls in year Y) when one signal is left out.",
+          (C("left_out", "str", "the signal left out"),
+           C("year", "period", "calendar year of the crossover; empty: not yet", nullable=True),
+           C("probability", "prob", "share of paths crossing in that year")),
+          key=("left_out", "year")),
     Table("calibration", "reports/tables/calibration.csv", "25_calibration",
           "The simulated coverage of every interval the reports print (make calibrate).",
           (C("method", "str", "the interval: year share, within-year change, crossover month, onset of the rise "
                               "(state-space model); Wilson share, McNemar paired difference, Newcombe shift, "
                               "post-stratified share (surveys); Wilson share (yearly signal)"),
-           C("scenario", "str", "how the data were simulated: `fitted` (the signal's own fitted model: AR(1) at its "
-                                "persistence, binomial counts at its real monthly totals), `level break` (the same "
-                                "with a +0.3 logit shift mid-series), or the survey year and sizes"),
+           C("scenario", "str", "how the data were simulated: `fitted` (the signal's own fitted model, binomial counts "
+                                "at its real monthly totals), `level break` (plus a +0.3 logit shift the model is told "
+                                "about), and outside the model's form `overdispersed` (negative-binomial counts), "
+                                "`s-curve` (a logistic adoption curve), `seasonal` (a yearly cycle), `undocumented "
+                                "break` (a shift the model is not told about); or the survey year and sizes"),
            C("signal", "str", "the signal (monthly and yearly signals)", nullable=True),
            C("nominal", "share", "the interval's nominal coverage"),
            C("coverage", "share", "share of simulated replicates whose interval contains the truth"),
            C("mc_se", "float", "Monte Carlo standard error of `coverage`"),
            C("n_sim", "count", "replicates"),
            C("bias", "float", "mean point estimate minus the truth (in `unit`)", nullable=True),
-           C("mean_width", "float", "mean width of the interval (in `unit`)", nullable=True),
-           C("unit", "str", "unit of `bias` and `mean_width`"),
+           C("width", "float", "median width of the interval over the replicates (in `unit`)", nullable=True),
+           C("oracle_width", "float", "width of the central 95% of the estimator's errors (estimate minus truth) over "
+                                      "the same replicates: what an interval needs if it knew the error distribution; "
+                                      "at least 1 for months", nullable=True),
+           C("width_ratio", "float", "`width / oracle_width`: the pass mark is at most 1.5 in the median over cells "
+                                     "and at most 2.5 in every cell (1 = as narrow as the real error allows)",
+             nullable=True),
+           C("unit", "str", "unit of `bias`, `width` and `oracle_width`"),
            C("year", "float", "the year used by the year-share and within-year checks", nullable=True)),
           key=("method", "scenario", "signal")),
     Table("survey_within_year", "reports/tables/survey_within_year.csv", "30_survey_shift",
@@ -498,7 +541,7 @@ TABLES = (
            C("detail", "str", "the variant's one-sentence finding")),
           key=("claim_id", "variant")),
     Table("leaders", "reports/tables/leaders_{year}.csv", "40_verdict",
-          "Who led in the year in question on each popularity signal.",
+          "Who led in the year in question on each popularity signal. " + LATENT,
           LEADER_COLUMNS, key=("signal",)),
     Table("provenance", "reports/provenance_{year}.json", "40_verdict",
           "Provenance of one year's reports: parameters, git commit, input hashes, library versions, output hashes.",

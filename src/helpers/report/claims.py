@@ -17,6 +17,7 @@ from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
 from ..registry.claims import CLAIMS
+from ..registry.formats import prob, prob_eq, pval
 from ..registry.signals import MONTHLY, SIGNAL_BY_ID, survey_breaks
 from ..sources import conferences, pypi
 from ..stats import proportions, surveys
@@ -30,7 +31,6 @@ SHARE_MARGIN = 0.02    # a claimed share "matches" the survey when the survey's 
 CHANGE_MARGIN = 0.02   # "no change within a year": the 90% interval of the change lies within +-2 share points
 OR_EQUIVALENCE = (0.8, 1.25)  # "answered about equally often": the 90% interval of the odds ratio lies within this
 PYPI_TOLERANCE = 0.10  # "about 115 million": within 10% of the range the reasonable package sets give
-EARLY_2018 = ("2017-10", "2018-09")  # "early 2018", generously
 P_IN_YEAR = 0.5        # a crossover is dated "in 2021" when at least half of its paths cross in 2021 ...
 P_NOT_IN_YEAR = 0.05   # ... and "not in 2021" when fewer than 5% do
 
@@ -43,8 +43,6 @@ def pp(x: float) -> str:
     return f"{100 * x:+.1f} pp"
 
 
-def pval(p: float) -> str:
-    return "p < 1e-300" if p == 0 else (f"p = {p:.2g}" if p < 0.001 else f"p = {p:.3f}")
 
 
 def _row(claim_id: str, verdict: str, evidence: str, finding: str | None = None) -> dict:
@@ -145,55 +143,52 @@ def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_question
 
 # --- when the rise began ---------------------------------------------------------------------------------------
 
-def rise_2018(ev: Evidence, window: tuple[str, str] = EARLY_2018, families: tuple[str, ...] | None = None) -> dict:
-    """'TensorFlow led clearly until early 2018, when PyTorch's rise began.' Per monitored signal (from 2017):
-    the rise 'began in early 2018' when the month its latent share accelerates most (the hinge of a broken line)
-    lies in `window` with 95% probability and the share was not already rising in 2017 (the 95% interval of the
-    2017 change includes 0); 'earlier' when it was already rising in 2017; 'later' when the hinge lies after the
-    window. Supported when every signal began in early 2018, contradicted when none did, mixed otherwise."""
+P_FASTER = 0.95  # "the rise began in 2018" on a signal when P(2018's gain > 2017's gain) exceeds this (and the reverse)
+
+
+def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...] | None = None) -> dict:
+    """'TensorFlow led clearly until early 2018, when PyTorch's rise began.' Two parts, per monitored popularity
+    signal (from 2017): did TensorFlow lead in 2017 (its year share's 95% interval below 1/2), and did PyTorch's
+    share rise faster in 2018 than in 2017 — the gain per year of the break-adjusted latent share on the share scale
+    (a logistic adoption curve never accelerates on the logit scale), 2017 without its launch months (January to
+    March: the release's own spike)? 'Began in 2018' when P(2018's gain > 2017's) > `p_faster`, 'already in 2017'
+    when it is below 1 - `p_faster`, 'unclear' otherwise. Supported when TensorFlow led every signal in 2017 and the
+    rise began in 2018 on a majority and already in 2017 on none; contradicted when TensorFlow did not lead a
+    majority in 2017 or the rise was already faster in 2017 on a majority; mixed otherwise."""
     t = ev["signal_tests"]
     names = {s.name for s in MONTHLY if s.popularity and (families is None or s.family in families)}
-    t = t[t["available"] & t["signal"].isin(names) & (t["first_month"] <= "2017-06")]
+    t = t[t["available"] & t["signal"].isin(names) & (t["first_month"] <= "2017-06") & t["p_faster_2018"].notna()]
     if t.empty:
         return _row("pt_rise_began_2018", "untestable", "No monthly signal covers 2017-2018.")
-    yt = ev["yearly_trends"].set_index(["signal", "year"])
     lead17 = ev["leaders_by_year"]
-    lead17 = lead17[(lead17["year"] == 2017) & lead17["signal"].isin(t["signal"])]
-    parts, counts = [], {"in early 2018": 0, "earlier": 0, "later": 0, "unclear": 0}
+    lead17 = lead17[(lead17["year"] == 2017) & lead17["signal"].isin(t["signal"])].set_index("signal")["leader"]
+    parts, counts = [], {"in 2018": 0, "already in 2017": 0, "unclear": 0}
     for _, r in t.iterrows():
-        ch = yt.loc[(r["signal"], 2017)] if (r["signal"], 2017) in yt.index else None
-        rising17 = ch is not None and ch["change_low"] > 0
-        high = r["onset_high"] or "no acceleration"  # an empty upper end: the interval reaches "none"
-        inside = bool(r["onset"]) and window[0] <= r["onset_low"] and bool(r["onset_high"]) and high <= window[1]
-        if rising17:
-            when = "earlier"
-        elif inside and r["onset_p_edge"] < 0.5:
-            when = "in early 2018"
-        elif r["onset"] and r["onset_low"] > window[1]:
-            when = "later"
-        else:
-            when = "unclear"
+        p = r["p_faster_2018"]
+        when = "in 2018" if p > p_faster else ("already in 2017" if p < 1 - p_faster else "unclear")
         counts[when] += 1
-        change17 = (f"2017 change {pp(ch['change'])} [{pp(ch['change_low'])}, {pp(ch['change_high'])}]"
-                    if ch is not None else "2017 not covered")
-        onset = (f"rise accelerates most in {r['onset']} [{r['onset_low']}, {high}], "
-                 f"P(at the window's edge) {r['onset_p_edge']:.2f}" if r["onset"] else
-                 f"no acceleration on {r['onset_p_none']:.0%} of paths")
-        parts.append(f"{r['signal']}: {change17}; {onset} -> {when}")
+        parts.append(f"{r['signal']}: TensorFlow {'led' if lead17.get(r['signal']) == 'TensorFlow' else 'did not lead'}"
+                     f" in 2017; gain per year 2017 (Apr-Dec) {pp(r['gain_2017'])} [{pp(r['gain_2017_low'])}, "
+                     f"{pp(r['gain_2017_high'])}], 2018 {pp(r['gain_2018'])} [{pp(r['gain_2018_low'])}, "
+                     f"{pp(r['gain_2018_high'])}], P(2018 faster) {prob_eq(p)} -> rise {when}")
     n = len(t)
-    tf_led = int((lead17["leader"] == "TensorFlow").sum())
-    verdict = ("supported" if counts["in early 2018"] == n else
-               "contradicted" if counts["in early 2018"] == 0 and counts["unclear"] < n else "mixed")
+    tf_led = int((lead17 == "TensorFlow").sum())
+    if tf_led == n and counts["in 2018"] > n / 2 and counts["already in 2017"] == 0:
+        verdict = "supported"
+    elif tf_led <= n / 2 or counts["already in 2017"] > n / 2:
+        verdict = "contradicted"
+    else:
+        verdict = "mixed"
     return _row("pt_rise_began_2018", verdict,
-                f"TensorFlow led {tf_led} of {len(lead17)} signals in 2017 (95% intervals). When did the rise begin? "
-                f"The state-space model's latent share, per signal: the change within 2017, and the month its rise "
-                f"accelerates most (the hinge of a broken line fitted to each simulated path over 2017-04..2020-12, "
-                f"among hinges after which it is steeper; no acceleration counts as after the window; early 2018 = "
-                f"{window[0]}..{window[1]}): "
-                + "; ".join(parts) + f". Began in early 2018 on {counts['in early 2018']} of {n} signals, earlier "
-                f"on {counts['earlier']}, later on {counts['later']}, unclear on {counts['unclear']}.",
-                f"PyTorch's rise began in early 2018 on {counts['in early 2018']} of {n} signals; it was already "
-                f"under way in 2017 on {counts['earlier']} and came later on {counts['later']}.")
+                f"TensorFlow led {tf_led} of {n} signals in 2017 (95% intervals of the year share below 50%). Did "
+                f"PyTorch's share rise faster in 2018 than in 2017? Gains per year of the break-adjusted latent "
+                f"share (share scale; 2017 from April, without the launch months), from the state-space model's "
+                f"paths; the rise 'began in 2018' when P(2018 faster) > {p_faster}: " + "; ".join(parts)
+                + f". Began in 2018 on {counts['in 2018']} of {n} signals, already in 2017 on "
+                f"{counts['already in 2017']}, unclear on {counts['unclear']}.",
+                f"TensorFlow led {tf_led} of {n} signals in 2017, and PyTorch's share rose faster in 2018 than in "
+                f"2017 on {counts['in 2018']} of them (faster in 2017 on {counts['already in 2017']}, unclear on "
+                f"{counts['unclear']}).")
 
 
 # --- the Kaggle survey -----------------------------------------------------------------------------------------
@@ -306,13 +301,23 @@ def _counts(ev: Evidence, year: int, fw: str) -> tuple[int, int]:
 
 # --- overtaking in 2021 ----------------------------------------------------------------------------------------
 
+def _common_status(p: float, p_in: float) -> str:
+    return "crossed" if p >= p_in else ("not" if p < P_NOT_IN_YEAR else "undecided")
+
+
+COMMON_SAYS = {"crossed": "crossed in {year}", "not": "did not cross in {year}",
+               "undecided": "may or may not have crossed in {year}, depending on which signals it includes"}
+
+
 def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_common: bool = True,
              p_in: float = P_IN_YEAR) -> dict:
     """'PyTorch overtook TensorFlow as the most popular framework in YEAR' is about crossings in that year. A
     signal 'crossed in YEAR' when at least `p_in` of its crossover paths fall in YEAR (a yearly signal: its
-    crossover year is YEAR), 'not in YEAR' when fewer than 5% do. Supported when the common trend or a majority of
-    popularity signals crossed in YEAR; contradicted when the common trend did not and fewer than a third did;
-    mixed otherwise."""
+    crossover year is YEAR), 'not in YEAR' when fewer than 5% do. The common trend counts only as far as it holds
+    whichever single signal is left out: it 'crossed in YEAR' (or 'not') only when the full fit and every
+    leave-one-out refit say so, and is undecided otherwise; with `exclude`, the refit without that signal is the
+    common trend. Supported when the common trend or a majority of popularity signals crossed in YEAR;
+    contradicted when the common trend did not and fewer than a third did; mixed otherwise."""
     cross = ev["crossovers"]
     cross = cross[cross["popularity"] & ~cross["signal"].isin(exclude)]
     cy = ev["crossover_years"]
@@ -324,18 +329,37 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
         else:
             p = float(cy[(cy["signal"] == r["signal"]) & (cy["year"] == str(year))]["probability"].sum())
             desc = (f"crossover {r['crossover'] or 'not yet'} [{r['crossover_low'] or '-'}, "
-                    f"{r['crossover_high'] or 'not yet'}], P(in {year}) = {p:.2f}")
+                    f"{r['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p)}")
         status[r["signal"]] = p
         parts.append(f"{r['signal']}: {desc}")
     crossed = [s for s, p in status.items() if p >= p_in]
-    common = cy[(cy["signal"] == COMMON) & (cy["year"] == str(year))]["probability"].sum() if use_common else None
-    ct = ev["common_trend_crossover"].iloc[0]
-    common_txt = (f"Common trend of all signals: crossover {ct['crossover'] or 'not yet'} [{ct['crossover_low']}, "
-                  f"{ct['crossover_high'] or 'not yet'}], P(in {year}) = {common:.2f}. " if use_common else "")
+    common_txt, common = "", "undecided"
+    if use_common:
+        loo, loo_years = ev["common_trend_loo"], ev["common_trend_loo_years"]
+        in_year = loo_years[loo_years["year"] == str(year)]
+        p_loo = {n: float(in_year[in_year["left_out"] == n]["probability"].sum()) for n in loo["left_out"]}
+        if len(exclude) == 1 and exclude[0] in p_loo:  # the common trend refitted without the excluded signal
+            ct = loo.set_index("left_out").loc[exclude[0]]
+            p_full, others = p_loo[exclude[0]], {}
+            label = f"Common trend refitted without {exclude[0]}"
+        else:
+            ct = ev["common_trend_crossover"].iloc[0]
+            p_full = float(cy[(cy["signal"] == COMMON) & (cy["year"] == str(year))]["probability"].sum())
+            others = p_loo
+            label = "Common trend of all signals"
+        verdicts = {_common_status(p, p_in) for p in (p_full, *others.values())}
+        common = verdicts.pop() if len(verdicts) == 1 else "undecided"
+        spread = (f" Leaving out one signal at a time: P(in {year}) from {prob(min(others.values()))} to "
+                  f"{prob(max(others.values()))}, crossover from {min(loo['crossover'].replace('', 'not yet'))} to "
+                  f"{max(loo['crossover'].replace('', 'not yet'))}: the common trend "
+                  + COMMON_SAYS[common].format(year=year) + " (a decision holds only where every refit agrees)."
+                  if others else "")
+        common_txt = (f"{label}: crossover {ct['crossover'] or 'not yet'} [{ct['crossover_low'] or '-'}, "
+                      f"{ct['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p_full)}.{spread} ")
     n = len(status)
-    if (use_common and common >= p_in) or len(crossed) > n / 2:
+    if common == "crossed" or len(crossed) > n / 2:
         verdict = "supported"
-    elif (not use_common or common < P_NOT_IN_YEAR) and len(crossed) < n / 3:
+    elif (not use_common or common == "not") and len(crossed) < n / 3:
         verdict = "contradicted"
     else:
         verdict = "mixed"
@@ -345,7 +369,7 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
                 + (", ".join(crossed) or "none") + f" — {len(crossed)} of {n} signals.",
                 f"{len(crossed)} of {n} signals crossed over in {year}"
                 + (f" ({', '.join(crossed)})" if crossed else "")
-                + (f"; the trend common to all signals crossed in {ct['crossover'] or 'not yet'}" if use_common else "")
+                + ("; the trend common to all signals " + COMMON_SAYS[common].format(year=year) if use_common else "")
                 + ".")
 
 
@@ -522,8 +546,8 @@ VARIANTS = {
     "gt_2020_pt_ahead": [("a month counts when P(ahead) > 0.5", {"threshold": 0.5}),
                          ("the September peak not required", {"require_peak": False}),
                          ("P(ahead) > 0.9", {"threshold": 0.9})],
-    "pt_rise_began_2018": [("early 2018 = 2017-07..2018-12", {"window": ("2017-07", "2018-12")}),
-                           ("early 2018 = 2018-01..2018-06", {"window": ("2018-01", "2018-06")}),
+    "pt_rise_began_2018": [("P(2018 faster) > 0.9", {"p_faster": 0.9}),
+                           ("P(2018 faster) > 0.99", {"p_faster": 0.99}),
                            ("Q&A sites only", {"families": ("qa",)}),
                            ("GitHub only", {"families": ("github",)})],
     "so_2020_pt_more_questions": [("a month counts when P(ahead) > 0.5", {"threshold": 0.5}),
@@ -534,18 +558,18 @@ VARIANTS = {
     "kaggle_2020_shares": [("margin +-1 pp", {"margin": 0.01}), ("margin +-5 pp", {"margin": 0.05}),
                            ("of all respondents", {"basis": "all"}), ("re-weighted", {"basis": "reweighted"})],
     "kaggle_shift_2020_2021": [("of all respondents", {"basis": "all"}),
-                               ("2019 -> 2021 (skipping the 2021 response-cleaning break)", {"before": 2019}),
+                               ("2019 -> 2021 (across two wording breaks: 2020 and 2021)", {"before": 2019}),
                                ("2021 -> 2022", {"before": 2021, "after": 2022})],
     "pt_overtook_2021": [("without GitHub issues (a process-sensitive signal)", {"exclude": ("GitHub new issues",)}),
                          ("signals only, no common trend", {"use_common": False}),
                          ("a crossing counts when P(in 2021) >= 0.25", {"p_in": 0.25}),
-                         ("without PyPI (2021 dip window)", {"exclude": ("PyPI downloads",)})],
+                         ("without PyPI downloads (CI-dominated installs)", {"exclude": ("PyPI downloads",)})],
     "tf_better_answered": [("2018-2021", {"years": (2018, 2021)}), ("2015-2023", {"years": (2015, 2023)}),
                            ("equivalence 0.9-1.11", {"equivalence": (0.9, 1.11)}),
                            ("pooled, not stratified by year", {"stratified": False})],
     "tf_closing_gap_2021": [("margin +-1 point", {"margin": 0.01}), ("margin +-5 points", {"margin": 0.05}),
                             ("exact Mann-Kendall with Holm decides", {"rule": "mann-kendall"}),
-                            ("without PyPI (its 2021 dip window)", {"exclude": ("PyPI downloads",)}),
+                            ("without PyPI downloads (CI-dominated installs)", {"exclude": ("PyPI downloads",)}),
                             ("without GitHub issues", {"exclude": ("GitHub new issues",)})],
     "tf_pypi_115m_2020": [("tolerance 5%", {"tolerance": 0.05}), ("tolerance 20%", {"tolerance": 0.20}),
                           ("the tensorflow package alone", {"packages": ("tensorflow",)})],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from ..registry.signals import SIGNAL_BY_NAME
@@ -333,23 +334,29 @@ def interest(rows: pd.DataFrame, facts: pd.DataFrame):
 
 
 def calibration(table: pd.DataFrame):
-    """Coverage of every checked interval (dot) with +-2 Monte Carlo errors (bar), against the nominal 95% and the
-    90% floor."""
-    t = table.copy()
-    t["label"] = t["method"] + " · " + t["signal"].fillna("").where(t["signal"].fillna("") != "", t["scenario"])
-    t["label"] = t["label"] + t["scenario"].map(lambda s: " (break)" if s == "level break" else "")
-    t = t.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(9, 0.22 * len(t) + 1.2))
-    y = range(len(t))
-    colour = ["#D55E00" if c + 2 * e < 0.90 else "#0072B2" for c, e in zip(t["coverage"], t["mc_se"], strict=True)]
-    ax.errorbar(t["coverage"], y, xerr=2 * t["mc_se"], fmt="none", ecolor="0.6", lw=1)
-    ax.scatter(t["coverage"], y, c=colour, s=14, zorder=3)
-    ax.axvline(0.95, color="0.2", lw=1)
-    ax.axvline(0.90, color="#D55E00", lw=1, ls=":")
-    ax.set_yticks(list(y), t["label"], fontsize=7)
-    ax.set_xlim(max(0.5, float(t["coverage"].min()) - 0.05), 1.0)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_xlabel("simulated coverage of the nominal 95% interval (bar: ±2 Monte Carlo errors; dotted: the 90% floor)")
-    ax.set_title("Do the intervals keep their promise?")
+    """Every checked interval as a point: its simulated coverage against its width over the oracle width (log scale),
+    one marker per kind of interval; the pass region (coverage >= 90%, width <= 2.5 x the oracle) unshaded."""
+    from ..stats.calibration import TARGET, WIDTH_MAX, WIDTH_MEDIAN
+    t = table[np.isfinite(table["width_ratio"]) & (table["width_ratio"] > 0)]
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    markers = dict(zip(t["method"].unique(), "osD^v<>pXP*h", strict=False))
+    for method, g in t.groupby("method", sort=False):
+        bad = (g["coverage"] < TARGET) | (g["width_ratio"] > WIDTH_MAX)
+        ax.scatter(g["width_ratio"], g["coverage"], marker=markers[method], s=22, facecolors="none",
+                   edgecolors=np.where(bad, "#D55E00", "0.25"), label=method, linewidths=0.9)
+    ax.set_xscale("log")
+    ax.axhspan(0, TARGET, color="#D55E00", alpha=0.07, lw=0)
+    ax.axvspan(WIDTH_MAX, max(WIDTH_MAX * 2, float(t["width_ratio"].max()) * 1.2), color="#D55E00", alpha=0.07, lw=0)
+    ax.axhline(0.95, color="0.2", lw=0.8)
+    ax.axvline(1.0, color="0.2", lw=0.8)
+    ax.axvline(WIDTH_MEDIAN, color="0.5", lw=0.8, ls=":")
+    ax.set_ylim(max(0.5, float(t["coverage"].min()) - 0.03), 1.005)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("interval width / oracle width (log; 1 = as narrow as the estimator's real error allows; "
+                  f"dotted: the median's limit {WIDTH_MEDIAN})", fontsize=8)
+    ax.set_ylabel("simulated coverage of the nominal 95% interval")
+    ax.set_title("Do the intervals keep their promise? (shaded: fails the pass mark; orange outline: a failing cell)",
+                 fontsize=9)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
     fig.tight_layout()
     return fig

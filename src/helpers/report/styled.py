@@ -5,10 +5,12 @@ import re
 
 import pandas as pd
 
+from ..registry.formats import P_VALUE_COLUMNS, PROB_COLUMNS, p_value, prob
+
 HEADERS = {
     "n_selected": "selected", "n_respondents": "respondents", "n_answered": "answered", "pct_all": "% of all",
     "pct_answered": "% of those who answered", "p_value": "p", "p_holm": "p (Holm)", "p_bh": "p (BH)",
-    "p_never": "P(never)", "sen_slope_per_year": "Sen's slope per year", "cohen_h": "Cohen's h",
+    "sen_slope_per_year": "Sen's slope per year", "cohen_h": "Cohen's h",
     "ci_answered_low": "95% low", "ci_answered_high": "95% high", "ci_all_low": "95% low (all)",
     "ci_all_high": "95% high (all)", "diff": "TF minus PT", "diff_low": "95% low", "diff_high": "95% high",
     "low": "95% low", "high": "95% high", "shift_low": "95% low", "shift_high": "95% high",
@@ -43,8 +45,10 @@ def table(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (),
             fmt[c] = "{:.1%}"
         elif c in pp:
             fmt[c] = lambda v: "" if pd.isna(v) else f"{100 * v:+.1f} pp"
-        elif c in p:
-            fmt[c] = lambda v: "" if pd.isna(v) else ("<1e-300" if v == 0 else (f"{v:.2g}" if v < 0.001 else f"{v:.3f}"))
+        elif c in p or c in P_VALUE_COLUMNS:
+            fmt[c] = lambda v: "" if pd.isna(v) else p_value(v)
+        elif c in PROB_COLUMNS:
+            fmt[c] = lambda v: "" if pd.isna(v) else prob(v, 3)
         elif digits and c in digits:
             fmt[c] = f"{{:.{digits[c]}f}}"
         elif pd.api.types.is_integer_dtype(df[c]) and c not in ("year", "year_before", "year_after"):

@@ -28,7 +28,7 @@ METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_b
 # (the collector evidently switched to incremental updates), not events by date. Months from then on
 # are flagged `is_net_change` and left out of shares (a net change is not comparable to a gross count);
 # the break is declared in the signal registry.
-NET_FROM = next(b.start for b in breaks("github") if b.effect == "exclude")
+NET_FROM = next(b.start for b in breaks("github") if b.kind == "exclude")
 LAST_COUNTED = shift_month(NET_FROM, -1)  # the last month of counts; a refresh continues from here
 PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs), not popularity"}
 

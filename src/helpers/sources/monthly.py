@@ -37,7 +37,8 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     """Monthly pt, tf and share = pt / (pt + tf) for one signal; empty if the source is absent.
 
     Starts at the first month in which PyTorch is counted (non-zero); months with pt + tf = 0 are dropped;
-    the series ends before the first net-change month (those values are not counts).
+    the series ends before the first net-change month (those values are not counts). Where a refresh also counted
+    an acquired month, `pt_refreshed` and `tf_refreshed` hold its counts (the splice's overlap).
     """
     d = signals[(signals["source"] == sig.source) & (signals["metric"] == sig.metric)]
     if d.empty:
@@ -50,6 +51,10 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     if "is_net_change" in d and d["is_net_change"].any():
         out = out[out.index < d.loc[d["is_net_change"], "month"].min()]
     out["share"] = out["pt"] / (out["pt"] + out["tf"])
+    if "value_refreshed" in d and d["value_refreshed"].notna().any():  # months a refresh also counted
+        again = d.groupby(["month", "framework"])["value_refreshed"].sum(min_count=1).unstack()
+        for side, names in (("pt", sig.pytorch), ("tf", sig.tensorflow)):
+            out[f"{side}_refreshed"] = again.reindex(columns=list(names)).sum(axis=1, min_count=1).reindex(out.index)
     labelled = d.loc[d["break"].fillna("") != "", ["month", "break"]].drop_duplicates()
     breaks = labelled.groupby("month")["break"].agg(lambda s: "; ".join(sorted(s)))
     out["break"] = breaks.reindex(out.index).fillna("")

@@ -8,8 +8,15 @@ model's counting-noise variance h_it):
     d_{i,t+1} = phi_i d_it + k_it                     signal i's own persistent deviation
     sum_i a_i = 0                                     offsets: how far each audience sits from the common movement
 
-So the common share logistic(m_t) is the share of a *typical* signal (offsets averaging zero); a signal that enters
-or leaves (conference papers end in 2021, Stack Overflow in 2023-05) changes the data behind it, not its level.
+**What it estimates.** The common share logistic(m_t) is the share of a *typical* signal: an equal-weight average
+over audiences on the logit scale (offsets averaging zero), not a pooled count — 260 ICML papers weigh as much as
+167 million downloads, because each signal is one audience. Each signal's break shifts enter with its own priors, so
+the common trend is break-adjusted. Its answer depends on which audiences are in it (the offsets drift: stars sit
+above forks in 2017 and below them in 2025), so the posterior is recomputed leaving out one signal at a time
+(`leave_one_out`, hyperparameters held): the spread of those crossovers is the composition uncertainty,
+shown beside the interval, and the claims read them for their "without X" variants. A signal that enters or
+leaves (conference papers end in 2021, Stack Overflow in 2023-05) changes the data behind the common share, not its
+level.
 Yearly signals (Kaggle, conference papers) are observations of their year at one month (Kaggle: the survey's
 fielding month; papers: mid-year), with a Wilson-scale variance from their counts. Process signals (GitHub PRs) are
 left out. Hyperparameters (the trend's slope variance, each signal's phi and deviation variance) are fitted by
@@ -38,7 +45,8 @@ YEARLY_PHI = 0.9  # a yearly signal's monthly persistence cannot be estimated fr
 class CommonTrendModel(MLEModel):
     """States: common level, common slope, k-1 offsets, break effects, k AR(1) deviations."""
 
-    def __init__(self, Y: np.ndarray, H: np.ndarray, D: list[np.ndarray], yearly: list[bool]):
+    def __init__(self, Y: np.ndarray, H: np.ndarray, D: list[np.ndarray], yearly: list[bool],
+                 prior: tuple[np.ndarray, np.ndarray] | None = None):
         T, k = Y.shape
         K = sum(d.shape[1] for d in D)
         n_states = 2 + (k - 1) + K + k
@@ -69,7 +77,10 @@ class CommonTrendModel(MLEModel):
         self["selection"] = selection
         self["obs_cov"] = np.zeros((k, k, T))
         init = Initialization(n_states)
-        init.set((0, 2 + (k - 1) + K), "diffuse")
+        init.set((0, 2 + (k - 1)), "diffuse")
+        if K:  # the break shifts: each signal's prior (`share_model.Series.prior_mean`, `prior_sd`)
+            mean, sd = prior if prior is not None else (np.zeros(K), np.full(K, 1e3))
+            init.set((2 + (k - 1), 2 + (k - 1) + K), "known", constant=mean, stationary_cov=np.diag(sd**2))
         init.set((2 + (k - 1) + K, n_states), "stationary")
         self.ssm.initialization = init
         self._n_free = 1 + k + int((~self.yearly).sum())
@@ -118,13 +129,14 @@ def _grid(results: dict, yearly: pd.DataFrame) -> list[str]:
     return [str(p) for p in pd.period_range(start, last, freq="M")]
 
 
-def assemble(results: dict, yearly: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, np.ndarray, list, list]:
+def assemble(results: dict, yearly: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, np.ndarray, list, list,
+                                                           tuple[np.ndarray, np.ndarray]]:
     """The common month grid, signal names, observations Y and variances H (T x k, NaN where missing), break
-    designs per signal, and which signals are yearly."""
+    designs per signal, which signals are yearly, and the break shifts' prior means and s.d.s (all signals)."""
     pop = {n: r for n, r in results.items() if r.signal.popularity}
     months = _grid(pop, yearly)
     pos = {m: i for i, m in enumerate(months)}
-    names, cols_y, cols_h, D, is_yearly = [], [], [], [], []
+    names, cols_y, cols_h, D, is_yearly, prior_mean, prior_sd = [], [], [], [], [], [], []
     for name, r in pop.items():
         y, h = np.full(len(months), np.nan), np.ones(len(months))
         idx = [pos[m] for m in r.series.months]
@@ -132,6 +144,7 @@ def assemble(results: dict, yearly: pd.DataFrame) -> tuple[list[str], list[str],
         d = np.zeros((len(months), r.series.D.shape[1]))
         d[idx] = r.series.D
         names.append(name), cols_y.append(y), cols_h.append(h), D.append(d), is_yearly.append(False)
+        prior_mean.append(r.series.prior_mean), prior_sd.append(r.series.prior_sd)
     for name, g in yearly.groupby("signal", sort=False):
         y, h = np.full(len(months), np.nan), np.ones(len(months))
         for _, row in g.iterrows():
@@ -142,12 +155,13 @@ def assemble(results: dict, yearly: pd.DataFrame) -> tuple[list[str], list[str],
                 h[pos[m]] = 1 / (k + 0.5) + 1 / (n - k + 0.5)
         names.append(name), cols_y.append(y), cols_h.append(h), D.append(np.zeros((len(months), 0)))
         is_yearly.append(True)
-    return months, names, np.column_stack(cols_y), np.column_stack(cols_h), D, is_yearly
+    prior = (np.concatenate([np.zeros(0), *prior_mean]), np.concatenate([np.zeros(0), *prior_sd]))
+    return months, names, np.column_stack(cols_y), np.column_stack(cols_h), D, is_yearly, prior
 
 
 def fit(results: dict, yearly: pd.DataFrame) -> dict:
-    months, names, Y, H, D, is_yearly = assemble(results, yearly)
-    model = CommonTrendModel(Y, H, D, is_yearly)
+    months, names, Y, H, D, is_yearly, prior = assemble(results, yearly)
+    model = CommonTrendModel(Y, H, D, is_yearly, prior)
     start = model.start_params
     monthly_index = 0
     for i, name in enumerate(names):  # each signal's own fit is a good start for its deviation process
@@ -159,7 +173,8 @@ def fit(results: dict, yearly: pd.DataFrame) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = model.fit(start_params=start, disp=False, maxiter=300)
-    return {"months": months, "names": names, "Y": Y, "H": H, "D": D, "model": model, "params": res.params,
+    return {"months": months, "names": names, "Y": Y, "H": H, "D": D, "prior": prior, "model": model,
+            "params": res.params,
             "converged": bool(res.mle_retvals.get("converged", True)), "llf": float(res.llf)}
 
 
@@ -192,6 +207,12 @@ def draws(f: dict, n: int = N_DRAWS, seed: int = sm.SEED) -> dict[str, np.ndarra
         rows.append(X), ys.append(Y[obs, i]), ws.append(1 / np.maximum(H[obs, i], 1e-8))
     X, y, w = np.vstack(rows), np.concatenate(ys), np.concatenate(ws)
     P = (X * w[:, None]).T @ X
+    rhs = X.T @ (w * y)
+    if K:  # the break shifts' priors
+        mean, sd = f["prior"]
+        b = slice(2 + (k - 1), n_fixed)
+        P[b, b] += np.diag(1 / sd**2)
+        rhs[b] += mean / sd**2
     if G.shape[1]:
         P[n_fixed:n_fixed + G.shape[1], n_fixed:n_fixed + G.shape[1]] += np.eye(G.shape[1]) / s2_slope
     base = n_fixed + G.shape[1]
@@ -200,7 +221,7 @@ def draws(f: dict, n: int = N_DRAWS, seed: int = sm.SEED) -> dict[str, np.ndarra
         Q = np.diag(np.r_[1.0, np.full(T - 2, 1 + phi**2), 1.0]) - phi * (np.eye(T, k=1) + np.eye(T, k=-1))
         P[base + i * T:base + (i + 1) * T, base + i * T:base + (i + 1) * T] += Q / max(s2_dev[i], 1e-10)
     chol = np.linalg.cholesky(P)
-    mean = sla.cho_solve((chol, True), X.T @ (w * y))
+    mean = sla.cho_solve((chol, True), rhs)
     z = np.random.default_rng(seed).standard_normal((n_unknown, n))
     v = mean[:, None] + sla.solve_triangular(chol.T, z, lower=False)
     A = np.zeros((T, n_unknown))
@@ -208,6 +229,49 @@ def draws(f: dict, n: int = N_DRAWS, seed: int = sm.SEED) -> dict[str, np.ndarra
     A[:, n_fixed:n_fixed + G.shape[1]] = G
     offsets = np.vstack([v[2:2 + k - 1], -v[2:2 + k - 1].sum(axis=0, keepdims=True)]).T
     return {"trend": (A @ v).T, "offsets": offsets}
+
+
+LOO_DRAWS = 1000  # paths per leave-one-out refit (it reports a crossover month and its year probabilities)
+
+
+def crossing(f: dict, n: int = LOO_DRAWS, seed: int = sm.SEED) -> dict:
+    """The common trend's crossover summary from a fit (12-month rule on the common share's paths)."""
+    return sm.crossover_summary(f["months"], sm.first_run(draws(f, n, seed=seed)["trend"]))
+
+
+def without(f: dict, name: str) -> dict:
+    """The fit `f` with signal `name` left out: its observations, breaks and parameters dropped, every other
+    hyperparameter held at the full fit's value (the composition changes, not the smoothing)."""
+    keep = [i for i, n in enumerate(f["names"]) if n != name]
+    model = f["model"]
+    old = dict(zip(model.param_names, f["params"], strict=True))
+    yearly = [bool(model.yearly[i]) for i in keep]
+    D = [f["D"][i] for i in keep]
+    K = [d.shape[1] for d in f["D"]]
+    starts = np.cumsum([0, *K])
+    mean, sd = f["prior"]
+    prior = (np.concatenate([np.zeros(0), *(mean[starts[i]:starts[i + 1]] for i in keep)]),
+             np.concatenate([np.zeros(0), *(sd[starts[i]:starts[i + 1]] for i in keep)]))
+    sub = CommonTrendModel(f["Y"][:, keep], f["H"][:, keep], D, yearly, prior)
+    params = np.r_[old["s2_slope"], [old[f"s2_dev_{i}"] for i in keep],
+                   [old[f"phi_{i}"] for i in keep if not model.yearly[i]]]
+    return {**f, "names": [f["names"][i] for i in keep], "Y": f["Y"][:, keep], "H": f["H"][:, keep], "D": D,
+            "prior": prior, "model": sub, "params": params}
+
+
+def leave_one_out(f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The common trend without each signal in turn (hyperparameters held at the full fit's): per signal left out,
+    the crossover with its interval, and P(the crossover falls in year Y). The composition uncertainty."""
+    from .signal_results import distribution_by_year
+    rows, years = [], []
+    for name in f["names"]:
+        g = without(f, name)
+        c = crossing(g)
+        rows.append({"left_out": name, "crossover": c["crossover"], "crossover_low": c["crossover_low"],
+                     "crossover_high": c["crossover_high"], "p_not_yet": c["p_not_yet"]})
+        years += [{"left_out": name, "year": r["year"], "probability": r["probability"]}
+                  for r in distribution_by_year(name, g["months"], c["distribution"])]
+    return pd.DataFrame(rows), pd.DataFrame(years, columns=["left_out", "year", "probability"])
 
 
 def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -236,5 +300,7 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
                              "sd_slope": float(np.sqrt(f["params"][0]))}])
     from .signal_results import distribution_by_year
     years_dist = pd.DataFrame(distribution_by_year(NAME, months, c["distribution"]))
+    loo, loo_years = leave_one_out(f)
     return {"common_trend": per_month, "common_trend_years": pd.DataFrame(years),
-            "common_trend_signals": offsets, "common_trend_crossover": summary, "crossover_years": years_dist}
+            "common_trend_signals": offsets, "common_trend_crossover": summary, "crossover_years": years_dist,
+            "common_trend_loo": loo, "common_trend_loo_years": loo_years}

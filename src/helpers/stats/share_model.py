@@ -2,30 +2,36 @@
 
 Observation: in month t, `pt` of `n` counts are PyTorch's. Model, on the logit scale:
 
-    logit P(PyTorch) = eta_t + sum_k delta_k D_kt          (D: the source's documented breaks)
-    eta_t = mu_t + c_t + e_t                                 (the latent share, on the logit scale)
+    logit P(PyTorch) = theta_t = eta_t + sum_k delta_k D_kt   (D: the source's `changes_mix` breaks)
+    eta_t = mu_t + c_t + e_t
     mu_{t+1} = mu_t + b_t,  b_{t+1} = b_t + z_t              (a smooth trend: z ~ N(0, s2_slope))
     c_{t+1} = phi c_t + k_t                                  (persistent deviations: k ~ N(0, s2_ar))
     e_t ~ N(0, s2_irregular)                                 (month-to-month variation)
+    delta_k ~ N(m_k, s_k^2)                                  (a break's shift: prior centred on zero with the
+                                                              registry's scale, or estimated from overlap months)
+
+A break of kind `scales_all` (every item counted alike changes by one factor) has no parameter: it cannot move a
+share. Months of an `exclude` break are left out.
 
 The binomial counting noise is handled with the approximating Gaussian model of Durbin & Koopman (2012, ch. 10):
 iterate a working response y_t = theta_t + (pt - n s_t) / (n s_t (1 - s_t)) with variance 1 / (n s_t (1 - s_t))
 around the fitted linear predictor theta_t. Hyperparameters are fitted by maximum likelihood with statsmodels'
-Kalman filter (diffuse trend and break effects, stationary AR(1)). Their estimation uncertainty is carried into
-every interval: the paths are spread over HYPER_SETS hyperparameter vectors (the MLE and quasi-random draws from
-its normal approximation, `hyperparameter_sets`), and for each the paths are exact draws from the joint Gaussian
-posterior of (trend, deviations, break effects) given the working data — the same posterior statsmodels' smoother
-gives (tested), drawn thousands of times in milliseconds. Without that mixing, intervals on small counts (Data
-Science SE) covered 78-85% in the calibration study instead of 95%.
+Kalman filter. Their uncertainty is integrated by importance sampling (`hyperparameter_sets`): HYPER_SETS vectors
+from a multivariate-t proposal around the MLE, each weighted by likelihood x prior / proposal density, and the
+paths shared out in proportion to the weights, so a vector the data rule out carries (almost) no paths. For each
+vector the paths are exact draws from the joint Gaussian posterior of (trend, deviations, irregulars, break shifts)
+given the working data — the same posterior statsmodels' smoother gives (tested).
 
-**What is estimated.** The *latent share* logistic(eta_t) is the share the signal would show without counting
-noise, in the counting rules of the series' start (documented breaks are estimated as level shifts — or, for a
-temporary episode, a shift that reverts — and removed). For a near-census (Stack Overflow questions, GitHub stars)
-it is almost exactly the observed share; for a small site (Data Science SE: 5-50 questions a month) it is a
-propensity known only roughly. Monthly P(PyTorch ahead), year means, within-year changes and the month the rise
-began are functions of it. The *persistent share* logistic(mu_t + c_t) leaves out the month-specific irregular
-e_t as well: crossovers ("PyTorch stayed ahead for 12 months") are read from it, so one odd month does not reset a
-lead. Every interval is checked by simulation in `helpers.stats.calibration`.
+**What is estimated.** The *latent share* logistic(theta_t) is the share as the source counted it that month (under
+the counting rules in force that month), without counting noise. For a near-census (Stack Overflow questions,
+GitHub stars, PyPI downloads) it is almost exactly the observed share; for a small site (Data Science SE: 5-50
+questions a month) it is known only roughly. Year shares, monthly P(PyTorch ahead) and who led in a year read it.
+The *persistent share* logistic(mu_t + c_t + shifts) is the same share without the month-specific irregular e_t:
+the crossover ("PyTorch stayed ahead for 12 months") reads it, so one odd month does not reset a lead. The
+*break-adjusted share*
+logistic(eta_t + sum_k delta_k D_k,last) maps every month onto the newest counting rules (with the shifts'
+uncertainty): anything that compares months across a break reads it (a within-year change that spans a break, the
+onset of the rise). Every interval is checked by simulation in `helpers.stats.calibration`.
 
 Index series without counts (Google Trends) get the variance of rounding to whole index points instead.
 """
@@ -41,14 +47,24 @@ import scipy.linalg as sla
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from ..registry.signals import PYTORCH_RELEASE, SPLICE, Break, Signal, breaks
+from ..registry.signals import PRIOR_SD, PYTORCH_RELEASE, SPLICE, Break, Signal, breaks
 
 # Simulated paths per signal: at 50,000 published months do not move between seeds (tested). PTVTF_DRAWS sets
 # another number for quick looks (the test suite's fixture chains use 4,000; they check structure, not months).
 N_DRAWS = int(os.environ.get("PTVTF_DRAWS", "50000"))
-# Hyperparameter vectors the paths are spread over: the MLE and 32 (a power of 2) Sobol draws; 8 with fewer paths.
-HYPER_SETS = 33 if N_DRAWS >= 33_000 else 9
-MAX_HYPER_SD = 2.0   # cap on a hyperparameter's sampling s.d. on the unconstrained (log / atanh) scale
+# Hyperparameter uncertainty: IMPORTANCE_DRAWS weighted draws (the likelihood costs half a millisecond), resampled
+# to HYPER_SETS vectors that carry the paths (each costs a posterior factorisation); fewer for quick looks.
+REPORT_IMPORTANCE_DRAWS, REPORT_HYPER_SETS = 256, 32  # the published settings
+IMPORTANCE_DRAWS = REPORT_IMPORTANCE_DRAWS if N_DRAWS >= 32_000 else 128
+HYPER_SETS = REPORT_HYPER_SETS if N_DRAWS >= 32_000 else 16
+MAX_HYPER_SD = 6.0   # cap on the first proposal's s.d. on the unconstrained scale: a quarter of the prior range
+ADAPTATIONS = 2      # proposals moment-matched to the previous stage's weighted draws
+PROPOSAL_DF = 4      # the proposals' multivariate-t degrees of freedom: heavier tails than the posterior's
+# The prior: each standard deviation half-normal with these scales (logit; slope changes per month, AR innovations,
+# irregulars), weakly informative (Gelman 2006): unlike a log-uniform prior it puts no pile of mass on "no variation"
+# where the likelihood is flat (a small site), and the data overrule it where they are informative (a near-census).
+PRIOR_SCALES = (0.1, 1.0, 1.0)
+LOG_VARIANCE_RANGE = (np.log(1e-10), np.log(10.0))  # where the first proposal is centred (an MLE at 0 moves inside)
 SEED = 20210101      # fixed: identical inputs give identical numbers
 HORIZON = 12         # crossover rule: the latent share stays above 1/2 for this many months
 ITERATIONS = 4       # working-response updates between the two fits (it converges in 2-3)
@@ -69,6 +85,15 @@ class Series:
     counts: bool                       # False: an index (Google Trends), not counts
     breaks: list[Break] = field(default_factory=list)
     D: np.ndarray = field(default=None)
+    prior_mean: np.ndarray = field(default=None)   # per break: the prior mean of its shift (logit)
+    prior_sd: np.ndarray = field(default=None)     # ... and its s.d.
+
+    def __post_init__(self):
+        K = 0 if self.D is None else self.D.shape[1]
+        if self.prior_mean is None:
+            self.prior_mean = np.zeros(K)
+        if self.prior_sd is None:
+            self.prior_sd = np.array([b.prior_sd if b is not None else PRIOR_SD for b in self.breaks] or np.zeros(K))
 
     @property
     def observed(self) -> np.ndarray:
@@ -76,21 +101,46 @@ class Series:
 
 
 def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> Series:
-    """`share`: the signal's monthly table (month, pt, tf, break) from `sources.monthly.share`. Months before `start`
-    are left out (GitHub's histories begin before PyTorch's release: its first months are launch, not popularity).
-    Breaks: the source's documented ones and any splice onto refreshed data (a `splice: ...` label), each a level
-    shift from its month on."""
-    s = share[share["month"] >= start].reset_index(drop=True)
-    months = s["month"].tolist()
+    """`share`: the signal's monthly table (month, pt, tf, break; pt_refreshed, tf_refreshed where a refresh also
+    holds an acquired month) from `sources.monthly.share`. Months before `start` are left out (GitHub's histories
+    begin before PyTorch's release: its first months are launch, not popularity), and so are months of an `exclude`
+    break (unless refreshed data, counted anew, replace them). Every `changes_mix` break inside the range becomes a
+    shift regressor, and so does a splice onto refreshed data (a `splice: ...` label), whose shift's prior is
+    estimated from the overlap months (`splice_prior`)."""
+    s = share[share["month"] >= start]
     splices = [Break(sig.source, m, label) for m, labels in zip(s["month"], s.get("break", ""), strict=True)
                for label in str(labels).split("; ") if label.startswith(SPLICE)] if "break" in s else []
-    inside = sorted((b for b in (*breaks(sig.source), *splices) if b.effect != "exclude" and months
+    refreshed_from = min((b.start for b in splices), default="9999-99")  # refreshed months are counted anew
+    own = breaks(sig.source)
+    s = s[~s["month"].map(lambda m: m < refreshed_from and any(b.kind == "exclude" and b.covers(m) for b in own))]
+    s = s.reset_index(drop=True)
+    months = s["month"].tolist()
+    inside = sorted((b for b in (*own, *splices) if b.kind == "changes_mix" and months
                      and months[0] < b.start <= months[-1]), key=lambda b: b.start)
     m = pd.Series(months)
     D = (np.column_stack([((m >= b.start) & ((m <= b.end) if b.end else True)).to_numpy(float) for b in inside])
          if inside else np.zeros((len(months), 0)))
+    prior = [splice_prior(s, b.start) if b in splices else (0.0, b.prior_sd) for b in inside]
     return Series(sig, months, s["pt"].to_numpy(float), (s["pt"] + s["tf"]).to_numpy(float),
-                  counts=sig.source != "google_trends", breaks=inside, D=D)
+                  counts=sig.source != "google_trends", breaks=inside, D=D,
+                  prior_mean=np.array([p[0] for p in prior]), prior_sd=np.array([p[1] for p in prior]))
+
+
+def splice_prior(share: pd.DataFrame, start: str) -> tuple[float, float]:
+    """The shift of a splice onto refreshed data, from the months before `start` that both the acquired and the
+    refreshed data hold: the mean difference of their empirical logits, with its standard error (from the months'
+    spread and their counting noise). Without overlap months: centred on zero with the registry's default s.d."""
+    if not {"pt_refreshed", "tf_refreshed"} <= set(share):
+        return 0.0, PRIOR_SD
+    o = share[(share["month"] < start) & share["pt_refreshed"].notna() & share["tf_refreshed"].notna()]
+    if len(o) < 2:
+        return 0.0, PRIOR_SD
+    def logit(a, b):
+        return np.log((a + 0.5) / (b + 0.5)), 1 / (a + 0.5) + 1 / (b + 0.5)
+    (y1, v1), (y0, v0) = logit(o["pt_refreshed"], o["tf_refreshed"]), logit(o["pt"], o["tf"])
+    d = (y1 - y0).to_numpy(float)
+    se2 = max(float(np.var(d, ddof=1)), float(np.mean(v1 + v0))) / len(d)
+    return float(d.mean()), float(np.sqrt(se2 + 0.01**2))  # a floor: the overlap months are not the later ones
 
 
 class ShareModel(MLEModel):
@@ -100,7 +150,7 @@ class ShareModel(MLEModel):
     noise here (variance h_t + s2_irregular); the posterior below separates it again.
     """
 
-    def __init__(self, y, h, D):
+    def __init__(self, y, h, D, prior_mean=None, prior_sd=None):
         T, K = len(y), D.shape[1]
         k = 3 + K
         super().__init__(np.asarray(y, float), k_states=k, k_posdef=2)
@@ -120,8 +170,11 @@ class ShareModel(MLEModel):
         init = Initialization(k)
         init.set((0, 2), "diffuse")
         init.set((2, 3), "stationary")
-        if K:
+        if K and prior_sd is None:
             init.set((3, k), "diffuse")
+        elif K:  # a break's shift: known prior mean and variance
+            init.set((3, k), "known", constant=np.asarray(prior_mean, float),
+                     stationary_cov=np.diag(np.asarray(prior_sd, float) ** 2))
         self.ssm.initialization = init
 
     @property
@@ -174,8 +227,12 @@ def _observation(series: Series, theta: np.ndarray | None) -> tuple[np.ndarray, 
     return theta + (pt - n * s) / w, 1 / w
 
 
-def _mle(y, h, D, start) -> tuple[np.ndarray, float, bool]:
-    model = ShareModel(y, h, D)
+def model_of(series: Series, y, h) -> ShareModel:
+    """The state-space model of `series` on working observations `y` with variances `h` (its breaks' priors)."""
+    return ShareModel(y, h, series.D, series.prior_mean, series.prior_sd)
+
+
+def _mle(model: ShareModel, start) -> tuple[np.ndarray, float, bool]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = model.fit(start_params=start, disp=False, maxiter=500)
@@ -187,24 +244,26 @@ def fit(series: Series, start: np.ndarray | None = None) -> Fit:
     the empirical logits, the working response iterated to convergence with those hyperparameters (cheap), a
     second fit on it, and the working response brought up to date with the final hyperparameters."""
     y, h = _observation(series, None)
-    params, llf, converged = _mle(y, h, series.D, start)
+    params, llf, converged = _mle(model_of(series, y, h), start)
     if series.counts:
         for _ in range(ITERATIONS):
-            y, h = _observation(series, Posterior(y, h, series.D, params).linear_predictor())
-        params, llf, converged = _mle(y, h, series.D, params)
-        y, h = _observation(series, Posterior(y, h, series.D, params).linear_predictor())
+            y, h = _observation(series, Posterior(y, h, series, params).linear_predictor())
+        params, llf, converged = _mle(model_of(series, y, h), params)
+        y, h = _observation(series, Posterior(y, h, series, params).linear_predictor())
     return Fit(series, params, y, h, llf, converged)
 
 
 class Posterior:
-    """The joint Gaussian posterior of (trend, slope disturbances, AR deviations, irregulars, break effects) given
+    """The joint Gaussian posterior of (trend, slope disturbances, AR deviations, irregulars, break shifts) given
     working observations with known variances `h` and hyperparameters `params`.
 
-    Flat priors on the trend's start and slope and on the break effects (as statsmodels' diffuse initialisation),
-    the AR(1) stationary; the posterior precision is assembled densely (a few hundred unknowns) and factorised once.
+    Flat priors on the trend's start and slope (as statsmodels' diffuse initialisation), the series' priors on the
+    break shifts (flat when `series` is a bare design matrix), the AR(1) stationary; the posterior precision is
+    assembled densely (a few hundred unknowns) and factorised once.
     """
 
-    def __init__(self, y, h, D, params):
+    def __init__(self, y, h, series, params):
+        D = series.D if isinstance(series, Series) else series
         s2_slope, phi, s2_ar, s2_irr = (float(p) for p in params)
         T, K = len(y), D.shape[1]
         t = np.arange(T, dtype=float)
@@ -215,6 +274,10 @@ class Posterior:
         X = np.hstack([X_trend, D, G, np.eye(T), E])
         rinv = 1.0 / np.maximum(np.asarray(h, float), 1e-8)
         P = (X * rinv[:, None]).T @ X
+        b = X.T @ (rinv * np.asarray(y, float))
+        if isinstance(series, Series) and K:
+            P[2:2 + K, 2:2 + K] += np.diag(1 / series.prior_sd**2)
+            b[2:2 + K] += series.prior_mean / series.prior_sd**2
         i = 2 + K
         if G.shape[1]:
             P[i:i + G.shape[1], i:i + G.shape[1]] += np.eye(G.shape[1]) / s2_slope
@@ -225,18 +288,23 @@ class Posterior:
         if E.shape[1]:
             P[i:, i:] += np.eye(T) / s2_irr
         self.chol = np.linalg.cholesky(P)
-        self.mean = sla.cho_solve((self.chol, True), X.T @ (rinv * np.asarray(y, float)))
+        self.mean = sla.cho_solve((self.chol, True), b)
         zeros = np.zeros((T, K))
         self.A_eta = np.hstack([X_trend, zeros, G, np.eye(T), E])                       # eta = mu + c + e
-        self.A_persistent = np.hstack([X_trend, zeros, G, np.eye(T), np.zeros_like(E)])  # mu + c
         self.A_trend = np.hstack([X_trend, zeros, G, np.zeros((T, T + E.shape[1]))])     # mu
         self.A_break = np.zeros((K, X.shape[1]))
         self.A_break[:, 2:2 + K] = np.eye(K)
+        shifts = D @ self.A_break                     # each month's break shifts under its own counting rules
+        newest = np.tile(D[-1:] @ self.A_break, (T, 1)) if T else shifts  # ... under the newest rules
+        self.A_theta = self.A_eta + shifts                                                # the latent share's logit
+        self.A_persistent = np.hstack([X_trend, zeros, G, np.eye(T), np.zeros_like(E)]) + shifts  # mu + c + shifts
+        self.A_adjusted = self.A_eta + newest                                             # on the newest rules
+        self.irregular = slice(X.shape[1] - E.shape[1], X.shape[1])
         self.D = D
 
     def linear_predictor(self) -> np.ndarray:
-        """Posterior mean of eta + breaks: the fitted logit of P(PyTorch) for each month's counts."""
-        return self.A_eta @ self.mean + self.D @ (self.A_break @ self.mean)
+        """Posterior mean of theta (eta + break shifts): the fitted logit of P(PyTorch) for each month's counts."""
+        return self.A_theta @ self.mean
 
     def moments(self, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and standard deviation of A @ unknowns."""
@@ -244,34 +312,101 @@ class Posterior:
         return A @ self.mean, np.sqrt((half**2).sum(axis=0))
 
     def draws(self, n: int = N_DRAWS, seed: int = SEED) -> dict[str, np.ndarray]:
-        """`n` joint draws (logit scale): eta (n x T), persistent = mu + c (n x T), break effects (n x K)."""
+        """`n` joint draws (logit scale, n x T each): theta (the latent share under each month's rules), persistent
+        (theta without the irregular), adjusted (eta on the newest rules); and the break shifts (n x K)."""
         z = np.random.default_rng(seed).standard_normal((self.chol.shape[0], n))
         v = self.mean[:, None] + sla.solve_triangular(self.chol.T, z, lower=False)
-        return {"eta": (self.A_eta @ v).T, "persistent": (self.A_persistent @ v).T, "breaks": (self.A_break @ v).T}
+        theta, shifts = (self.A_theta @ v).T, (self.A_break @ v).T
+        irregular = v[self.irregular].T  # the last block of unknowns (empty without irregulars)
+        D = self.D
+        return {"theta": theta, "persistent": theta - irregular if irregular.shape[1] else theta,
+                "adjusted": theta + (shifts @ D[-1:].T - shifts @ D.T if D.shape[1] else 0.0), "breaks": shifts}
 
 
 def posterior(f: Fit, params: np.ndarray | None = None) -> Posterior:
-    return Posterior(f.y, f.h, f.series.D, f.params if params is None else params)
+    return Posterior(f.y, f.h, f.series, f.params if params is None else params)
 
 
-def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, seed: int = SEED) -> list[np.ndarray]:
-    """`m` hyperparameter vectors spanning their estimation uncertainty: the MLE and m - 1 quasi-random (scrambled
-    Sobol) draws from the normal approximation of the maximum-likelihood estimate on the unconstrained scale (log
-    variances, atanh of phi), with the covariance from the numerical Hessian of the log-likelihood; a direction the
-    likelihood barely identifies gets s.d. MAX_HYPER_SD. Fixed for a given fit and `seed`. With m = 1, the MLE
-    alone (the plug-in posterior)."""
-    if m <= 1:
-        return [f.params]
-    model = ShareModel(f.y, f.h, f.series.D)
-    u = model.untransform_params(f.params)
+@dataclass
+class HyperSample:
+    """Hyperparameter vectors drawn from their posterior, with weights summing to 1 (their share of the paths), and
+    the effective sample size of the importance draws behind them (`ess` of `draws`)."""
+    params: list[np.ndarray]
+    weights: np.ndarray
+    ess: float = float("nan")
+    draws: int = 1
+
+    def allocate(self, n: int) -> np.ndarray:
+        """Paths per vector, `n` in all, in proportion to the weights (largest remainders)."""
+        exact = self.weights * n
+        k = np.floor(exact).astype(int)
+        k[np.argsort(-(exact - k), kind="stable")[:n - k.sum()]] += 1
+        return k
+
+
+def log_prior(U: np.ndarray) -> np.ndarray:
+    """Log prior density of unconstrained hyperparameters (rows: log s2_slope, atanh(phi / MAX_PHI), log s2_ar,
+    log s2_irregular): each s.d. half-normal with scale PRIOR_SCALES, phi uniform on (-MAX_PHI, MAX_PHI). On the
+    log-variance scale u a half-normal s.d. sigma = exp(u / 2) has density proportional to sigma exp(-sigma^2 / 2 s^2)."""
+    U = np.atleast_2d(U)
+    v = U[:, [0, 2, 3]]
+    scales = np.asarray(PRIOR_SCALES)
+    return (v / 2 - np.exp(v) / (2 * scales**2)).sum(axis=1) - 2 * np.log(np.cosh(U[:, 1]))
+
+
+def _importance(model: ShareModel, centre: np.ndarray, shape: np.ndarray, m: int, seed: int):
+    """`m` scrambled-Sobol draws from a multivariate t, their normalised importance weights (likelihood x prior /
+    proposal density) and the weights' effective sample size."""
+    from scipy.stats import chi2, multivariate_t, norm, qmc
+    q = qmc.Sobol(len(centre) + 1, scramble=True, seed=seed).random(m).clip(1e-9, 1 - 1e-9)
+    z = norm.ppf(q[:, :-1]) * np.sqrt(PROPOSAL_DF / chi2.ppf(q[:, -1], PROPOSAL_DF))[:, None]
+    U = centre + z @ np.linalg.cholesky(shape).T
+    prior = log_prior(U)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        H = model.hessian(u, transformed=False)
+        llf = np.array([model.loglike(x, transformed=False) if np.isfinite(p) else -np.inf
+                        for x, p in zip(U, prior, strict=True)])
+    lw = llf + prior - multivariate_t(centre, shape, df=PROPOSAL_DF).logpdf(U)
+    lw = np.where(np.isfinite(lw), lw, -np.inf)
+    w = np.exp(lw - lw.max())
+    w /= w.sum()
+    return U, w, float(1 / (w**2).sum())
+
+
+def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, draws: int = IMPORTANCE_DRAWS, seed: int = SEED) -> HyperSample:
+    """The posterior of the hyperparameters, by adaptive importance sampling then resampling. First proposal: a
+    multivariate t centred on the posterior mode (likelihood x prior, maximised from the MLE), scaled by the inverse
+    of the log-posterior's numerical Hessian (a direction barely identified: s.d. MAX_HYPER_SD). Then ADAPTATIONS times a t with
+    the previous stage's weighted mean and covariance. Each of `draws` draws is weighted by likelihood x prior / proposal density
+    (the likelihood of the approximating Gaussian model at the MLE's working observations, by statsmodels' Kalman
+    filter); `m` vectors are then resampled in proportion to the weights (systematic resampling), so a draw with
+    negligible weight carries no paths. With m = 1, the MLE alone (the plug-in posterior)."""
+    if m <= 1:
+        return HyperSample([f.params], np.ones(1))
+    from scipy.optimize import minimize
+    from statsmodels.tools.numdiff import approx_hess3
+    model = model_of(f.series, f.y, f.h)
+    lo, hi = LOG_VARIANCE_RANGE
+    u = model.untransform_params(f.params)
+    u[[0, 2, 3]] = np.clip(u[[0, 2, 3]], lo + 0.5, hi - 0.5)
+
+    def log_post(x):
+        return model.loglike(x, transformed=False) + log_prior(x)[0]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mode = minimize(lambda x: -log_post(x), u, method="Nelder-Mead",
+                        options={"xatol": 1e-3, "fatol": 1e-4, "maxiter": 2000}).x
+        H = approx_hess3(mode, log_post, epsilon=1e-2)
     w, V = np.linalg.eigh(-(H + H.T) / 2) if np.isfinite(H).all() else (np.zeros(len(u)), np.eye(len(u)))
-    from scipy.stats import norm, qmc
-    z = norm.ppf(qmc.Sobol(len(u), scramble=True, seed=seed).random(m - 1).clip(1e-6, 1 - 1e-6))
-    U = u + z @ (V * np.sqrt(1 / np.maximum(w, MAX_HYPER_SD**-2))).T  # quasi-random: even coverage with few sets
-    return [f.params] + [model.transform_params(x) for x in U]
+    U, wt, _ = _importance(model, mode, (V * (1 / np.maximum(w, MAX_HYPER_SD**-2))) @ V.T, draws, seed)
+    for stage in range(1, ADAPTATIONS + 1):
+        centre = wt @ U
+        cov = ((U - centre) * wt[:, None]).T @ (U - centre) + 1e-4 * np.eye(len(u))
+        U, wt, ess = _importance(model, centre, cov * (PROPOSAL_DF - 2) / PROPOSAL_DF, draws, seed + stage)
+    pick = np.searchsorted(np.cumsum(wt), (np.random.default_rng(seed).random() + np.arange(m)) / m)
+    chosen, counts = np.unique(pick.clip(max=len(wt) - 1), return_counts=True)
+    return HyperSample([model.transform_params(U[i]) for i in chosen], counts / m, ess, draws)
 
 
 def approximation_check(f: Fit, draws: dict) -> float:
@@ -282,7 +417,7 @@ def approximation_check(f: Fit, draws: dict) -> float:
     from scipy import stats
     if not f.series.counts:
         return float("nan")
-    theta = draws["eta"] + draws["breaks"] @ f.series.D.T
+    theta = draws["theta"]
     log_binomial = stats.binom.logpmf(f.series.pt[None, :], f.series.total[None, :], logistic(theta))
     log_gauss = stats.norm.logpdf(f.y[None, :], theta, np.sqrt(f.h)[None, :])
     lw = (log_binomial - log_gauss).sum(axis=1)
@@ -299,32 +434,36 @@ def interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _mixture_quantile(means: np.ndarray, sds: np.ndarray, q: float) -> np.ndarray:
-    """Per column, the q-quantile of an equal-weight mixture of normals (rows: components), by bisection."""
+def _mixture_quantile(means: np.ndarray, sds: np.ndarray, q: float, weights: np.ndarray) -> np.ndarray:
+    """Per column, the q-quantile of a mixture of normals (rows: components, with `weights`), by bisection."""
     from scipy.stats import norm
     lo, hi = (means - 8 * sds).min(axis=0), (means + 8 * sds).max(axis=0)
     for _ in range(60):
         mid = (lo + hi) / 2
-        below = norm.cdf((mid[None, :] - means) / sds).mean(axis=0) < q
+        below = weights @ norm.cdf((mid[None, :] - means) / sds) < q
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     return (lo + hi) / 2
 
 
-def monthly_table(series: Series, posts: list[Posterior]) -> pd.DataFrame:
-    """Per month: observed share, latent share (posterior median) with its 95% band and P(PyTorch ahead),
-    persistent share (median) — exact given each hyperparameter set (the latent logit is then Gaussian), mixed
-    over the sets, and mapped through the logistic function."""
+def monthly_table(series: Series, posts: list[Posterior], weights: np.ndarray) -> pd.DataFrame:
+    """Per month: observed share, latent share (posterior median, under the month's counting rules) with its 95%
+    band and P(PyTorch ahead), the persistent share and the break-adjusted share (medians) — exact given each
+    hyperparameter vector (the logit is then Gaussian), mixed over the vectors with their posterior `weights`, and
+    mapped through the logistic function."""
     from scipy.stats import norm
-    eta = [p.moments(p.A_eta) for p in posts]
-    pers = [p.moments(p.A_persistent) for p in posts]
-    m, sd = np.array([e[0] for e in eta]), np.maximum(np.array([e[1] for e in eta]), 1e-12)
-    mp, sdp = np.array([e[0] for e in pers]), np.maximum(np.array([e[1] for e in pers]), 1e-12)
+
+    def moments(attr: str) -> tuple[np.ndarray, np.ndarray]:
+        got = [p.moments(getattr(p, attr)) for p in posts]
+        return np.array([g[0] for g in got]), np.maximum(np.array([g[1] for g in got]), 1e-12)
+
+    (m, sd), (mp, sdp), (ma, sda) = moments("A_theta"), moments("A_persistent"), moments("A_adjusted")
     return pd.DataFrame({"month": series.months, "observed_share": series.observed, "n": series.total,
-                         "latent_share": logistic(_mixture_quantile(m, sd, 0.5)),
-                         "low": logistic(_mixture_quantile(m, sd, 0.025)),
-                         "high": logistic(_mixture_quantile(m, sd, 0.975)),
-                         "p_ahead": norm.sf(0, loc=m, scale=sd).mean(axis=0),
-                         "persistent_share": logistic(_mixture_quantile(mp, sdp, 0.5))})
+                         "latent_share": logistic(_mixture_quantile(m, sd, 0.5, weights)),
+                         "low": logistic(_mixture_quantile(m, sd, 0.025, weights)),
+                         "high": logistic(_mixture_quantile(m, sd, 0.975, weights)),
+                         "p_ahead": weights @ norm.sf(0, loc=m, scale=sd),
+                         "persistent_share": logistic(_mixture_quantile(mp, sdp, 0.5, weights)),
+                         "adjusted_share": logistic(_mixture_quantile(ma, sda, 0.5, weights))})
 
 
 def counting_interval(series: Series, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -346,7 +485,8 @@ def observed_table(series: Series) -> pd.DataFrame:
     lo, hi = counting_interval(series)
     nan = np.full(len(series.months), np.nan)
     return pd.DataFrame({"month": series.months, "observed_share": series.observed, "n": series.total,
-                         "latent_share": nan, "low": lo, "high": hi, "p_ahead": nan, "persistent_share": nan})
+                         "latent_share": nan, "low": lo, "high": hi, "p_ahead": nan, "persistent_share": nan,
+                         "adjusted_share": nan})
 
 
 def first_run(eta: np.ndarray, horizon: int = HORIZON) -> np.ndarray:
@@ -362,12 +502,13 @@ def first_run(eta: np.ndarray, horizon: int = HORIZON) -> np.ndarray:
 
 
 ONSET_WINDOW = ("2017-04", "2020-12")  # from three months after the release (launch weeks excluded) to 2020
+RISE_YEARS = (2017, 2018)              # "the rise began in early 2018": was 2018's gain larger than 2017's?
 ONSET_MARGIN = 3                       # a hinge at least this many months from the window's ends
 
 
 @dataclass
 class Summary:
-    """What a signal's posterior says, from `N_DRAWS` paths over `HYPER_SETS` hyperparameter vectors (paths not kept)."""
+    """What a signal's posterior says, from `N_DRAWS` paths over the hyperparameter posterior (paths not kept)."""
     series: Series
     fit: Fit
     monthly: pd.DataFrame   # monthly_table
@@ -376,6 +517,9 @@ class Summary:
     crossover: dict         # crossover_summary, with its `distribution` over all paths
     onset: dict             # onset summary, with its `distribution` over all paths
     approximation: float    # approximation_check
+    rise: dict              # rise_summary: PyTorch's gain per year in 2017 (launch months left out) and in 2018
+    ess: float = float("nan")  # effective sample size of the hyperparameters' importance draws ...
+    hyper_draws: int = 1       # ... of this many
 
 
 def year_months(months: list[str]) -> dict[int, list[int]]:
@@ -393,11 +537,33 @@ def year_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
 
 def change_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
     """Per path: the change of the share from the first to the last of the months `idx`, along a least-squares line
-    through them (share points)."""
+    through them (a fraction: 0.01 is one share point)."""
     i = np.asarray(idx, dtype=float)
     x = i - i.mean()
     v = share[:, idx]
     return (v - v.mean(axis=1, keepdims=True)) @ x / (x @ x) * (i[-1] - i[0])
+
+
+def slope_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
+    """Per path: the least-squares slope of the share over the months `idx`, per year (a fraction: 0.05 is five
+    share points a year)."""
+    return change_values(share, idx) / (idx[-1] - idx[0]) * 12
+
+
+def rise_summary(gains: np.ndarray) -> dict:
+    """Paths x RISE_YEARS gains per year: each year's mean and 95% interval, and P(the second year's gain is the
+    larger)."""
+    out = {}
+    for j, y in enumerate(RISE_YEARS):
+        lo, hi = interval(gains[:, j])
+        out |= {f"gain_{y}": float(gains[:, j].mean()), f"gain_{y}_low": lo, f"gain_{y}_high": hi}
+    return out | {f"p_faster_{RISE_YEARS[1]}": float((gains[:, 1] > gains[:, 0]).mean())}
+
+
+def spans_break(series: Series, idx: list[int]) -> bool:
+    """Do the months `idx` lie under more than one set of counting rules (a break shift starts or ends inside)?"""
+    D = series.D[idx]
+    return bool(D.shape[1]) and bool((D != D[:1]).any())
 
 
 def year_summary(values: np.ndarray, months: int) -> dict:
@@ -413,40 +579,49 @@ def change_summary(values: np.ndarray, months: int) -> dict:
             "p_fall": float((values < 0).mean())}
 
 
-def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPER_SETS) -> Summary:
-    """Draw `n` paths, spread evenly over `hyper_sets` hyperparameter vectors (their estimation uncertainty), and
-    keep what the reports need: monthly bands, year shares and within-year changes for every year in the data, the
-    crossover and onset distributions, and the approximation check (at the MLE)."""
+def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPER_SETS,
+              importance_draws: int = IMPORTANCE_DRAWS, monthly: bool = True) -> Summary:
+    """Draw `n` paths over the hyperparameter posterior (`hyper_sets` importance draws, paths in proportion to their
+    weights) and keep what the reports need: monthly bands, year shares (latent share under each month's rules) and
+    within-year changes (on the break-adjusted share where the year spans a break) for every year in the data, the
+    crossover (persistent share) and onset (break-adjusted share) distributions, and the approximation check. With
+    `monthly` False (the calibration study), neither the monthly bands nor the approximation check."""
     from .trend_tests import hinge_batch
     series = f.series
     by_year = year_months(series.months)
     shares = {y: [] for y in by_year}
     changes = {y: [] for y, idx in by_year.items() if len(idx) >= 3}
-    cross, taus, posts = [], [], []
+    cross, taus, posts, used, rises = [], [], [], [], []
+    rise_idx = [[i for i in by_year.get(y, []) if series.months[i] >= ONSET_WINDOW[0]] for y in RISE_YEARS]
     window = [i for i, m in enumerate(series.months) if ONSET_WINDOW[0] <= m <= ONSET_WINDOW[1]]
-    sets = hyperparameter_sets(f, hyper_sets)  # a fixed set (not `seed`): only the paths vary between seeds
-    per = -(-n // len(sets))
-    for j, params in enumerate(sets):
+    sample = hyperparameter_sets(f, hyper_sets, importance_draws)  # fixed for a fit: only the paths vary with `seed`
+    for j, (params, k) in enumerate(zip(sample.params, sample.allocate(n), strict=True)):
+        if k == 0:
+            continue
         post = posterior(f, params)
         posts.append(post)
-        d = post.draws(per, seed=seed + j)
-        s = logistic(d["eta"])
+        used.append(sample.weights[j])
+        d = post.draws(int(k), seed=seed + j)
+        s, adjusted = logistic(d["theta"]), logistic(d["adjusted"])
         for y, idx in by_year.items():
             shares[y].append(year_values(s, idx))
         for y in changes:
-            changes[y].append(change_values(s, by_year[y]))
+            changes[y].append(change_values(adjusted if spans_break(series, by_year[y]) else s, by_year[y]))
         cross.append(first_run(d["persistent"]))
+        if all(len(i) >= 6 for i in rise_idx):
+            rises.append(np.column_stack([slope_values(adjusted, i) for i in rise_idx]))
         if len(window) >= ONSET_MARGIN * 2 + 6:
-            taus.append(hinge_batch(d["eta"][:, window], margin=ONSET_MARGIN, accelerating=True))
-    approx = approximation_check(f, posts[0].draws(min(n, 2000), seed=seed))
+            taus.append(hinge_batch(adjusted[:, window], margin=ONSET_MARGIN, accelerating=True))
+    weights = np.array(used) / np.sum(used)
+    approx = approximation_check(f, posterior(f).draws(min(n, 2000), seed=seed)) if monthly else float("nan")
     years = {y: year_summary(np.concatenate(v), len(by_year[y]))
              | {"observed_share": float(series.pt[by_year[y]].sum() / series.total[by_year[y]].sum())}
              for y, v in shares.items()}
-    return Summary(series, f, monthly_table(series, posts), years,
+    return Summary(series, f, monthly_table(series, posts, weights) if monthly else pd.DataFrame(), years,
                    {y: change_summary(np.concatenate(v), len(by_year[y])) for y, v in changes.items()},
                    crossover_summary(series.months, np.concatenate(cross)),
-                   _onset_summary(series, posts[0], np.concatenate(taus), window) if taus else {"months": len(window)},
-                   approx)
+                   _onset_summary(series, np.concatenate(taus), window) if taus else {"months": len(window)},
+                   approx, rise_summary(np.concatenate(rises)) if rises else {}, sample.ess, sample.draws)
 
 
 def stable_quantile(values: np.ndarray, q: float, conservative: str = "") -> int:
@@ -482,11 +657,10 @@ def crossover_summary(months: list[str], idx: np.ndarray, horizon: int = HORIZON
             "distribution": idx}
 
 
-def _onset_summary(series: Series, post: Posterior, taus: np.ndarray, window: list[int],
-                   margin: int = ONSET_MARGIN) -> dict:
-    """When did PyTorch's rise begin? Per path, the month its latent logit share accelerates most: the hinge of a
-    broken line fitted over ONSET_WINDOW, among hinges after which the line is steeper (at least `margin` months
-    from either end). A path with no acceleration counts as a value after the window (as "not yet" does for the
+def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: int = ONSET_MARGIN) -> dict:
+    """When did PyTorch's rise begin? Per path, the month its break-adjusted share accelerates most: the hinge of a
+    broken line fitted over ONSET_WINDOW (on the share scale), among hinges after which the line is steeper (at least
+    `margin` months from either end). A path with no acceleration counts as a value after the window (as "not yet" does for the
     crossover), so the median and the 95% interval are over every path and the interval's upper end is empty when
     "no acceleration" lies inside it. Printed only when most paths accelerate. P(no acceleration): paths where no
     hinge steepens the line; P(edge): the hinge at the window's first or last candidate month (no dating inside)."""

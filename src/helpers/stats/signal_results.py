@@ -5,12 +5,15 @@ Nothing here depends on the year in question: each year's verdict reads `leaders
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..chain import io, params
+from ..registry.formats import prob_eq
 from ..registry.signals import MONTHLY, SIGNAL_BY_NAME, YEARLY, Signal
 from ..sources import conferences
 from ..sources import monthly as sg
@@ -19,8 +22,8 @@ from . import surveys as survey_shift
 from . import trend_tests
 from .proportions import wilson
 
-CROSSOVER_RULE = (f"first month from which PyTorch's persistent share (the model's trend and persistent deviations, "
-                  f"without counting noise or one-month irregulars) stays above 50% for {sm.HORIZON} months")
+CROSSOVER_RULE = (f"first month from which PyTorch's persistent share (the share as the source counted it, without "
+                  f"counting noise or one-month irregulars) stays above 50% for {sm.HORIZON} months")
 CROSSOVER_INTERVAL = (f"2.5% and 97.5% quantiles over {sm.N_DRAWS:,} simulated paths of the state-space model; "
                       "'not yet' when fewer than that many paths cross inside the data")
 YEARLY_RULE = "first year from which the lower 95% Wilson bound of PyTorch's share stays above 50%"
@@ -56,10 +59,19 @@ def prepared(ms: pd.DataFrame) -> dict[str, sm.Series]:
     return out
 
 
-def fit_all(ms: pd.DataFrame) -> dict[str, Result]:
-    """The model of every monthly signal in `ms` with at least MIN_MONTHS (by signal name)."""
-    return {name: Result(s.signal, sm.summarise(sm.fit(s))) for name, s in prepared(ms).items()
-            if len(s.months) >= MIN_MONTHS}
+def _fit_one(series: sm.Series) -> Result:
+    return Result(series.signal, sm.summarise(sm.fit(series)))
+
+
+def fit_all(ms: pd.DataFrame, workers: int | None = None) -> dict[str, Result]:
+    """The model of every monthly signal in `ms` with at least MIN_MONTHS (by signal name), one process per core
+    (each signal's numbers depend only on its own data and fixed seeds: the same in any process)."""
+    todo = {name: s for name, s in prepared(ms).items() if len(s.months) >= MIN_MONTHS}
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        return {name: _fit_one(s) for name, s in todo.items()}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(todo, pool.map(_fit_one, todo.values()), strict=True))
 
 
 def too_short(ms: pd.DataFrame) -> dict[str, sm.Series]:
@@ -102,6 +114,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
             **trend_tests.seasonality(observed), "phi": phi, "sd_ar": np.sqrt(s2_ar), "sd_irregular": np.sqrt(s2_irr),
             "sd_slope": np.sqrt(s2_slope), "breaks": "; ".join(f"{b.start}: {b.description}" for b in s.breaks),
             "converged": r.fit.converged, "approximation_check": r.summary.approximation,
+            "ess_hyper": r.summary.ess, "hyper_draws": r.summary.hyper_draws, **r.summary.rise,
             **{f"change_2017{k}": r.summary.changes.get(2017, {}).get(v, np.nan)
                for k, v in (("", "change"), ("_low", "low"), ("_high", "high"))},
             **{f"onset_{k}" if not k.startswith("onset") else k: v for k, v in onset.items()
@@ -115,7 +128,8 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
 
 
 def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
-    """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), persistent share; for
+    """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), persistent and
+    break-adjusted shares; for
     a signal too short to model, the observed share with its counting interval (`modelled` False)."""
     def starts(t: pd.DataFrame, s: sm.Series) -> pd.Series:
         return t["month"].map({b.start: b.description for b in s.breaks}).fillna("")
@@ -124,7 +138,7 @@ def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None 
     frames += [(t := sm.observed_table(s)).assign(signal=name, modelled=False, **{"break": starts(t, s)})
                for name, s in (short or {}).items()]
     cols = ["signal", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "persistent_share",
-            "modelled", "break"]
+            "adjusted_share", "modelled", "break"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     return out.sort_values(["signal", "month"], ignore_index=True)
 
@@ -207,10 +221,10 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
         best = int(np.argmax(persistent))
         reason = ""
         if not c["crossover"]:
-            reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months (P(not yet) = {c['p_not_yet']:.2f}); "
+            reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months (P(not yet) {prob_eq(c['p_not_yet'])}); "
                       f"closest: {persistent[best]:.1%} in {s.months[best]}; series ends {s.months[-1]}")
         elif c["p_not_yet"] > 0.025:
-            reason = f"tentative: P(not yet) = {c['p_not_yet']:.2f}"
+            reason = f"tentative: P(not yet) {prob_eq(c['p_not_yet'])}"
         rows.append({"signal": name, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
                      "popularity": r.signal.popularity, "crossover": c["crossover"],
                      "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
@@ -299,7 +313,8 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
             partial = f" ({ys['months']} of 12 months)" if ys["months"] < 12 else ""
             rows.append({"signal": sig.name, "pytorch_share": ys["share"], "low": ys["low"], "high": ys["high"],
                          "p_ahead": ys["p_ahead"], "leader": leader(ys["low"], ys["high"]), "months": ys["months"],
-                         "basis": f"mean latent share over the year's months{partial}; state-space model"})
+                         "basis": f"mean latent share over the year's months{partial}, as the source counted each "
+                                  "month; state-space model"})
     for sig in YEARLY:
         g = yearly[yearly["signal"] == sig.name]
         r = g[g["year"] == year]

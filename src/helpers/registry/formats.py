@@ -1,0 +1,50 @@
+"""How a p-value and a posterior probability are printed: never as exactly 0 or 1, but as the bound the
+computation supports. Pure Python: every layer may use it."""
+from __future__ import annotations
+
+import math
+
+PROB_FLOOR = 0.001  # probabilities from simulated paths are printed to this resolution
+# posterior probabilities among the tables' columns (printed with `prob`, never as p-values or 0/1)
+PROB_COLUMNS = ("p_ahead", "p_not_yet", "p_fall", "onset_p_edge", "onset_p_none", "probability", "p_faster_2018")
+# p-values among the tables' columns (printed with `pval`)
+P_VALUE_COLUMNS = ("p_value", "p_holm", "p_bh", "p_holm_within_year", "seasonal_mk_p", "p_majority", "p_gap",
+                   "p_pt", "p_tf")
+
+
+def p_value(p: float) -> str:
+    """A p-value as a table cell: '< 1e-300' below the floating-point floor, two significant digits below 0.001,
+    '> 0.999' at the top, else three decimals; '' when missing."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    if p < 1e-300:
+        return "< 1e-300"
+    if p > 1 - PROB_FLOOR:
+        return f"> {1 - PROB_FLOOR:g}"
+    return f"{p:.2g}" if p < 0.001 else f"{p:.3f}"
+
+
+def pval(p: float) -> str:
+    """A p-value in a sentence: 'p = 0.012', 'p < 1e-300'."""
+    text = p_value(p)
+    return f"p {text}" if text[:1] in "<>" else f"p = {text}"
+
+
+def prob(x: float, digits: int = 2) -> str:
+    """A posterior probability (a share of simulated paths): '< 0.001' and '> 0.999' at the ends, never 0 or 1."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if x < PROB_FLOOR:
+        return f"< {PROB_FLOOR:g}"
+    if x > 1 - PROB_FLOOR:
+        return f"> {1 - PROB_FLOOR:g}"
+    text = f"{x:.{digits}f}"
+    if float(text) in (0.0, 1.0):  # rounding would print an end: one more digit
+        text = f"{x:.3f}"
+    return text
+
+
+def prob_eq(x: float) -> str:
+    """'= 0.42', or the bound ('< 0.001') for a probability at an end: to follow 'P(...)' in a sentence."""
+    text = prob(x)
+    return text if text[:1] in "<>" else f"= {text}"
