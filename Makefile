@@ -34,7 +34,7 @@ RAW_LISTING := build/raw_files.txt
 RUN = $(PY) -m helpers.chain.run
 
 # Generate build/rules.mk and the raw listing (standard-library Python; each file rewritten only when it changes).
-CALIBRATION_SIMS ?= 60
+CALIBRATION_SIMS ?= 50
 _gen := $(shell PYTHONPATH=src $(PYTHON) -m helpers.chain.makefile build/rules.mk $(RAW_LISTING) '$(YEAR)' \
           CALIBRATION_SIMS='$(CALIBRATION_SIMS)' 2>&1)
 ifeq ($(filter ok year-error:%,$(firstword $(_gen))),)
@@ -90,7 +90,7 @@ $(HTML)/index.html: $(ONCE) $(YEAR_REPORTS) $(HELPERS)
 all-years: $(ONCE) $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY) ## Run the chain once and the verdict for every valid year
 	$(PY) -m helpers.report.index $(HTML)
 
-calibrate: $(CALIBRATE) ## The coverage study of every interval (CALIBRATION_SIMS replicates; ~7 min at 200)
+calibrate: $(CALIBRATE) ## The coverage and width study of every interval (CALIBRATION_SIMS replicates; ~8 min at 50)
 	$(PY) -m helpers.report.index $(HTML)
 
 # Online, never part of `all`: new raw files (and manifest rows) for the months after the acquired data. Options:
@@ -100,6 +100,8 @@ refresh: $(ENV_STAMP) ## Add the months since the acquired data from ClickHouse/
 	$(PY) -m helpers.refresh.run $(REFRESH_ARGS)
 
 test: $(ENV_STAMP) ## Run the whole test suite (unit tests, papermill chain on fixtures, schemas, browser checks)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  echo "WARNING: chromium is not installed: the browser checks of the HTML reports will be SKIPPED (apt-get install chromium; in CI they fail)"
 	$(VENV)/bin/pytest -q
 
 lint: $(ENV_STAMP) ## Lint src/, tests/ and the notebooks with ruff

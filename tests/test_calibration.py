@@ -110,8 +110,15 @@ def test_a_cell_reports_median_width_and_the_oracle_width_by_hand():
 
 
 def test_the_pass_mark_fails_both_ways():
-    ok = pd.DataFrame({"coverage": [0.95, 0.93], "width_ratio": [1.1, 1.4]})
+    ok = pd.DataFrame({"coverage": [0.95, 0.93], "width_ratio": [1.1, 1.4], "n_sim": [200, 200]})
     assert calibration.verdict(ok)["passes"]
     assert not calibration.verdict(ok.assign(coverage=[0.95, 0.89]))["passes"]      # undercovers
     assert not calibration.verdict(ok.assign(width_ratio=[1.1, 2.6]))["passes"]     # one cell far too wide
     assert not calibration.verdict(ok.assign(width_ratio=[1.6, 1.7]))["passes"]     # too wide in the median
+
+
+def test_undercovering_by_chance_is_the_binomial_tail():
+    """100 replicates of an exact 95% interval measure below 90% when 11 or more miss: P = 0.0115 (binomial)."""
+    t = pd.DataFrame({"n_sim": [100, 100], "coverage": [0.95, 0.95], "width_ratio": [1.0, 1.0]})
+    assert calibration.chance_undercover(t) == pytest.approx(2 * stats.binom.sf(10, 100, 0.05), rel=1e-9)
+    assert calibration.chance_undercover(t) == pytest.approx(0.023, abs=0.001)

@@ -265,7 +265,17 @@ def test_steps_cover_every_table():
 # --- the reports in a browser ------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+if CHROMIUM is None and os.environ.get("CI"):  # in CI the browser checks must run: a missing browser fails them
+    needs_chromium = pytest.mark.usefixtures("chromium_required")
+else:
+    needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="BROWSER CHECKS NOT RUN: Debian's chromium is not "
+                                                                 "installed (apt-get install chromium)")
+
+
+@pytest.fixture
+def chromium_required():
+    pytest.fail("CI is set but no chromium is installed: the browser checks of the reports cannot run "
+                "(.ci/run installs Debian's chromium)")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -298,6 +308,11 @@ def test_every_report_loads_offline_with_images_and_no_code(chain, browser):
         assert code == 0, f"{page_path.name}: code is visible"
         assert not problems, f"{page_path.name}: console errors {problems}"
         assert not remote, f"{page_path.name}: requests to the network {remote}"
+        stderr = page.evaluate("document.querySelectorAll('[data-mime-type=\"application/vnd.jupyter.stderr\"]').length")
+        text = page.inner_text("body")
+        assert stderr == 0, f"{page_path.name}: shows a warning or error output block"
+        assert not re.search(r"site-packages|/\.venv/|RuntimeWarning|FutureWarning|DeprecationWarning", text), \
+            f"{page_path.name}: developer output (a warning or an environment path)"
         outputs = page.evaluate("document.querySelectorAll('.jp-OutputArea-output').length")
         assert tables > 0 or images or outputs, f"{page_path.name}: shows nothing but prose"
         page.close()

@@ -159,18 +159,28 @@ def test_year_and_change_values_by_hand():
     assert list(sm.change_values(share, [0, 1, 2, 3])) == pytest.approx([0.3, 0.0])
 
 
-def test_published_months_do_not_move_between_seeds():
+def test_published_months_move_between_seeds_only_on_a_monte_carlo_knife_edge():
+    """At 50,000 paths the published crossover months are the same for any seed, except where the cumulative share
+    at a month lies within Monte Carlo noise of the (widened) target quantile: then an end may move by one month,
+    and only then. Checked for the median and both ends over two seeds."""
     rng = np.random.default_rng(4)
     t = np.arange(90)
     truth = sm.logistic(-1.5 + 0.035 * t + 0.3 * np.sin(t / 7))
     totals = rng.integers(10, 40, 90)
     s = series_from(rng.binomial(totals, truth) / totals, totals)
     f = sm.fit(s)
-    keys = ("crossover", "crossover_low", "crossover_high")
-    outs = {tuple(sm.summarise(f, n=50_000, seed=seed, hyper_sets=sm.REPORT_HYPER_SETS,
-                               importance_draws=sm.REPORT_IMPORTANCE_DRAWS).crossover[k] for k in keys)
-            for seed in (1, 2)}
-    assert len(outs) == 1, outs
+    runs = [sm.summarise(f, n=50_000, seed=seed, hyper_sets=sm.REPORT_HYPER_SETS,
+                         importance_draws=sm.REPORT_IMPORTANCE_DRAWS).crossover for seed in (1, 2)]
+    months = s.months + [""]
+    for key, q, side in (("crossover", 0.5, ""), ("crossover_low", 0.025, "low"), ("crossover_high", 0.975, "high")):
+        a, b = (months.index(r[key]) for r in runs)
+        if a == b:
+            continue
+        n = len(runs[0]["distribution"])
+        se = np.sqrt(q * (1 - q) / n)
+        target = q + {"low": -3, "high": 3, "": 0}[side] * se
+        cdf = [float((r["distribution"] <= min(a, b)).mean()) for r in runs]
+        assert abs(a - b) == 1 and all(abs(c - target) < 4 * se for c in cdf), (key, runs[0][key], runs[1][key], cdf)
 
 
 def test_the_gaussian_approximation_is_checked():
@@ -201,8 +211,8 @@ def test_onset_interval_counts_no_acceleration_as_after_the_window():
 
 
 def test_the_fast_draws_equal_their_matrix_definitions():
-    """theta, persistent (theta less the irregulars) and adjusted (on the newest rules) from one solve, as
-    A_theta, A_persistent and A_adjusted times the same joint draws."""
+    """theta and adjusted (on the newest rules) from one solve, as A_theta and A_adjusted times the same joint
+    draws."""
     import scipy.linalg as sla
     rng = np.random.default_rng(8)
     T = 40
@@ -214,6 +224,6 @@ def test_the_fast_draws_equal_their_matrix_definitions():
     d = post.draws(5, seed=3)
     v = post.mean[:, None] + sla.solve_triangular(post.chol.T, np.random.default_rng(3).standard_normal(
         (post.chol.shape[0], 5)), lower=False)
-    for key, A in (("theta", post.A_theta), ("persistent", post.A_persistent), ("adjusted", post.A_adjusted)):
+    for key, A in (("theta", post.A_theta), ("adjusted", post.A_adjusted)):
         np.testing.assert_allclose(d[key], (A @ v).T, atol=1e-10)
     np.testing.assert_allclose(d["adjusted"][:, -1], d["theta"][:, -1])  # the newest month is on the newest rules

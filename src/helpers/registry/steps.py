@@ -61,7 +61,7 @@ STEPS = (
     Step("25_calibration", "Appendix to the trend tests: do the intervals keep their promise? (make calibrate)",
          "helpers.stats.calibration:build",
          inputs=("monthly_signals", "kaggle_respondents", "conference_papers", "kaggle_framework_shares",
-                 "survey_within_year"), goal="calibrate", parameters=(("n_sim", "CALIBRATION_SIMS", "60"),)),
+                 "survey_within_year"), goal="calibrate", parameters=(("n_sim", "CALIBRATION_SIMS", "50"),)),
     Step("35_claims", "The article's claims, checked: the scorecard and its robustness", "helpers.report.scorecard:build",
          inputs=("monthly_signals", "signal_tests", "signal_months", "crossovers", "crossover_years", "yearly_trends",
                  "leaders_by_year", "common_trend_crossover", "common_trend_loo", "common_trend_loo_years",

@@ -323,10 +323,6 @@ TABLES = (
                              "interval of the observed share (Wilson; for an index, the bounds of rounding)"),
            C("high", "share", "95% band, upper bound (as `low`)"),
            C("p_ahead", "p", "P(the latent share > 1/2); empty when not modelled", nullable=True),
-           C("persistent_share", "share", "posterior median of the persistent share: the latent share without "
-                                          "one-month irregulars (trend, persistent deviations and the month's break "
-                                          "shifts; what the crossover rule reads); empty when not modelled",
-             nullable=True),
            C("adjusted_share", "share", "posterior median of the break-adjusted share: the latent share mapped onto the "
                                         "newest counting rules (what comparisons across a break read); empty when not "
                                         "modelled", nullable=True),

@@ -402,7 +402,12 @@ def better_answered(ev: Evidence, years: tuple[int, int] = (2017, 2021), equival
     lo, hi = st.oddsratio_pooled_confint(alpha=0.05)
     lo90, hi90 = st.oddsratio_pooled_confint(alpha=0.10)
     p = st.test_null_odds(correction=True).pvalue
-    homog = st.test_equal_odds().pvalue if stratified and len(tables) > 1 else np.nan
+    # Breslow-Day needs every cell above 0, and statsmodels' formula divides by zero when the pooled odds ratio is
+    # exactly 1: then the evidence leaves the homogeneity test out (NaN) instead of printing a warning
+    homog = np.nan
+    if stratified and len(tables) > 1 and (tables > 0).all():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            homog = float(st.test_equal_odds().pvalue)
     if lo > 1:
         verdict, conclusion = "supported", "TensorFlow's questions are answered more often."
     elif hi < 1:

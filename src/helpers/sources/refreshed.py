@@ -4,7 +4,8 @@ A source's refresh files (`data/raw/<folder>/refresh_<source>_<date>.csv`) are r
 winning for each month. The acquired series is kept through its last usable month; refreshed months after it
 are appended. Where both hold a month (each refresh reaches 12 months back), the refreshed count is kept beside
 the acquired one (`value_refreshed`): the overlap table compares them. The first refreshed month carries a
-`splice: ...` break label, which the share models treat as a level shift like any documented break.
+`splice: ...` break label, which the share models treat as a `changes_mix` break whose shift is estimated from the
+overlap months.
 """
 from __future__ import annotations
 

@@ -48,9 +48,13 @@ def cohen_h(p1, p2):
 def two_proportion(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> dict:
     """Compare independent proportions k1/n1 (earlier) and k2/n2 (later).
 
-    Returns the shift p2 - p1 with a Newcombe interval, the pooled two-sided z test and Cohen's h.
+    Returns the shift p2 - p1 with a Newcombe interval, the pooled two-sided z test and Cohen's h (z empty and p 1
+    when both years are 0% or both 100%).
     """
-    z, p = proportions_ztest([k2, k1], [n2, n1])
+    if k1 + k2 in (0, n1 + n2):  # both 0% or both 100%: no variance, nothing to test (z undefined)
+        z, p = np.nan, 1.0
+    else:
+        z, p = proportions_ztest([k2, k1], [n2, n1])
     low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", alpha=alpha)
     p1, p2 = k1 / n1, k2 / n2
     return {"p_before": p1, "p_after": p2, "shift": p2 - p1, "shift_low": low, "shift_high": high,

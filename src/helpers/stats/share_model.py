@@ -25,10 +25,9 @@ given the working data — the same posterior statsmodels' smoother gives (teste
 **What is estimated.** The *latent share* logistic(theta_t) is the share as the source counted it that month (under
 the counting rules in force that month), without counting noise. For a near-census (Stack Overflow questions,
 GitHub stars, PyPI downloads) it is almost exactly the observed share; for a small site (Data Science SE: 5-50
-questions a month) it is known only roughly. Year shares, monthly P(PyTorch ahead) and who led in a year read it.
-The *persistent share* logistic(mu_t + c_t + shifts) is the same share without the month-specific irregular e_t:
-the crossover ("PyTorch stayed ahead for 12 months") reads it, so one odd month does not reset a lead. The
-*break-adjusted share*
+questions a month) it is known only roughly. Year shares, monthly P(PyTorch ahead), who led in a year and the
+crossover ("PyTorch stayed ahead for 12 months": every one of 12 months as counted) read it. The *break-adjusted
+share*
 logistic(eta_t + sum_k delta_k D_k,last) maps every month onto the newest counting rules (with the shifts'
 uncertainty): anything that compares months across a break reads it (a within-year change that spans a break, the
 onset of the rise). Every interval is checked by simulation in `helpers.stats.calibration`.
@@ -49,7 +48,8 @@ from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from ..registry.signals import PRIOR_SD, PYTORCH_RELEASE, SPLICE, Break, Signal, breaks
 
-# Simulated paths per signal: at 50,000 published months do not move between seeds (tested). PTVTF_DRAWS sets
+# Simulated paths per signal: at 50,000 a published month moves between seeds only on a Monte Carlo knife edge,
+# and then by one month (tested). PTVTF_DRAWS sets
 # another number for quick looks (the test suite's fixture chains use 4,000; they check structure, not months).
 N_DRAWS = int(os.environ.get("PTVTF_DRAWS", "50000"))
 # Hyperparameter uncertainty: IMPORTANCE_DRAWS weighted draws (the likelihood costs half a millisecond), resampled
@@ -299,7 +299,6 @@ class Posterior:
         self.A_theta = self.A_eta + shifts                                                # the latent share's logit
         self.A_persistent = np.hstack([X_trend, zeros, G, np.eye(T), np.zeros_like(E)]) + shifts  # mu + c + shifts
         self.A_adjusted = self.A_eta + newest                                             # on the newest rules
-        self.irregular = slice(X.shape[1] - E.shape[1], X.shape[1])
         self.D = D
 
     def linear_predictor(self) -> np.ndarray:
@@ -312,15 +311,14 @@ class Posterior:
         return A @ self.mean, np.sqrt((half**2).sum(axis=0))
 
     def draws(self, n: int = N_DRAWS, seed: int = SEED) -> dict[str, np.ndarray]:
-        """`n` joint draws (logit scale, n x T each): theta (the latent share under each month's rules), persistent
-        (theta without the irregular), adjusted (eta on the newest rules); and the break shifts (n x K)."""
+        """`n` joint draws (logit scale, n x T each): theta (the latent share under each month's rules) and adjusted
+        (eta on the newest rules); and the break shifts (n x K)."""
         z = np.random.default_rng(seed).standard_normal((self.chol.shape[0], n))
         v = self.mean[:, None] + sla.solve_triangular(self.chol.T, z, lower=False)
         theta, shifts = (self.A_theta @ v).T, (self.A_break @ v).T
-        irregular = v[self.irregular].T  # the last block of unknowns (empty without irregulars)
         D = self.D
-        return {"theta": theta, "persistent": theta - irregular if irregular.shape[1] else theta,
-                "adjusted": theta + (shifts @ D[-1:].T - shifts @ D.T if D.shape[1] else 0.0), "breaks": shifts}
+        return {"theta": theta, "adjusted": theta + (shifts @ D[-1:].T - shifts @ D.T if D.shape[1] else 0.0),
+                "breaks": shifts}
 
 
 def posterior(f: Fit, params: np.ndarray | None = None) -> Posterior:
@@ -395,8 +393,7 @@ def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, draws: int = IMPORTANCE_DRA
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mode = minimize(lambda x: -log_post(x), u, method="Nelder-Mead",
-                        options={"xatol": 1e-3, "fatol": 1e-4, "maxiter": 2000}).x
+        mode = minimize(lambda x: -log_post(x), u, method="L-BFGS-B", options={"maxiter": 200}).x
         H = approx_hess3(mode, log_post, epsilon=1e-2)
     w, V = np.linalg.eigh(-(H + H.T) / 2) if np.isfinite(H).all() else (np.zeros(len(u)), np.eye(len(u)))
     U, wt, _ = _importance(model, mode, (V * (1 / np.maximum(w, MAX_HYPER_SD**-2))) @ V.T, draws, seed)
@@ -447,7 +444,7 @@ def _mixture_quantile(means: np.ndarray, sds: np.ndarray, q: float, weights: np.
 
 def monthly_table(series: Series, posts: list[Posterior], weights: np.ndarray) -> pd.DataFrame:
     """Per month: observed share, latent share (posterior median, under the month's counting rules) with its 95%
-    band and P(PyTorch ahead), the persistent share and the break-adjusted share (medians) — exact given each
+    band and P(PyTorch ahead), and the break-adjusted share (median) — exact given each
     hyperparameter vector (the logit is then Gaussian), mixed over the vectors with their posterior `weights`, and
     mapped through the logistic function."""
     from scipy.stats import norm
@@ -456,13 +453,12 @@ def monthly_table(series: Series, posts: list[Posterior], weights: np.ndarray) -
         got = [p.moments(getattr(p, attr)) for p in posts]
         return np.array([g[0] for g in got]), np.maximum(np.array([g[1] for g in got]), 1e-12)
 
-    (m, sd), (mp, sdp), (ma, sda) = moments("A_theta"), moments("A_persistent"), moments("A_adjusted")
+    (m, sd), (ma, sda) = moments("A_theta"), moments("A_adjusted")
     return pd.DataFrame({"month": series.months, "observed_share": series.observed, "n": series.total,
                          "latent_share": logistic(_mixture_quantile(m, sd, 0.5, weights)),
                          "low": logistic(_mixture_quantile(m, sd, 0.025, weights)),
                          "high": logistic(_mixture_quantile(m, sd, 0.975, weights)),
                          "p_ahead": weights @ norm.sf(0, loc=m, scale=sd),
-                         "persistent_share": logistic(_mixture_quantile(mp, sdp, 0.5, weights)),
                          "adjusted_share": logistic(_mixture_quantile(ma, sda, 0.5, weights))})
 
 
@@ -485,8 +481,7 @@ def observed_table(series: Series) -> pd.DataFrame:
     lo, hi = counting_interval(series)
     nan = np.full(len(series.months), np.nan)
     return pd.DataFrame({"month": series.months, "observed_share": series.observed, "n": series.total,
-                         "latent_share": nan, "low": lo, "high": hi, "p_ahead": nan, "persistent_share": nan,
-                         "adjusted_share": nan})
+                         "latent_share": nan, "low": lo, "high": hi, "p_ahead": nan, "adjusted_share": nan})
 
 
 def first_run(eta: np.ndarray, horizon: int = HORIZON) -> np.ndarray:
@@ -584,7 +579,7 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
     """Draw `n` paths over the hyperparameter posterior (`hyper_sets` importance draws, paths in proportion to their
     weights) and keep what the reports need: monthly bands, year shares (latent share under each month's rules) and
     within-year changes (on the break-adjusted share where the year spans a break) for every year in the data, the
-    crossover (persistent share) and onset (break-adjusted share) distributions, and the approximation check. With
+    crossover (latent share) and onset (break-adjusted share) distributions, and the approximation check. With
     `monthly` False (the calibration study), neither the monthly bands nor the approximation check."""
     from .trend_tests import hinge_batch
     series = f.series
@@ -607,7 +602,7 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
             shares[y].append(year_values(s, idx))
         for y in changes:
             changes[y].append(change_values(adjusted if spans_break(series, by_year[y]) else s, by_year[y]))
-        cross.append(first_run(d["persistent"]))
+        cross.append(first_run(d["theta"]))
         if all(len(i) >= 6 for i in rise_idx):
             rises.append(np.column_stack([slope_values(adjusted, i) for i in rise_idx]))
         if len(window) >= ONSET_MARGIN * 2 + 6:

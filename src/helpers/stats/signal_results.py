@@ -22,8 +22,8 @@ from . import surveys as survey_shift
 from . import trend_tests
 from .proportions import wilson
 
-CROSSOVER_RULE = (f"first month from which PyTorch's persistent share (the share as the source counted it, without "
-                  f"counting noise or one-month irregulars) stays above 50% for {sm.HORIZON} months")
+CROSSOVER_RULE = (f"first month from which PyTorch's latent share (the share as the source counted it, without "
+                  f"counting noise) stays above 50% for {sm.HORIZON} months")
 CROSSOVER_INTERVAL = (f"2.5% and 97.5% quantiles over {sm.N_DRAWS:,} simulated paths of the state-space model; "
                       "'not yet' when fewer than that many paths cross inside the data")
 YEARLY_RULE = "first year from which the lower 95% Wilson bound of PyTorch's share stays above 50%"
@@ -128,17 +128,17 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
 
 
 def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
-    """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), persistent and
-    break-adjusted shares; for
+    """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), break-adjusted share; for
     a signal too short to model, the observed share with its counting interval (`modelled` False)."""
     def starts(t: pd.DataFrame, s: sm.Series) -> pd.Series:
-        return t["month"].map({b.start: b.description for b in s.breaks}).fillna("")
+        starts_ = {b.start: b.description for b in s.breaks}
+        return t["month"].map(lambda m: starts_.get(m, ""))
     frames = [(t := r.summary.monthly).assign(signal=name, modelled=True, **{"break": starts(t, r.series)})
               for name, r in results.items()]
     frames += [(t := sm.observed_table(s)).assign(signal=name, modelled=False, **{"break": starts(t, s)})
                for name, s in (short or {}).items()]
-    cols = ["signal", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "persistent_share",
-            "adjusted_share", "modelled", "break"]
+    cols = ["signal", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "adjusted_share",
+            "modelled", "break"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     return out.sort_values(["signal", "month"], ignore_index=True)
 
@@ -217,18 +217,23 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
     for name, r in results.items():
         s = r.series
         c = r.summary.crossover
-        persistent = r.summary.monthly["persistent_share"].to_numpy()
-        best = int(np.argmax(persistent))
+        latent = r.summary.monthly["latent_share"].to_numpy()
+        best = int(np.argmax(latent))
         reason = ""
         if not c["crossover"]:
-            reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months (P(not yet) {prob_eq(c['p_not_yet'])}); "
-                      f"closest: {persistent[best]:.1%} in {s.months[best]}; series ends {s.months[-1]}")
+            behind = np.flatnonzero(latent < 0.5)
+            run = len(latent) - 1 - behind[-1] if len(behind) else len(latent)
+            last = (f"the latent share was last below 50% in {s.months[behind[-1]]} ({latent[behind[-1]]:.1%}), "
+                    f"with {run} month{'s' * (run != 1)} ahead since" if len(behind) and latent[best] > 0.5 else
+                    f"closest: {latent[best]:.1%} in {s.months[best]}")
+            reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months in a row (P(not yet) "
+                      f"{prob_eq(c['p_not_yet'])}): {last}; series ends {s.months[-1]}")
         elif c["p_not_yet"] > 0.025:
             reason = f"tentative: P(not yet) {prob_eq(c['p_not_yet'])}"
         rows.append({"signal": name, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
                      "popularity": r.signal.popularity, "crossover": c["crossover"],
                      "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
-                     "p_not_yet": c["p_not_yet"], "closest_share": np.nan if c["crossover"] else persistent[best],
+                     "p_not_yet": c["p_not_yet"], "closest_share": np.nan if c["crossover"] else latent[best],
                      "closest_period": "" if c["crossover"] else s.months[best], "reason": reason,
                      "first_period": s.months[0], "last_period": s.months[-1],
                      "last_decidable": c["last_decidable"], "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL})
