@@ -49,22 +49,22 @@ from statsmodels.tsa.statespace.mlemodel import MLEModel
 from ..registry.signals import PRIOR_SD, PYTORCH_RELEASE, SPLICE, Break, Signal, breaks
 
 # Simulated paths per signal: at 50,000 a published month moves between seeds only on a Monte Carlo knife edge,
-# and then by one month (tested). PTVTF_DRAWS sets
-# another number for quick looks (the test suite's fixture chains use 4,000; they check structure, not months).
+# and then by one month (tested). PTVTF_DRAWS sets another number for quick looks (the test suite's fixture chains
+# use 4,000; they check structure, not months).
 N_DRAWS = int(os.environ.get("PTVTF_DRAWS", "50000"))
 # Hyperparameter uncertainty: IMPORTANCE_DRAWS weighted draws (the likelihood costs half a millisecond), resampled
 # to HYPER_SETS vectors that carry the paths (each costs a posterior factorisation); fewer for quick looks.
 REPORT_IMPORTANCE_DRAWS, REPORT_HYPER_SETS = 256, 32  # the published settings
 IMPORTANCE_DRAWS = REPORT_IMPORTANCE_DRAWS if N_DRAWS >= 32_000 else 128
 HYPER_SETS = REPORT_HYPER_SETS if N_DRAWS >= 32_000 else 16
-MAX_HYPER_SD = 6.0   # cap on the first proposal's s.d. on the unconstrained scale: a quarter of the prior range
+MAX_HYPER_SD = 6.0   # cap on the first proposal's s.d. on the unconstrained (log variance / atanh phi) scale
 ADAPTATIONS = 2      # proposals moment-matched to the previous stage's weighted draws
 PROPOSAL_DF = 4      # the proposals' multivariate-t degrees of freedom: heavier tails than the posterior's
 # The prior: each standard deviation half-normal with these scales (logit; slope changes per month, AR innovations,
 # irregulars), weakly informative (Gelman 2006): unlike a log-uniform prior it puts no pile of mass on "no variation"
 # where the likelihood is flat (a small site), and the data overrule it where they are informative (a near-census).
 PRIOR_SCALES = (0.1, 1.0, 1.0)
-LOG_VARIANCE_RANGE = (np.log(1e-10), np.log(10.0))  # where the first proposal is centred (an MLE at 0 moves inside)
+LOG_VARIANCE_RANGE = (np.log(1e-10), np.log(10.0))  # the mode search starts inside this range (an MLE at 0 moves in)
 SEED = 20210101      # fixed: identical inputs give identical numbers
 HORIZON = 12         # crossover rule: the latent share stays above 1/2 for this many months
 ITERATIONS = 4       # working-response updates between the two fits (it converges in 2-3)
@@ -297,7 +297,6 @@ class Posterior:
         shifts = D @ self.A_break                     # each month's break shifts under its own counting rules
         newest = np.tile(D[-1:] @ self.A_break, (T, 1)) if T else shifts  # ... under the newest rules
         self.A_theta = self.A_eta + shifts                                                # the latent share's logit
-        self.A_persistent = np.hstack([X_trend, zeros, G, np.eye(T), np.zeros_like(E)]) + shifts  # mu + c + shifts
         self.A_adjusted = self.A_eta + newest                                             # on the newest rules
         self.D = D
 
@@ -374,11 +373,12 @@ def _importance(model: ShareModel, centre: np.ndarray, shape: np.ndarray, m: int
 def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, draws: int = IMPORTANCE_DRAWS, seed: int = SEED) -> HyperSample:
     """The posterior of the hyperparameters, by adaptive importance sampling then resampling. First proposal: a
     multivariate t centred on the posterior mode (likelihood x prior, maximised from the MLE), scaled by the inverse
-    of the log-posterior's numerical Hessian (a direction barely identified: s.d. MAX_HYPER_SD). Then ADAPTATIONS times a t with
-    the previous stage's weighted mean and covariance. Each of `draws` draws is weighted by likelihood x prior / proposal density
-    (the likelihood of the approximating Gaussian model at the MLE's working observations, by statsmodels' Kalman
-    filter); `m` vectors are then resampled in proportion to the weights (systematic resampling), so a draw with
-    negligible weight carries no paths. With m = 1, the MLE alone (the plug-in posterior)."""
+    of the log-posterior's numerical Hessian (a direction barely identified: s.d. MAX_HYPER_SD). Then ADAPTATIONS
+    times a t with the previous stage's weighted mean and covariance. Each of `draws` draws is weighted by
+    likelihood x prior / proposal density (the likelihood of the approximating Gaussian model at the MLE's working
+    observations, by statsmodels' Kalman filter); `m` vectors are then resampled in proportion to the weights
+    (systematic resampling), so a draw with negligible weight carries no paths. With m = 1, the MLE alone (the
+    plug-in posterior)."""
     if m <= 1:
         return HyperSample([f.params], np.ones(1))
     from scipy.optimize import minimize
