@@ -229,3 +229,16 @@ def test_the_fast_draws_equal_their_matrix_definitions():
     for key, A in (("theta", post.A_theta), ("adjusted", post.A_adjusted)):
         np.testing.assert_allclose(d[key], (A @ v).T, atol=1e-10)
     np.testing.assert_allclose(d["adjusted"][:, -1], d["theta"][:, -1])  # the newest month is on the newest rules
+
+
+def test_a_broken_lead_is_explained_by_the_month_that_broke_it():
+    """A near-census share ahead for 8 months, one month below 50%, then ahead for 6 months: no crossover yet, and
+    the reason names that month and the run since."""
+    from helpers.stats import signal_results as sr
+    shares = np.r_[np.full(12, 0.40), np.full(8, 0.56), [0.46], np.full(6, 0.57)]
+    totals = np.full(len(shares), 200_000)
+    s = series_from(shares, totals, "so_questions")
+    result = sr.Result(s.signal, sm.summarise(sm.fit(s), n=4000))
+    empty = pd.DataFrame(columns=["signal", "source", "year", "pytorch_share", "low", "high"])
+    row = sr.crossovers({s.signal.name: result}, empty).iloc[0]
+    assert row["crossover"] == "" and "last below 50% in 2018-09" in row["reason"] and "6 months ahead since" in row["reason"]

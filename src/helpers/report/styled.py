@@ -20,6 +20,9 @@ HEADERS = {
     "onset_p_none": "P(no acceleration)", "onset_p_edge": "P(edge)", "change_2017": "change in 2017",
     "change_2017_low": "95% low", "change_2017_high": "95% high", "sd_ar": "s.d. deviations",
     "sd_irregular": "s.d. irregular", "phi": "persistence (phi)", "n_sim": "replicates", "mc_se": "MC error",
+    "gain_2017": "gain per year, 2017", "gain_2017_low": "95% low", "gain_2017_high": "95% high",
+    "gain_2018": "gain per year, 2018", "gain_2018_low": "95% low", "gain_2018_high": "95% high",
+    "p_faster_2018": "P(2018 faster)", "ess_hyper": "ESS (hyperparameters)", "width_ratio": "width / oracle",
 }
 WORDS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "pt": "PyTorch", "tf": "TensorFlow", "dsse": "DSSE",
          "so": "SO", "mk": "MK", "svg": "SVG", "n": "n"}

@@ -222,9 +222,9 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
         reason = ""
         if not c["crossover"]:
             behind = np.flatnonzero(latent < 0.5)
-            run = len(latent) - 1 - behind[-1] if len(behind) else len(latent)
+            run = int(len(latent) - 1 - behind[-1]) if len(behind) else len(latent)
             last = (f"the latent share was last below 50% in {s.months[behind[-1]]} ({latent[behind[-1]]:.1%}), "
-                    f"with {run} month{'s' * (run != 1)} ahead since" if len(behind) and latent[best] > 0.5 else
+                    f"with {run} month{'' if run == 1 else 's'} ahead since" if len(behind) and latent[best] > 0.5 else
                     f"closest: {latent[best]:.1%} in {s.months[best]}")
             reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months in a row (P(not yet) "
                       f"{prob_eq(c['p_not_yet'])}): {last}; series ends {s.months[-1]}")
