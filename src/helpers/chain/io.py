@@ -157,6 +157,7 @@ def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
     bool (nullable ones as pandas' boolean), months as 'YYYY-MM' strings."""
     from ..registry.tables import table
     from . import paths
+    from .schemas import DTYPES  # one storage type per column kind
     t = table(table_id)
     path = paths.table_path(table_id, year)
     if t.fmt == "parquet":
@@ -171,9 +172,9 @@ def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
         if name in df.columns:
             df[name] = df[name].fillna("")
     for name, c in kinds.items():
-        if name in df.columns and c.kind in ("float", "share", "p", "prob"):
+        if name in df.columns and DTYPES[c.kind] == "float64":
             df[name] = df[name].astype(float)  # "%.10g" writes 12.0 as 12
-        if name in df.columns and c.kind in ("int", "count", "year") and not df[name].isna().any():
+        if name in df.columns and DTYPES[c.kind] == "int64" and not df[name].isna().any():
             df[name] = df[name].astype("int64")  # also when the table is empty (no rows to infer from)
         if name in df.columns and c.kind == "bool":
             values = df[name].map({"True": True, "False": False, True: True, False: False})

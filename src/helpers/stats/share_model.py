@@ -16,9 +16,9 @@ share. Months of an `exclude` break are left out.
 The binomial counting noise is handled with the approximating Gaussian model of Durbin & Koopman (2012, ch. 10):
 iterate a working response y_t = theta_t + (pt - n s_t) / (n s_t (1 - s_t)) with variance 1 / (n s_t (1 - s_t))
 around the fitted linear predictor theta_t. Hyperparameters are fitted by maximum likelihood with statsmodels'
-Kalman filter. Their uncertainty is integrated by importance sampling (`hyperparameter_sets`): HYPER_SETS vectors
-from a multivariate-t proposal around the MLE, each weighted by likelihood x prior / proposal density, and the
-paths shared out in proportion to the weights, so a vector the data rule out carries (almost) no paths. For each
+Kalman filter. Their uncertainty is integrated by adaptive importance sampling (`hyperparameter_sets`): draws from
+multivariate-t proposals around the posterior mode, each weighted by likelihood x prior / proposal density, then
+HYPER_SETS vectors resampled in proportion to the weights, so a vector the data rule out carries no paths. For each
 vector the paths are exact draws from the joint Gaussian posterior of (trend, deviations, irregulars, break shifts)
 given the working data — the same posterior statsmodels' smoother gives (tested).
 
@@ -27,8 +27,7 @@ the counting rules in force that month), without counting noise. For a near-cens
 GitHub stars, PyPI downloads) it is almost exactly the observed share; for a small site (Data Science SE: 5-50
 questions a month) it is known only roughly. Year shares, monthly P(PyTorch ahead), who led in a year and the
 crossover ("PyTorch stayed ahead for 12 months": every one of 12 months as counted) read it. The *break-adjusted
-share*
-logistic(eta_t + sum_k delta_k D_k,last) maps every month onto the newest counting rules (with the shifts'
+share* logistic(eta_t + sum_k delta_k D_k,last) maps every month onto the newest counting rules (with the shifts'
 uncertainty): anything that compares months across a break reads it (a within-year change that spans a break, the
 onset of the rise). Every interval is checked by simulation in `helpers.stats.calibration`.
 
@@ -576,11 +575,12 @@ def change_summary(values: np.ndarray, months: int) -> dict:
 
 def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPER_SETS,
               importance_draws: int = IMPORTANCE_DRAWS, monthly: bool = True) -> Summary:
-    """Draw `n` paths over the hyperparameter posterior (`hyper_sets` importance draws, paths in proportion to their
-    weights) and keep what the reports need: monthly bands, year shares (latent share under each month's rules) and
-    within-year changes (on the break-adjusted share where the year spans a break) for every year in the data, the
-    crossover (latent share) and onset (break-adjusted share) distributions, and the approximation check. With
-    `monthly` False (the calibration study), neither the monthly bands nor the approximation check."""
+    """Draw `n` paths over the hyperparameter posterior (`hyper_sets` vectors resampled from `importance_draws`
+    weighted draws, paths in proportion to their weights) and keep what the reports need: monthly bands, year
+    shares (latent share under each month's rules) and within-year changes (on the break-adjusted share where the
+    year spans a break) for every year in the data, the crossover (latent share) and onset (break-adjusted share)
+    distributions, and the approximation check. With `monthly` False (the calibration study), neither the monthly
+    bands nor the approximation check."""
     from .trend_tests import hinge_batch
     series = f.series
     by_year = year_months(series.months)
