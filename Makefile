@@ -48,7 +48,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help all all-years calibrate test lint env check-year bench clean clean-all verify fetch refresh
+.PHONY: help all all-years calibrate test lint env check-year bench clean clean-all verify fetch refresh refresh-check
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.%/-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -99,13 +99,17 @@ REFRESH_ARGS ?=
 refresh: $(ENV_STAMP) ## Add the months since the acquired data from ClickHouse/BigQuery and the Stack Exchange API (online)
 	$(PY) -m helpers.refresh.run $(REFRESH_ARGS)
 
+refresh-check: $(ENV_STAMP) ## Online, seconds: does each refresh endpoint hold its table, and up to which day?
+	$(PY) -m helpers.refresh.check $(REFRESH_ARGS)
+
 test: $(ENV_STAMP) ## Run the whole test suite (unit tests, papermill chain on fixtures, schemas, browser checks)
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
 	  echo "WARNING: chromium is not installed: the browser checks of the HTML reports will be SKIPPED (apt-get install chromium; in CI they fail)"
 	$(VENV)/bin/pytest -q
 
-lint: $(ENV_STAMP) ## Lint src/, tests/ and the notebooks with ruff
+lint: $(ENV_STAMP) ## Lint src/, tests/ and the notebooks with ruff; check the package's layers and cycles (import-linter)
 	$(VENV)/bin/ruff check src tests notebooks
+	$(VENV)/bin/lint-imports
 
 bench: $(ENV_STAMP) ## Time cold `make all`, a no-op `make all`, cold `make all-years`, and the kernel-free lower bound
 	$(PY) -m helpers.chain.bench --year $(YEAR)

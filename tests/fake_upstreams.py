@@ -1,10 +1,17 @@
 """Stand-ins for the refresh upstreams on 127.0.0.1, for the tests and for trying `make refresh` offline.
 
-- ClickHouse's HTTP interface (`GET /ping`, `POST /?user=..&default_format=CSVWithNames` with the SQL as body):
-  the SQL really runs, in chDB (embedded ClickHouse), on small tables with the public schemas —
-  `pypi.pypi_downloads_per_day` (ClickPy) and `github.github_events` (GH Archive, the columns the query reads).
-- The Stack Exchange API (`/2.3/info`, `/2.3/questions?...&filter=total`): gzip-compressed JSON wrappers with
-  `total`, `quota_remaining`, `has_more`, `items`, and on demand `backoff`, `error_id` and HTTP 429.
+- ClickHouse's HTTP interface (`GET /ping`, `POST /` with the SQL as body): the SQL really runs, in chDB (embedded
+  ClickHouse), on small tables with the public schemas — `pypi.pypi_downloads_per_day` (ClickPy) and
+  `github.github_events` (GH Archive, the columns the query reads). Authentication as the server does it: by
+  `X-ClickHouse-User`/`X-ClickHouse-Key` headers, HTTP basic auth, or `user`/`password` URL parameters — one of
+  them (a mix fails with code 516, as does a key without a user, a wrong password or no user at all); accounts
+  `play` (no password) and `reader`/`s3cret`. The profile is read-only (`readonly=2`): a `readonly` setting in the
+  URL fails with code 164.
+- The Stack Exchange API (`/2.3/info`, `/2.3/questions?...&filter=total`): gzip-compressed JSON. The `total`
+  filter returns `{"total": N}` and nothing else (no `quota_remaining`), as the real API's built-in filter does;
+  without a filter the wrapper carries `quota_remaining` and `quota_max`. A daily quota (`quota`, 300) is counted
+  per request; once spent, every request gets error 502 `throttle_violation` "too many requests from this IP, more
+  requests available in 80000 seconds". On demand: `backoff`, `error_id` and HTTP 429.
 
 The fixture events follow simple rules (`FIXTURE`), so every monthly count is known by hand. `Upstreams.script`
 queues misbehaviour for the next Stack Exchange or ClickHouse answers: "429", "throttle", "backoff", "truncated",
@@ -12,10 +19,12 @@ queues misbehaviour for the next Stack Exchange or ClickHouse answers: "429", "t
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import http.server
 import json
+import re
 import threading
 import urllib.parse
 
@@ -26,6 +35,8 @@ REPOS = {"pytorch/pytorch": 5, "tensorflow/tensorflow": 3, "keras-team/keras": 1
          "pytorch/vision": 7}  # the last is not asked for: it must not be counted
 # per repository and day: `stars` WatchEvent started, 1 ForkEvent, issues opened on days divisible by 3, one
 # issue closed, 2 PRs opened and 1 closed, 3 PushEvents (not counted)
+ACCOUNTS = {"play": "", "reader": "s3cret"}  # ClickHouse users and their passwords
+QUOTA = 300  # Stack Exchange API requests a day without a key
 SE_DAILY = {("stackoverflow", "pytorch"): 10, ("stackoverflow", "tensorflow"): 12, ("datascience", "pytorch"): 2,
             ("datascience", "tensorflow"): 1}
 
@@ -106,6 +117,8 @@ class Upstreams:
         self.chdb = chdb_session()
         self.script: list[str] = []
         self.seen: list[str] = []
+        self.auth: list[dict] = []  # the credentials each ClickHouse request carried
+        self.quota = QUOTA
         self.lock = threading.Lock()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -153,12 +166,22 @@ class Upstreams:
                 up.seen.append(self.path)
                 if url.path == "/ping":
                     return self.send(200, b"Ok.\n", "text/plain")
+                if url.path.startswith("/2.3/"):
+                    with up.lock:
+                        if up.quota <= 0:
+                            return self.api({"error_id": 502, "error_name": "throttle_violation",
+                                             "error_message": "too many requests from this IP, more requests "
+                                                              "available in 80000 seconds"}, code=400)
+                        up.quota -= 1
                 if url.path == "/2.3/info":
-                    return self.api({"items": [{"total_questions": 1}], "quota_remaining": 299, "has_more": False})
+                    wrapper = {"items": [{"total_questions": 1}], "quota_remaining": up.quota,
+                               "quota_max": QUOTA, "has_more": False}
+                    return self.api({"total": 1} if q.get("filter") == "total" else wrapper)
                 if url.path == "/2.3/questions":
                     trick = up.next_trick(("429", "throttle", "backoff", "truncated", "schema", "quota0"))
                     total = se_total(q["site"], q.get("tagged", ""), int(q["fromdate"]), int(q["todate"]))
-                    wrapper = {"total": total, "quota_remaining": 250, "quota_max": 300, "has_more": False}
+                    wrapper = ({"total": total} if q.get("filter") == "total" else
+                               {"items": [], "quota_remaining": up.quota, "quota_max": QUOTA, "has_more": False})
                     if trick == "429":
                         return self.send(429, b'{"backoff": 1}', "application/json", headers={"Retry-After": "2"})
                     if trick == "throttle":
@@ -167,14 +190,42 @@ class Upstreams:
                     if trick == "backoff":
                         wrapper["backoff"] = 5
                     if trick == "schema":
-                        wrapper = {"items": [{"question_id": 1}], "has_more": True, "quota_remaining": 250}
+                        wrapper = {"items": [{"question_id": 1}], "has_more": True}
                     if trick == "quota0":
-                        wrapper["quota_remaining"] = 0
+                        up.quota = 0
                     if trick == "truncated":
                         body = json.dumps(wrapper).encode()
                         return self.send(200, body[: len(body) // 2], "application/json", length=len(body))
                     return self.api(wrapper)
                 self.send(404, b'{"error_id": 404, "error_name": "no_method"}', "application/json")
+
+            def refused(self, q: dict) -> tuple[int, bytes] | None:
+                """ClickHouse's answer to the request's credentials and settings, when it refuses them."""
+                h = {k.lower(): v for k, v in self.headers.items()}
+                by_header = "x-clickhouse-user" in h or "x-clickhouse-key" in h
+                basic = h.get("authorization", "").startswith("Basic ")
+                by_url = "user" in q or "password" in q
+                up.auth.append({"header": by_header, "basic": basic, "url": by_url})
+                if sum((by_header, basic, by_url)) > 1:
+                    return 403, (b"Code: 516. DB::Exception: Invalid authentication: it is not allowed to use "
+                                 b"X-ClickHouse HTTP headers and other authentication methods simultaneously. "
+                                 b"(AUTHENTICATION_FAILED)")
+                if by_header:
+                    user, key = h.get("x-clickhouse-user", ""), h.get("x-clickhouse-key", "")
+                    if not user:
+                        return 403, (b"Code: 516. DB::Exception: Got an empty user name from X-ClickHouse HTTP "
+                                     b"headers. (AUTHENTICATION_FAILED)")
+                elif basic:
+                    user, _, key = base64.b64decode(h["authorization"][6:]).decode().partition(":")
+                else:
+                    user, key = q.get("user", "default"), q.get("password", "")
+                if ACCOUNTS.get(user) != key:
+                    return 403, (f"Code: 516. DB::Exception: {user}: Authentication failed: password is incorrect, "
+                                 "or there is no user with such name. (AUTHENTICATION_FAILED)").encode()
+                if "readonly" in q:
+                    return 500, (b"Code: 164. DB::Exception: Cannot modify 'readonly' setting in readonly mode. "
+                                 b"(READONLY)")
+                return None
 
             def api(self, data: dict, code: int = 200):
                 self.send(code, json.dumps(data).encode(), "application/json; charset=utf-8", gz=True)
@@ -182,10 +233,17 @@ class Upstreams:
             def do_POST(self):
                 up.seen.append(self.path)
                 sql = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                refused = self.refused(q)
+                if refused:
+                    return self.send(*refused, "text/plain")
                 trick = up.next_trick(("ch_truncated",))
+                fmt = re.search(r"\s+FORMAT\s+(\w+)\s*;?\s*$", sql)
+                if fmt:
+                    sql = sql[:fmt.start()]
                 try:
                     with up.lock:
-                        body = up.chdb.query(sql, "CSVWithNames").bytes()
+                        body = up.chdb.query(sql, fmt[1] if fmt else q.get("default_format", "TabSeparated")).bytes()
                 except Exception as e:  # ClickHouse answers an error as HTTP 500 with its message
                     return self.send(500, str(e).encode(), "text/plain")
                 if trick == "ch_truncated":

@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import paths
-from .manifest import Entry, RawDataError, read_manifest
+from .manifest import Entry, RawDataError, read_manifest, verify
 
 CHUNK = 1 << 16
 PROGRESS_FROM = 1 << 20  # show a progress bar for files of 1 MiB and more
@@ -93,6 +93,14 @@ def fetch_missing(raw: Path | None = None, progress: bool = True, **kw) -> list[
             download(e, raw / e.path, progress=progress, **kw)
             fetched.append(e.path)
     return fetched
+
+
+def build() -> dict:
+    """Step 00_acquire: download files that are missing (when their manifest entry has a URL), then verify
+    every file. Raises RawDataError naming each problem; returns the verified manifest (`manifest`) and the
+    files downloaded (`fetched`)."""
+    fetched = fetch_missing(progress=False)
+    return {"manifest": verify(), "fetched": fetched}
 
 
 def main() -> int:

@@ -152,12 +152,50 @@ def write_table(table_id: str, df: pd.DataFrame, year: int | None = None) -> Pat
     return write_csv(df, target, sort_by=list(t.sort) or None)
 
 
+STEP_ENV = "PTVTF_STEP"  # the step being run (set by `reading_as`; a notebook's kernel inherits it)
+
+
+class UndeclaredInputError(RuntimeError):
+    """A step read a table it does not declare as an input (so Make would not rerun it when the table changes)."""
+
+
+@contextmanager
+def reading_as(step_name: str):
+    """While a step runs (its function or its notebook's kernel), `read_table` accepts only the tables the step
+    declares in `helpers.registry.steps` (its inputs, and its own outputs)."""
+    before = os.environ.get(STEP_ENV)
+    os.environ[STEP_ENV] = step_name
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(STEP_ENV, None)
+        else:
+            os.environ[STEP_ENV] = before
+
+
+def check_declared(table_id: str) -> None:
+    """Raise UndeclaredInputError when the running step (if any) does not declare `table_id`."""
+    name = os.environ.get(STEP_ENV)
+    if not name:
+        return  # outside the chain (JupyterLab, a test): anything may be read
+    from ..registry.steps import step
+    s = step(name)
+    if table_id not in (*s.inputs, *s.outputs):
+        raise UndeclaredInputError(
+            f"step {name} reads the table {table_id!r} but does not declare it: add it to the step's `inputs` in "
+            f"src/helpers/registry/steps.py (so that Make reruns {name} when it changes); declared: "
+            f"{', '.join(s.inputs) or 'none'}")
+
+
 def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
     """A registered table back with its documented types: text columns as strings ('' when empty), booleans as
-    bool (nullable ones as pandas' boolean), months as 'YYYY-MM' strings."""
+    bool (nullable ones as pandas' boolean), months as 'YYYY-MM' strings. Inside a running step, only a table the
+    step declares (`check_declared`)."""
     from ..registry.tables import table
     from . import paths
     from .schemas import DTYPES  # one storage type per column kind
+    check_declared(table_id)
     t = table(table_id)
     path = paths.table_path(table_id, year)
     if t.fmt == "parquet":

@@ -14,15 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..registry.sources import SOURCES
 from . import paths
 from .io import atomic_path, is_lfs_pointer
 
 MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence", "query"]
 # Files a user may add by hand; checked by their parsers, hashed into the provenance record.
-DROP_IN_PATTERNS = {
-    "google_trends": re.compile(r"^google_trends/[^/]*\.csv$"),
-    "so_survey": re.compile(r"^so_survey/stack-overflow-developer-survey-\d{4}\.zip$"),
-}
+DROP_IN_PATTERNS = {s.id: re.compile(f"^{re.escape(s.folder)}/{s.dropin}$") for s in SOURCES if s.dropin}
 NOTES = re.compile(r"(^|/)(SOURCES|README)\.md$|^MANIFEST\.csv$")
 
 
@@ -157,11 +155,3 @@ def source_summary(table: pd.DataFrame) -> pd.DataFrame:
         "licences": g["licence"].agg(lambda s: "; ".join(sorted(set(s)))),
     }).reset_index()
 
-
-def build() -> dict:
-    """Step 00_acquire: download files that are missing (when their manifest entry has a URL), then verify
-    every file. Raises RawDataError naming each problem; returns the verified manifest (`manifest`) and the
-    files downloaded (`fetched`)."""
-    from .fetch import fetch_missing
-    fetched = fetch_missing(progress=False)
-    return {"manifest": verify(), "fetched": fetched}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 
-from ..refresh.names import newest_month
+from .refresh_files import newest_month
 
 FIRST_YEAR = 2017
 ACQUIRED_LAST_YEAR = 2026

@@ -57,7 +57,8 @@ def compute(s: Step, year: int | None = None, parameters: dict | None = None) ->
     """Run a step's function and write its tables (no kernel): what module steps and the pipeline do."""
     from . import io
     fn = function(s)
-    result = fn(year, **(parameters or {})) if s.per_year else fn(**(parameters or {}))
+    with io.reading_as(s.name):
+        result = fn(year, **(parameters or {})) if s.per_year else fn(**(parameters or {}))
     io.write_outputs(s.name, result, year)
     stamp_outputs(s, year)
     return result
@@ -70,8 +71,11 @@ def execute(s: Step, year: int | None = None, out: Path | None = None, parameter
     out.parent.mkdir(parents=True, exist_ok=True)
     os.environ["PTVTF_ROOT"] = str(paths.ROOT)  # the kernel inherits it: same root as this process
     values = {"year": year} if s.per_year else {}
-    pm.execute_notebook(str(paths.NOTEBOOKS / f"{s.name}.ipynb"), str(out), parameters={**values, **(parameters or {})},
-                        kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
+    from . import io
+    with io.reading_as(s.name):  # the kernel inherits the step's name: it may read only what the step declares
+        pm.execute_notebook(str(paths.NOTEBOOKS / f"{s.name}.ipynb"), str(out),
+                            parameters={**values, **(parameters or {})}, kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS),
+                            progress_bar=False, log_output=False)
     return out
 
 

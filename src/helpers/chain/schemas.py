@@ -15,6 +15,7 @@ from ..registry.tables import table
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 PERIOD = r"^(\d{4}|\d{4}-(0[1-9]|1[0-2]))$"
+ID = r"^[a-z][a-z0-9_]*$"
 GAPPY_SOURCES = {"pypi"}  # months may have gaps (no snapshot upstream for that month)
 
 
@@ -63,6 +64,8 @@ def _pattern(regex: str, name: str) -> pa.Check:
 
 KINDS = {  # kind -> (storage type, value checks)
     "str": (str, []),
+    "id": (str, [_pattern(ID, "a snake_case id")]),   # a registry id (signal, source, break, claim)
+    "label": (str, []),                               # a registry's display label: shown, never matched
     "int": (int, []),
     "count": (int, [pa.Check.ge(0)]),
     "year": (int, [pa.Check.in_range(1990, 2100)]),
@@ -100,7 +103,8 @@ def validate(table_id: str, df: pd.DataFrame) -> pd.DataFrame:
     return schema(table_id).validate(df, lazy=True)
 
 
-DTYPES = {"str": "str", "month": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
+DTYPES = {"str": "str", "id": "str", "label": "str",
+          "month": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
           "float": "float64", "share": "float64", "p": "float64", "prob": "float64",
           "bool": "bool"}
 

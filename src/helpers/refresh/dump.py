@@ -19,10 +19,10 @@ import duckdb
 import pandas as pd
 
 from ..chain import paths
+from ..chain.refresh_files import shift_month
 from ..sources.stackexchange import TAGS
 from . import queries, store
-from .names import shift_month
-from .run import OVERLAP_MONTHS, SITES, acquired_ends
+from .run import OVERLAP_MONTHS, SPECS
 
 
 def count(path: str, start_month: str, end_month: str, tags: tuple[str, ...] = TAGS,
@@ -46,13 +46,14 @@ def newest_day(path: str, start_month: str, memory: str = "2GB") -> str | None:
 def main(argv: list[str] | None = None, raw: Path | None = None, out=sys.stdout) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.refresh.dump", description=__doc__.split("\n")[0])
     ap.add_argument("path", help="Posts.xml, a Parquet conversion (.parquet), or /dev/stdin")
-    ap.add_argument("--site", required=True, choices=sorted(SITES), help="whose dump it is")
+    ap.add_argument("--site", required=True, choices=sorted(s for s, spec in SPECS.items() if spec.site),
+                    help="whose dump it is (the source id)")
     ap.add_argument("--since", help="first month to write (YYYY-MM); default 12 months before the acquired end")
     ap.add_argument("--memory", default="2GB", help="DuckDB memory limit (default 2GB)")
     args = ap.parse_args(argv)
     raw = raw or paths.RAW
     source = args.site
-    start = args.since or shift_month(acquired_ends(raw)[source], 1 - OVERLAP_MONTHS)
+    start = args.since or shift_month(SPECS[source].acquired_end, 1 - OVERLAP_MONTHS)
     streamed = args.path in ("-", "/dev/stdin")
     if not streamed and not Path(args.path).is_file():
         ap.error(f"{args.path}: no such file")

@@ -21,19 +21,28 @@ from dataclasses import dataclass
 
 import sqlglot
 
+from ..registry.sources import REFRESHABLE
+
 ENGINES = ("clickhouse", "bigquery", "duckdb")
 
 
 @dataclass(frozen=True)
 class Aggregation:
+    """One monthly count. Its result becomes refresh rows (`helpers.refresh.run.rows_from_engine`): `item_result`
+    names the upstream item (mapped back to the signals' `framework` by the source's refresh spec), `value_column`
+    the count, `metric` the metric (or '' when the result has a `metric` column); where `split_column` is filled
+    (an engine that breaks installers down), each value in `split_metrics` is also counted as a metric of its own."""
     name: str
     relation: str                  # the logical relation it reads
     sql: str                       # DuckDB SQL; {start}, {end} (dates) and {items} (a quoted list) are filled in
     columns: tuple[str, ...]       # the result's columns, in order
-    relations: dict[str, str]      # engine -> SQL giving the relation
+    relations: dict[str, str]      # engine -> SQL giving the relation (`{table}`: the engine's table)
     item_column: str               # the relation's column that `items` select (packages, repositories), if any
-    source: str = ""               # the monthly source it continues in `make refresh` ('' for the dump's)
-    tables: dict[str, str] | None = None  # engine -> its public table (`{table}` in the relation; a mirror may differ)
+    item_result: str = ""          # the result's column naming the item
+    value_column: str = ""         # the result's count column
+    metric: str = ""               # the metric of every row ('' : the result's `metric` column)
+    split_column: str = ""
+    split_metrics: dict[str, str] | None = None
 
 
 PYPI_MONTHLY = Aggregation(
@@ -50,8 +59,8 @@ PYPI_MONTHLY = Aggregation(
                  "COALESCE(details.installer.name, '') AS installer, 1 AS downloads FROM `{table}` "
                  "WHERE DATE(timestamp) >= DATE '{start}' AND DATE(timestamp) < DATE '{end}'",
      "duckdb": "SELECT day, project, installer, downloads FROM pypi_days_local"},
-    "project", "pypi",
-    {"clickhouse": "pypi.pypi_downloads_per_day", "bigquery": "bigquery-public-data.pypi.file_downloads"},
+    "project", item_result="project", value_column="downloads", metric="downloads", split_column="installer",
+    split_metrics={"pip": "downloads_pip"},
 )
 
 GITHUB_MONTHLY = Aggregation(
@@ -75,8 +84,7 @@ GITHUB_MONTHLY = Aggregation(
                  "WHERE _TABLE_SUFFIX BETWEEN FORMAT_DATE('%Y%m', DATE '{start}') "
                  "AND FORMAT_DATE('%Y%m', DATE_SUB(DATE '{end}', INTERVAL 1 DAY))",
      "duckdb": "SELECT day, repo_name, event_type, action FROM gh_events_local"},
-    "repo_name", "github",
-    {"clickhouse": "github.github_events", "bigquery": "githubarchive.month.*"},
+    "repo_name", item_result="repo_name", value_column="events",
 )
 
 # A tag matches in any of the dumps' spellings; `all` counts every question. {items} are the tags.
@@ -99,9 +107,10 @@ SE_MONTHLY = Aggregation(
      "duckdb_parquet": "SELECT CAST(CreationDate AS DATE) AS day, Tags AS tags FROM read_parquet('{path}') "
                        "WHERE CAST(PostTypeId AS VARCHAR) = '1'"},
     "",  # every question is read; the tags select inside the aggregation
+    item_result="tag", value_column="questions", metric="questions",
 )
 
-BY_SOURCE = {a.source: a for a in (PYPI_MONTHLY, GITHUB_MONTHLY)}  # the sources an engine refreshes
+AGGREGATIONS = {a.name: a for a in (PYPI_MONTHLY, GITHUB_MONTHLY, SE_MONTHLY)}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ITEM = re.compile(r"^[A-Za-z0-9._/-]+$")
 
@@ -123,7 +132,8 @@ def _relation(agg: Aggregation, engine: str, variant: str | None, table: str | N
     key = variant or engine
     if engine not in ENGINES or key not in agg.relations:
         raise ValueError(f"{agg.name} runs on {sorted(agg.relations)}, not {key!r}")
-    table = table or (agg.tables or {}).get(engine, "")
+    table = table or next((s.refresh.tables.get(engine, "") for s in REFRESHABLE
+                           if s.refresh.aggregation == agg.name), "")
     if "{table}" in agg.relations[key] and not _TABLE.match(table):
         raise ValueError(f"table must look like db.table or project.dataset.table, not {table!r}")
     return agg.relations[key].format(table=table, **fill)

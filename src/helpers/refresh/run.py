@@ -7,8 +7,11 @@
 3. Each result is checked and saved as a new raw file with its manifest row (`store`); progress is printed per
    source and a summary of what was added at the end.
 
-Engines: ClickHouse (default) or BigQuery for PyPI and GitHub (`--engine`), the Stack Exchange API for Stack
-Overflow and Data Science SE. A local Stack Exchange data dump is counted with `python -m helpers.refresh.dump`.
+What each source needs is its `refresh` spec in `helpers.registry.sources` (engines, items, tables, aggregation,
+site, acquired end): this module has no per-source code. Engines: ClickHouse (default) or BigQuery for the sources
+a query engine counts (`--engine`), the Stack Exchange API for Stack Overflow and Data Science SE (a quota-limited
+API: a stopped run resumes where it stopped). A local Stack Exchange data dump is counted with
+`python -m helpers.refresh.dump`.
 """
 from __future__ import annotations
 
@@ -17,26 +20,25 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..chain import paths
-from ..registry.signals import MONTHLY
-from ..sources import github, pypi, so_charts
-from ..sources import stackexchange as se
-from . import bigquery, clickhouse, http, names, queries, store
-from .names import shift_month
+from ..chain.refresh_files import shift_month
+from ..registry.sources import REFRESHABLE
+from ..sources import refreshed
+from . import bigquery, clickhouse, http, queries, store
 from .stackexchange_api import Client
 from .stackexchange_api import endpoint as se_endpoint
 from .stackexchange_api import probe as se_probe
 
 OVERLAP_MONTHS = 12
-SOURCES = tuple(names.FOLDERS)  # every source a refresh can continue
-SITES = {"stackoverflow": "stackoverflow", "dsse": "datascience"}  # the others: Stack Exchange API site names
-AGGREGATION = queries.BY_SOURCE
-ENGINE_NAMES = {"clickhouse": "ClickHouse", "bigquery": "BigQuery"}
+SPECS = {s.id: s.refresh for s in REFRESHABLE}  # every source a refresh can continue, and how
+SOURCES = tuple(SPECS)
+ENGINE_NAMES = {"clickhouse": "ClickHouse", "bigquery": "BigQuery", "stackexchange_api": "Stack Exchange API"}
+ENGINE_CHOICES = ("clickhouse", "bigquery")  # `--engine`: where a source offers both, which to ask
 
 
 @dataclass
@@ -52,41 +54,32 @@ class Added:
     note: str = ""
 
 
-def acquired_ends(raw: Path | None = None) -> dict[str, str]:
-    """Per refreshable source: the acquired data's last usable month (read from the raw files)."""
-    raw = raw or paths.RAW
-    so = so_charts.digitise((raw / se.SO_DIR / se.ML_SVG).read_text(encoding="utf-8"), f"data/raw/{se.SO_DIR}/{se.ML_SVG}")
-    dsse = se.dsse_questions(raw / se.SO_DIR / se.DSSE_PRIMARY)
-    return {"pypi": pypi.snapshots(raw)["month"].max(), "github": github.LAST_COUNTED,
-            "stackoverflow": so["month"].max(), "dsse": se.last_complete_month(str(dsse["created"].max()))}
+def engine_of(source: str, choice: str) -> str:
+    """The engine that refreshes `source`: `choice` when the source offers it, else the source's default."""
+    engines = SPECS[source].engines
+    return choice if choice in engines else engines[0]
 
 
 def items(source: str) -> tuple[str, ...]:
-    """What a source's query selects: PyPI packages and GitHub repositories as the cleaning steps read them; for
-    the Stack Exchange API (a request per tag and month, against a daily quota) only the tags the signals use."""
-    if source == "pypi":
-        return pypi.PACKAGES
-    if source == "github":
-        return tuple(github.REPO_NAMES.values())
-    return tuple(dict.fromkeys(f for s in MONTHLY if s.source == source for f in (*s.pytorch, *s.tensorflow)))
+    """What a source's query selects, by the upstream's names (packages, repositories, tags)."""
+    return tuple(SPECS[source].items.values())
 
 
-def rows_from_engine(source: str, df: pd.DataFrame) -> pd.DataFrame:
-    """An engine's answer as refresh rows (store's columns). PyPI: `downloads` sums every installer; where the
-    engine breaks installers down (BigQuery), `downloads_pip` continues the pip-only series too."""
-    num = {c: pd.to_numeric(df[c]) for c in df.columns if c in ("downloads", "events", "days")}
-    df = df.assign(**num)
-    if source == "pypi":
-        total = df.groupby(["month", "project"], as_index=False).agg(value=("downloads", "sum"), days=("days", "max"))
-        parts = [total.assign(metric="downloads")]
-        if (df["installer"] != "").any():
-            pip = df[df["installer"] == "pip"].rename(columns={"downloads": "value"})
-            parts.append(pip[["month", "project", "value", "days"]].assign(metric="downloads_pip"))
-        out = pd.concat(parts, ignore_index=True).rename(columns={"project": "framework"})
-    else:
-        by_name = {v: k for k, v in github.REPO_NAMES.items()}
-        out = df.assign(framework=df["repo_name"].map(by_name), value=df["events"])
-    return out.assign(source=source)[store.COLUMNS]
+def rows_from_engine(source: str, agg: queries.Aggregation, df: pd.DataFrame) -> pd.DataFrame:
+    """An engine's answer as refresh rows (store's columns): the item mapped back to the signals' `framework`,
+    summed per month and metric; where the engine breaks a split column down (PyPI installers on BigQuery), each
+    of `agg.split_metrics` continues a series of its own (`downloads_pip`)."""
+    by_item = {name: fw for fw, name in SPECS[source].items.items()}
+    df = df.assign(framework=df[agg.item_result].map(by_item), value=pd.to_numeric(df[agg.value_column]),
+                   days=pd.to_numeric(df["days"]), **({"metric": agg.metric} if agg.metric else {}))
+    key = ["month", "framework", "metric"]
+    parts = [df.groupby(key, as_index=False).agg(value=("value", "sum"), days=("days", "max"))]
+    if agg.split_column and (df[agg.split_column] != "").any():
+        for value, metric in (agg.split_metrics or {}).items():
+            part = df[df[agg.split_column] == value]
+            parts.append(part.groupby(key, as_index=False).agg(value=("value", "sum"), days=("days", "max"))
+                         .assign(metric=metric))
+    return pd.concat(parts, ignore_index=True).assign(source=source)[store.COLUMNS]
 
 
 def _check_complete(source: str, rows: pd.DataFrame, first: str, last: str) -> None:
@@ -119,7 +112,7 @@ def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: C
         return Added(source, engine, note=f"no complete month after {start_month} yet (newest day {latest})")
     sql = queries.render(agg, engine, start, f"{shift_month(last, 1)}-01", items(source), table=table)
     log(f"{source}: counting {start_month}..{last} on {engine} ...")
-    rows = rows_from_engine(source, run(sql, agg.columns))
+    rows = rows_from_engine(source, agg, run(sql, agg.columns))
     _check_complete(source, rows, start_month, last)
     path = store.write(source, rows, f"{ENGINE_NAMES[engine]} {table}", url, sql, raw=raw, today=today.isoformat())
     return _added(source, engine, rows, path)
@@ -127,40 +120,54 @@ def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: C
 
 def table_for(source: str, engine: str) -> str:
     """The table to read: <ENGINE>_<SOURCE>_TABLE from the environment (a mirror's name), else the public one."""
-    return os.environ.get(f"{engine.upper()}_{source.upper()}_TABLE") or AGGREGATION[source].tables[engine]
+    return os.environ.get(f"{engine.upper()}_{source.upper()}_TABLE") or SPECS[source].tables[engine]
 
 
 def _engine(source: str, engine: str):
-    agg = AGGREGATION[source]
+    agg = queries.AGGREGATIONS[SPECS[source].aggregation]
     if engine == "clickhouse":
         url = clickhouse.endpoint(source)
         return agg, lambda sql, cols: clickhouse.query(sql, cols, url), url
     if engine == "bigquery":
         return agg, bigquery.query, bigquery.endpoint()
-    raise ValueError(f"engine must be clickhouse or bigquery, not {engine!r}")
+    raise ValueError(f"{source}: no query engine {engine!r}; it offers {SPECS[source].engines}")
 
 
 def refresh_api(source: str, start_month: str, raw: Path, log: Callable[[str], None], today: dt.date,
                 client: Client) -> Added:
-    """Monthly question counts per tag from the Stack Exchange API, from `start_month` to last month."""
+    """Monthly question counts per tag from the Stack Exchange API, from `start_month` to last month. Before each
+    month the requests it needs are held against the quota left: when they would spend it, the run stops there and
+    saves the complete months it has (the next run continues after them)."""
+    site, tags = SPECS[source].site, items(source)
     last = shift_month(f"{today:%Y-%m}", -1)
     months = list(pd.period_range(start_month, last, freq="M").astype(str))
-    tags = items(source)
-    log(f"{source}: {len(months) * len(tags)} requests ({len(tags)} tags x {len(months)} months)")
-    rows = []
+    if not months:
+        return Added(source, "stackexchange_api", note=f"nothing to ask: the refreshed data reach {last}")
+    log(f"{source}: {len(months) * len(tags)} requests ({len(tags)} tags x {len(months)} months); "
+        f"quota left {client.quota_remaining}")
+    rows, stopped = [], ""
     for i, month in enumerate(months, start=1):
+        if client.quota_remaining is not None and client.quota_remaining < len(tags):
+            stopped = (f"stopped before the daily quota was spent ({client.quota_remaining} requests left, "
+                       f"{len(tags)} needed a month): saved {i - 1} of {len(months)} months; run `make refresh` "
+                       f"again tomorrow (it continues from {month}) or set STACKEXCHANGE_KEY (10,000 a day)")
+            break
         for tag in tags:
             rows.append({"source": source, "metric": "questions", "framework": tag, "month": month,
-                         "value": float(client.question_total(SITES[source], tag, month)),
+                         "value": float(client.question_total(site, SPECS[source].items[tag], month)),
                          "days": pd.Period(month, freq="M").days_in_month})
         if i == len(months) or i % 6 == 0:
             log(f"{source}: {i}/{len(months)} months ({month}); quota left {client.quota_remaining}")
+    if stopped:
+        log(f"{source}: {stopped}")
+    if not rows:
+        return Added(source, "stackexchange_api", note=stopped)
     df = pd.DataFrame(rows, columns=store.COLUMNS)
-    query = (f"GET /questions?site={SITES[source]}&tagged={{{','.join(tags)}}}&fromdate=<month start>"
-             f"&todate=<month end - 1 s>&filter=total for each month {start_month}..{last}")
-    path = store.write(source, df, f"Stack Exchange API /questions (site={SITES[source]}, filter=total)",
+    query = (f"GET /questions?site={site}&tagged={{{','.join(tags)}}}&fromdate=<month start>"
+             f"&todate=<month end - 1 s>&filter=total for each month {start_month}..{df['month'].max()}")
+    path = store.write(source, df, f"Stack Exchange API /questions (site={site}, filter=total)",
                        client.url, query, raw=raw, today=today.isoformat())
-    return _added(source, "stackexchange-api", df, path)
+    return replace(_added(source, "stackexchange_api", df, path), note=stopped)
 
 
 def _added(source: str, engine: str, rows: pd.DataFrame, path: Path) -> Added:
@@ -168,26 +175,38 @@ def _added(source: str, engine: str, rows: pd.DataFrame, path: Path) -> Added:
                  f"{path.parent.name}/{path.name}")
 
 
-def plan_endpoints(sources: tuple[str, ...], engine: str) -> dict[str, Callable[[], None]]:
+def plan_endpoints(sources: tuple[str, ...], choice: str) -> dict[str, Callable[[], None]]:
     """What must be reachable, as {shown endpoint: probe}."""
     out = {}
     for s in sources:
-        if s in AGGREGATION and engine == "clickhouse":
+        engine = engine_of(s, choice)
+        if engine == "clickhouse":
             url = clickhouse.endpoint(s)
             out[url] = lambda url=url: clickhouse.probe(url)
-        elif s in AGGREGATION:
+        elif engine == "bigquery":
             out[bigquery.endpoint()] = bigquery.probe
         else:
             out[se_endpoint()] = se_probe
     return out
 
 
+def start_month(source: str, raw: Path) -> str:
+    """The first month to ask for: OVERLAP_MONTHS before the acquired data's end, so that both countings hold a
+    year; for a quota-limited API, after the months earlier refresh files already hold (a stopped run resumes)."""
+    start = shift_month(SPECS[source].acquired_end, 1 - OVERLAP_MONTHS)
+    if "stackexchange_api" in SPECS[source].engines:
+        held = refreshed.read(source, raw)
+        if len(held):
+            start = max(start, shift_month(held["month"].max(), 1))
+    return start
+
+
 def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date | None = None,
          out=sys.stdout) -> int:
     ap = argparse.ArgumentParser(prog="make refresh", description=__doc__.split("\n")[0])
     ap.add_argument("--sources", default=",".join(SOURCES), help=f"comma-separated, from {','.join(SOURCES)}")
-    ap.add_argument("--engine", default="clickhouse", choices=("clickhouse", "bigquery"),
-                    help="engine for PyPI and GitHub (default clickhouse)")
+    ap.add_argument("--engine", default="clickhouse", choices=ENGINE_CHOICES,
+                    help="engine for the sources a query engine refreshes (PyPI, GitHub; default clickhouse)")
     args = ap.parse_args(argv)
     sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
     unknown = [s for s in sources if s not in SOURCES]
@@ -207,22 +226,24 @@ def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date 
     except http.UnreachableError as e:
         log(f"error: {e}\nNothing was changed.")
         return 2
-    ends = acquired_ends(raw)
-    client = Client() if any(s in SITES for s in sources) else None
+    client = None
     added, failed = [], []
     for source in sources:
-        start = shift_month(ends[source], 1 - OVERLAP_MONTHS)
-        log(f"{source}: acquired data end {ends[source]}; asking from {start} (12 months overlap)")
+        engine = engine_of(source, args.engine)
+        start = start_month(source, raw)
+        log(f"{source}: acquired data end {SPECS[source].acquired_end}; asking {ENGINE_NAMES[engine]} from {start}")
         try:
-            if source in AGGREGATION:
-                added.append(refresh_engine(source, args.engine, start, raw, log, today))
-            else:
+            if engine == "stackexchange_api":
+                if client is None:
+                    client = Client()
+                    log(f"Stack Exchange API: {client.read_quota()} requests left today")
                 added.append(refresh_api(source, start, raw, log, today, client))
+            else:
+                added.append(refresh_engine(source, engine, start, raw, log, today))
         except http.RefreshError as e:
             failed.append(source)
             log(f"{source}: failed, nothing saved for it: {e}")
-            added.append(Added(source, args.engine if source in AGGREGATION else "stackexchange-api",
-                               note=f"failed: {str(e)[:120]}"))
+            added.append(Added(source, engine, note=f"failed: {str(e)[:120]}"))
         else:
             a = added[-1]
             log(f"{source}: " + (f"saved {a.rows} rows, {a.months} months ({a.first_month}..{a.last_month}) to "

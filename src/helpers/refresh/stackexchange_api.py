@@ -3,8 +3,13 @@ the built-in `total` filter, one request per site, tag and month (no paging: onl
 
 The API's rules are honoured: a `backoff` field means no request to the same method for that many seconds; an
 HTTP 429 or a throttle error (error_id 502) waits (`backoff`, `Retry-After`, or doubling from 1 s) and retries up
-to MAX_RETRIES times; `quota_remaining` is tracked and a spent quota stops with a message (10,000 requests a day
-with a key, 300 without).
+to MAX_RETRIES times, unless the error says the wait is longer than MAX_WAIT ("more requests available in N
+seconds": the daily quota is spent), which stops at once.
+
+The quota (10,000 requests a day with a key, 300 without): the `total` filter returns nothing but the total, so
+`read_quota` asks `/info` once without a filter for `quota_remaining`, and every request after it counts the quota
+down (a wrapper that does carry `quota_remaining` resets the count). `make refresh` plans its requests against it
+and stops before it is spent.
 
 Environment: STACKEXCHANGE_API_URL (default https://api.stackexchange.com/2.3), STACKEXCHANGE_KEY (optional app
 key: a larger quota).
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -25,6 +31,12 @@ DEFAULT_URL = "https://api.stackexchange.com/2.3"
 MAX_RETRIES = 5
 MAX_WAIT = 120.0  # seconds: a longer demanded wait stops the run instead
 THROTTLE_ERRORS = {502}  # throttle_violation
+QUOTA = {False: 300, True: 10_000}  # requests a day per IP, without / with an app key (the API's documentation)
+_AVAILABLE_IN = re.compile(r"available in (\d+) seconds")
+
+
+class QuotaSpentError(http.RefreshError):
+    """The daily request quota is spent (or would be by the next request)."""
 
 
 def endpoint() -> str:
@@ -57,7 +69,8 @@ class Client:
                     raise
                 pause = e.wait if e.wait is not None else delay
                 if pause > MAX_WAIT:
-                    raise http.RefreshError(f"{http.redact(url)}: asked to wait {pause:.0f} s; try again later") from e
+                    raise QuotaSpentError(f"{http.redact(url)}: asked to wait {pause:.0f} s (the daily quota is spent "
+                                          f"after {self.requests} requests); try again later") from e
                 self.sleep(pause)
                 delay *= 2
                 continue
@@ -66,6 +79,8 @@ class Client:
                 self._not_before = time.monotonic() + float(data["backoff"])
             if "quota_remaining" in data:
                 self.quota_remaining = int(data["quota_remaining"])
+            elif self.quota_remaining is not None:
+                self.quota_remaining -= 1
             return data
         raise AssertionError("unreachable")
 
@@ -81,12 +96,24 @@ class Client:
         if "error_id" in data:
             message = f"{shown}: API error {data['error_id']} {data.get('error_name', '')}: {data.get('error_message', '')}"
             if int(data["error_id"]) in THROTTLE_ERRORS:
-                raise http.ThrottledError(message, float(data["backoff"]) if "backoff" in data else None)
+                wait = _AVAILABLE_IN.search(str(data.get("error_message", "")))
+                raise http.ThrottledError(message, float(data["backoff"]) if "backoff" in data else
+                                          float(wait[1]) if wait else None)
             raise http.RefreshError(message)
         return data
 
+    def read_quota(self, site: str = "stackoverflow") -> int:
+        """Requests left today, from `/info` without a filter (one request; its wrapper carries the quota)."""
+        data = self.get("info", site=site)
+        if "quota_remaining" not in data:
+            self.quota_remaining = QUOTA[bool(self.key)] - self.requests  # not said: assume a fresh day's quota
+        return self.quota_remaining
+
     def question_total(self, site: str, tag: str, month: str) -> int:
         """Questions created in `month` (YYYY-MM, UTC) on `site` that carry `tag` now."""
+        if self.quota_remaining is not None and self.quota_remaining <= 0:
+            raise QuotaSpentError(f"{self.url}: the daily request quota is spent after {self.requests} requests; "
+                                  "set STACKEXCHANGE_KEY for a larger quota or run again tomorrow")
         start = pd.Timestamp(f"{month}-01", tz="UTC")
         end = start + pd.offsets.MonthBegin(1)
         data = self.get("questions", site=site, tagged=tag, fromdate=int(start.timestamp()),
@@ -94,9 +121,6 @@ class Client:
         if "total" not in data:
             raise http.RefreshError(f"{self.url}/questions ({site}, {tag}, {month}): no `total` in the answer; "
                                     f"fields: {sorted(data)}")
-        if self.quota_remaining == 0:
-            raise http.RefreshError(f"{self.url}: the daily request quota is spent after {self.requests} requests; "
-                                    "set STACKEXCHANGE_KEY for a larger quota or run again tomorrow")
         return int(data["total"])
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..chain import manifest, paths
 from ..chain.io import atomic_path
-from .names import COLUMNS, FOLDERS
+from ..chain.refresh_files import COLUMNS, FOLDERS
+from ..registry.sources import SOURCE_BY_ID
 
 
 def _target(folder: Path, source: str, today: str) -> Path:
@@ -61,7 +62,7 @@ def write(source: str, rows: pd.DataFrame, upstream: str, url: str, query: str,
     entries = manifest.read_manifest(raw / "MANIFEST.csv")
     entry = manifest.Entry(path=target.relative_to(raw).as_posix(), bytes=len(body),
                            sha256=hashlib.sha256(body).hexdigest(), source=FOLDERS[source],
-                           upstream=upstream, url=url, retrieved=today, licence=LICENCES[source],
+                           upstream=upstream, url=url, retrieved=today, licence=SOURCE_BY_ID[source].refresh.licence,
                            query=" ".join(query.split()))
     with atomic_path(target) as tmp:
         tmp.write_bytes(body)
@@ -72,10 +73,3 @@ def write(source: str, rows: pd.DataFrame, upstream: str, url: str, query: str,
         raise
     return target
 
-
-LICENCES = {
-    "pypi": "PyPI download statistics: public data (BigQuery public dataset / ClickPy)",
-    "github": "GH Archive: public GitHub event metadata",
-    "stackoverflow": "Stack Exchange API: counts of CC BY-SA content",
-    "dsse": "Stack Exchange API: counts of CC BY-SA content",
-}

@@ -1,4 +1,4 @@
-"""Every popularity signal, its family and every known method break, declared once.
+"""Every popularity signal and its family, declared once (sources and their method breaks: `registry.sources`).
 
 A *signal* compares PyTorch with TensorFlow on one source and metric; its share is
 PyTorch / (PyTorch + TensorFlow). Charts, tables, summary sentences, family groupings, the models and
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .sources import SOURCE_BY_ID
+
 PYTORCH_RELEASE = "2017-01"  # PyTorch's public release (January 2017): monthly series start here
 
 
@@ -19,39 +21,6 @@ class Family:
     id: str
     label: str  # as printed in reports ("Q&A sites")
     who: str    # whose behaviour the family measures, one clause
-
-
-BREAK_KINDS = ("scales_all", "changes_mix", "exclude")
-PRIOR_SD = 0.1  # default prior s.d. (logit scale) of a `changes_mix` break's shift of the share
-
-
-@dataclass(frozen=True)
-class Break:
-    """A known change of method in a source, and what it can do to PyTorch's share.
-
-    `kind` (the evidence for each is in the source's SOURCES.md, "Method breaks"):
-    - "scales_all": every package, tag or repository is counted alike changed by one factor (e.g. a new log
-      pipeline that sees three times as many downloads of everything). A share cannot move: no parameter at all.
-    - "changes_mix": what is counted changes (installers, windows, deletions), so the share may shift from `start`
-      (to `end`, for an episode that reverts). The models estimate the shift on the logit scale with a prior centred
-      on zero with s.d. `prior_sd`, or from overlap months where both counts exist (a splice onto refreshed data).
-    - "exclude": from `start` (to `end`) the values are not comparable counts and are left out.
-    `start`/`end` are months (YYYY-MM) for monthly sources and years (YYYY) for surveys.
-    """
-    source: str
-    start: str
-    description: str
-    kind: str = "changes_mix"
-    end: str = ""
-    prior_sd: float = PRIOR_SD
-
-    def __post_init__(self):
-        if self.kind not in BREAK_KINDS:
-            raise ValueError(f"break {self.source} {self.start}: kind {self.kind!r} is not one of {BREAK_KINDS}")
-
-    def covers(self, period: str) -> bool:
-        """Is `period` (YYYY-MM or YYYY) inside this break's episode (from `start`, to `end` if any)?"""
-        return period >= self.start and (not self.end or period[:len(self.end)] <= self.end)
 
 
 @dataclass(frozen=True)
@@ -145,58 +114,21 @@ SIGNALS = (
            "2015-2021 accepted papers (ICLR 2021-2022 rows are submissions)", granularity="year"),
 )
 SIGNAL_BY_ID = {s.id: s for s in SIGNALS}
-SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
 MONTHLY = tuple(s for s in SIGNALS if s.granularity == "month")
 YEARLY = tuple(s for s in SIGNALS if s.granularity == "year")
 POPULARITY = tuple(s for s in SIGNALS if s.popularity)
 # the `source` values of monthly_signals.csv, in the order reports list them
 MONTHLY_SOURCES = tuple(dict.fromkeys(s.source for s in MONTHLY))
 
-BREAKS = (
-    Break("stackoverflow", "2022-01", "fetch timing: later months counted a day after month end (fewer deletions "
-                                      "yet)", prior_sd=0.05),
-    Break("pypi", "2018-08", "Linehaul/BigQuery source change: ~3x jump for every package", kind="scales_all"),
-    Break("pypi", "2020-12", "documented 2021 dip in the source data (snapshots of 2021-01..04, months 2020-12..2021-03)",
-          kind="scales_all", end="2021-03"),
-    Break("pypi", "2024-11", "every installer counted (pip, uv, poetry, ...), 29-day window", prior_sd=0.15),
-    Break("pypi", "2025-06", "ClickHouse dataset, previous calendar month"),
-    Break("github", "2025-08", "daily values become net changes (negatives appear): incremental collector, inferred",
-          kind="exclude"),
-    Break("google_trends", "2016-01", "Google: improvement to geographic assignment (the note on trends.google.com "
-                                      "charts)", prior_sd=0.2),
-    Break("google_trends", "2022-01", "Google: improvement to the data collection system (the note on "
-                                      "trends.google.com charts)", prior_sd=0.2),
-    Break("kaggle_survey", "2019", "wording: 'used in past 5 years' (2018) -> 'use on a regular basis'; question shown "
-                                   "to coders only"),
-    Break("kaggle_survey", "2020", "question shown only to coders who use ML; option list grows (JAX, MXNet, ...)"),
-    Break("kaggle_survey", "2021", "responses under 2 minutes or with <15 choices dropped; PyTorch Lightning, "
-                                   "Huggingface added"),
-    Break("kaggle_survey", "2022", "questions renumbered; students asked yes/no instead of a job title"),
-    Break("so_survey", "2019", "FrameworkWorkedWith -> MiscTechWorkedWith: frameworks moved to 'other frameworks and "
-                               "libraries'"),
-    Break("so_survey", "2021", "MiscTechWorkedWith -> MiscTechHaveWorkedWith: new survey layout"),
-)
+_unknown = [s.id for s in SIGNALS if s.source not in SOURCE_BY_ID]
+if _unknown:
+    raise ValueError(f"signals {_unknown} name a source not declared in registry.sources")
+
+# The trend common to all signals (helpers.stats.common_trend) is listed beside them in report tables.
+COMMON_TREND = "common_trend"
+COMMON_TREND_LABEL = "Common trend (all signals)"
 
 
-# A splice onto refreshed data (`make refresh`) is a break too, found in the data rather than declared here: its
-# label in monthly_signals.csv starts with this word, and the models treat it as a `changes_mix` shift estimated from
-# the months both the acquired and the refreshed data hold.
-SPLICE = "splice"
-
-
-def breaks(source: str) -> tuple[Break, ...]:
-    """The breaks of one source, in time order."""
-    return tuple(sorted((b for b in BREAKS if b.source == source), key=lambda b: b.start))
-
-
-def survey_breaks(source: str) -> dict[int, str]:
-    """{first survey year after the change: description} for a survey source (charts label them B1, B2, ...)."""
-    return {int(b.start): b.description for b in breaks(source)}
-
-
-def break_label(source: str, period: str) -> str:
-    """The description of the break that starts at `period` ('' if none), as written in monthly_signals.csv.
-    A temporary or excluding episode is written on every month it covers."""
-    hits = [b.description for b in breaks(source) if b.start == period or ((b.end or b.kind == "exclude")
-                                                                             and b.covers(period))]
-    return "; ".join(hits)
+def label(signal_id: str) -> str:
+    """The display label of a signal id (or of the common trend's): for rendering only, never for matching."""
+    return COMMON_TREND_LABEL if signal_id == COMMON_TREND else SIGNAL_BY_ID[signal_id].name

@@ -40,7 +40,7 @@ class Step:
 
 
 STEPS = (
-    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.manifest:build", raw=False),
+    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.fetch:build", raw=False),
     Step("10_clean_kaggle", "Kaggle survey: cleaning and framework shares", "helpers.sources.kaggle:build", raw=True),
     Step("11_clean_stackexchange", "Stack Overflow and Data Science SE: monthly questions",
          "helpers.sources.stackexchange:build", raw=True),
@@ -70,7 +70,7 @@ STEPS = (
                  "google_trends_export")),
     Step("40_verdict", "Verdict: who led in the year, and the claims (start here)", "helpers.report.verdict:build",
          inputs=("crossovers", "leaders_by_year", "common_trend", "common_trend_years", "common_trend_crossover",
-                 "verdict"), per_year=True),
+                 "signal_months", "verdict"), per_year=True),
     Step("50_all_years", "All years: leaders by year and signal", "helpers.report.verdict:all_years",
          inputs=("leaders_by_year", "common_trend_years"), goal="all-years"),
 )

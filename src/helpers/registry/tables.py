@@ -83,9 +83,12 @@ MONTHLY_COLUMNS = (
                         "months are calendar months)"),
     C("value", "float", "count in the month (Google Trends: monthly mean of the export's values; acquired GitHub from "
                         "2025-08: a net change, see `is_net_change`)"),
-    C("break", "str", "a known change of method that starts in (or, for an episode, covers) this month; empty "
-                      "otherwise. Declared once in `helpers.registry.signals.BREAKS`, except `splice: ...` on the "
-                      "first month taken from a refresh (`make refresh`)"),
+    C("break_id", "id", "the known change of method that starts in (or, for an episode or an exclusion, covers) "
+                         "this month: a break's id in `helpers.registry.sources` (`<source>_<start>`, e.g. "
+                         "`pypi_2024_11`), or `splice` on the first month taken from a refresh (`make refresh`: the "
+                         "`origin` column names the file); empty otherwise", nullable=True),
+    C("break_kind", "str", "that break's kind: `scales_all`, `changes_mix` (a splice is one) or `exclude`; empty "
+                           "otherwise", nullable=True),
 )
 MONTHLY_CHECKS = ("months_contiguous", "value_nonnegative")
 
@@ -98,12 +101,17 @@ def monthly_part(source_step: str, stem: str, what: str) -> Table:
                  sort=("source", "metric", "framework", "month"), checks=MONTHLY_CHECKS)
 
 
+# every report table about signals is keyed by the signal's id; its label is only shown (helpers.chain.labels)
+SIGNAL_KEY = (
+    C("signal_id", "id", "the signal's id (the key; see `helpers.registry.signals`)"),
+    C("signal", "label", "the signal's display label, from the registry (for reading only; never matched)"),
+)
 # the estimand of every table built on the monthly models, in one sentence
 LATENT = ("A monthly signal's latent share is the share as the source counted it that month (under the counting "
           "rules in force that month), without counting noise.")
 LEADER_COLUMNS = (
-    C("signal", "str", "signal name (see the signal registry)"),
-    C("family", "str", "family of signals (Q&A sites, GitHub, Package installs, Web search, Surveys and papers)"),
+    *SIGNAL_KEY,
+    C("family", "label", "the signal's family, as labelled in the signal registry (Q&A sites, GitHub, ...)"),
     C("pytorch_share", "share", "PyTorch's share in the year (monthly signals: mean monthly share)", nullable=True),
     C("low", "share", "95% interval, lower bound", nullable=True),
     C("high", "share", "95% interval, upper bound", nullable=True),
@@ -255,7 +263,7 @@ TABLES = (
     Table("signal_tests", "reports/tables/signal_tests.csv", "20_trend_tests",
           "Per monthly signal: coverage, what its share estimates, the fitted state-space model, the trend over the "
           "whole series, seasonality, and when PyTorch's rise began.",
-          (C("signal", "str", "signal name"),
+          (*SIGNAL_KEY,
            C("source", "str", "source id"),
            C("popularity", "bool", "counted in verdicts (False: process signal)"),
            C("available", "bool", "the signal is modelled in this run"),
@@ -308,11 +316,11 @@ TABLES = (
            C("ess_hyper", "float", "effective sample size of the importance draws of the hyperparameters (out of "
                                    "`hyper_draws`): how many independent draws their posterior is worth", nullable=True),
            C("hyper_draws", "count", "importance draws of the hyperparameters", nullable=True)),
-          key=("signal",),
+          key=("signal_id",),
           notes=("The model's convergence flag, its breaks and the slopes around the hinge are extra columns.",)),
     Table("signal_months", "reports/tables/signal_months.csv", "20_trend_tests",
           "Per monthly signal and month: the observed share and the model's latent share with its 95% band. " + LATENT,
-          (C("signal", "str", "signal name"),
+          (*SIGNAL_KEY,
            C("month", "month", "calendar month"),
            C("observed_share", "share", "PyTorch / (PyTorch + TensorFlow) as counted"),
            C("n", "float", "PyTorch + TensorFlow (counts; index points for Google Trends)"),
@@ -327,13 +335,14 @@ TABLES = (
                                         "newest counting rules (what comparisons across a break read); empty when not "
                                         "modelled", nullable=True),
            C("modelled", "bool", "False for a signal too short for the model (fewer than 24 months)"),
-           C("break", "str", "a `changes_mix` change of method starting this month, whose shift of the share the "
-                             "model estimates (a documented break or a splice onto refreshed data); empty otherwise")),
-          key=("signal", "month"), sort=("signal", "month")),
+           C("break_id", "id", "a `changes_mix` change of method starting this month, whose shift of the share the "
+                                "model estimates: a documented break's id or `splice` (onto refreshed data); empty "
+                                "otherwise", nullable=True)),
+          key=("signal_id", "month"), sort=("signal_id", "month")),
     Table("crossovers", "reports/tables/crossovers.csv", "20_trend_tests",
           "One row per signal: the first month (or year) from which PyTorch led and stayed ahead, with its "
           "uncertainty, or empty with the reason. " + LATENT,
-          (C("signal", "str", "signal name"),
+          (*SIGNAL_KEY,
            C("source", "str", "source id"),
            C("metric", "str", "metric"),
            C("granularity", "str", "`month` or `year`"),
@@ -351,20 +360,21 @@ TABLES = (
            C("last_decidable", "period", "the last month from which a 12-month lead can still be seen in the data",
              nullable=True),
            C("rule", "str", "the persistence rule"),
-           C("interval", "str", "how the interval was made", nullable=True)),
-          key=("signal",), sort=("granularity", "signal")),
+           C("interval", "str", "how the interval was made", nullable=True),
+           C("is_modelled", "bool", "False for a monthly signal too short for the model (no crossover can be dated)")),
+          key=("signal_id",), sort=("granularity", "signal_id")),
     Table("crossover_years", "reports/tables/crossover_years.csv", "20_trend_tests",
           "Per signal: how the crossover month's distribution falls into calendar years (monthly signals), and the "
           "share of paths with no 12-month lead yet (`year` empty). " + LATENT,
-          (C("signal", "str", "signal name"),
+          (*SIGNAL_KEY,
            C("year", "period", "calendar year of the crossover; empty for 'not yet'", nullable=True),
            C("probability", "p", "share of simulated paths whose crossover falls in that year")),
-          key=("signal", "year")),
+          key=("signal_id", "year")),
     Table("yearly_trends", "reports/tables/yearly_trends.csv", "20_trend_tests",
           "Per monthly signal and year: did PyTorch's share change within the year? The model's change of the latent "
           "share, and the exact Mann-Kendall test on the observed months with the slope it could detect. " + LATENT
           + " A year that spans a break reads the break-adjusted share (every month on the newest counting rules).",
-          (C("signal", "str", "signal name"),
+          (*SIGNAL_KEY,
            C("year", "year", "calendar year"),
            C("n", "count", "months in the year (years with at least 6)"),
            C("mean_share", "share", "mean latent share over those months"),
@@ -384,11 +394,11 @@ TABLES = (
                                       "the signal's persistence, share points per year", nullable=True),
            C("p_holm_within_year", "p", "Holm-adjusted across the popularity signals within the year "
                                         "(process signals excluded)", nullable=True)),
-          key=("signal", "year")),
+          key=("signal_id", "year")),
     Table("leaders_by_year", "reports/tables/leaders_by_year.csv", "20_trend_tests",
           "Who led, for every valid year and popularity signal. " + LATENT,
           (C("year", "year", "the year"),) + LEADER_COLUMNS,
-          key=("year", "signal"), sort=("year",), notes=("Within a year, rows follow the signal registry's order.",)),
+          key=("year", "signal_id"), sort=("year",), notes=("Within a year, rows follow the signal registry's order.",)),
     Table("common_trend", "reports/tables/common_trend.csv", "20_trend_tests",
           "The movement shared by the popularity signals: a common trend with per-signal offsets and deviations. "
           "Per month: the share of a typical signal (offsets averaging zero).",
@@ -409,13 +419,13 @@ TABLES = (
           key=("year",), sort=("year",)),
     Table("common_trend_signals", "reports/tables/common_trend_signals.csv", "20_trend_tests",
           "Per signal in the common-trend model: how far its audience sits from the shared movement.",
-          (C("signal", "str", "signal name"),
+          (*SIGNAL_KEY,
            C("offset", "float", "the signal's offset from the common trend (logit scale; offsets sum to zero)"),
            C("offset_low", "float", "95% interval, lower bound"),
            C("offset_high", "float", "95% interval, upper bound"),
            C("sd_deviation", "float", "s.d. of the signal's monthly deviation innovations (logit)"),
            C("phi", "float", "persistence of the signal's deviation (fixed at 0.9 for yearly signals)")),
-          key=("signal",)),
+          key=("signal_id",)),
     Table("common_trend_crossover", "reports/tables/common_trend_crossover.csv", "20_trend_tests",
           "When the common share crossed 1/2 and stayed above it for 12 months.",
           (C("crossover", "month", "median crossover month; empty if not yet", nullable=True),
@@ -428,19 +438,19 @@ TABLES = (
     Table("common_trend_loo", "reports/tables/common_trend_loo.csv", "20_trend_tests",
           "The common trend without each popularity signal in turn: how much its crossover depends on which "
           "audiences are in it (the composition uncertainty).",
-          (C("left_out", "str", "the signal left out"),
+          (*SIGNAL_KEY,
            C("crossover", "month", "median crossover month without it; empty if not yet", nullable=True),
            C("crossover_low", "month", "95% interval, lower end", nullable=True),
            C("crossover_high", "month", "95% interval, upper end", nullable=True),
            C("p_not_yet", "prob", "share of paths without a 12-month lead inside the data")),
-          key=("left_out",), notes=("Each row is the common trend's posterior without that signal, the other "
+          key=("signal_id",), notes=("Each row is the common trend's posterior without that signal, the other "
                                     "hyperparameters held at the full fit's values.",)),
     Table("common_trend_loo_years", "reports/tables/common_trend_loo_years.csv", "20_trend_tests",
           "P(the common trend's crossover falls in year Y) when one signal is left out.",
-          (C("left_out", "str", "the signal left out"),
+          (*SIGNAL_KEY,
            C("year", "period", "calendar year of the crossover; empty: not yet", nullable=True),
            C("probability", "prob", "share of paths crossing in that year")),
-          key=("left_out", "year")),
+          key=("signal_id", "year")),
     Table("calibration", "reports/tables/calibration.csv", "25_calibration",
           "The simulated coverage of every interval the reports print (make calibrate).",
           (C("method", "str", "the interval: year share, within-year change, crossover month, onset of the rise "
@@ -451,7 +461,8 @@ TABLES = (
                                 "about), and outside the model's form `overdispersed` (negative-binomial counts), "
                                 "`s-curve` (a logistic adoption curve), `seasonal` (a yearly cycle), `undocumented "
                                 "break` (a shift the model is not told about); or the survey year and sizes"),
-           C("signal", "str", "the signal (monthly and yearly signals)", nullable=True),
+           C("signal_id", "id", "the signal's id (monthly and yearly signals)", nullable=True),
+           C("signal", "label", "the signal's display label", nullable=True),
            C("nominal", "share", "the interval's nominal coverage"),
            C("coverage", "share", "share of simulated replicates whose interval contains the truth"),
            C("mc_se", "float", "Monte Carlo standard error of `coverage`"),
@@ -466,7 +477,7 @@ TABLES = (
              nullable=True),
            C("unit", "str", "unit of `bias`, `width` and `oracle_width`"),
            C("year", "float", "the year used by the year-share and within-year checks", nullable=True)),
-          key=("method", "scenario", "signal")),
+          key=("method", "scenario", "signal_id")),
     Table("survey_within_year", "reports/tables/survey_within_year.csv", "30_survey_shift",
           "TensorFlow vs PyTorch within each survey year among those who answered (McNemar: one respondent can "
           "pick both).",
@@ -538,7 +549,7 @@ TABLES = (
           key=("claim_id", "variant")),
     Table("leaders", "reports/tables/leaders_{year}.csv", "40_verdict",
           "Who led in the year in question on each popularity signal. " + LATENT,
-          LEADER_COLUMNS, key=("signal",)),
+          LEADER_COLUMNS, key=("signal_id",)),
     Table("provenance", "reports/provenance_{year}.json", "40_verdict",
           "Provenance of one year's reports: parameters, git commit, input hashes, library versions, output hashes.",
           fmt="json"),

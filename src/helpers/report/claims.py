@@ -18,10 +18,11 @@ from statsmodels.stats.multitest import multipletests
 from ..chain import io
 from ..registry.claims import CLAIMS
 from ..registry.formats import prob, prob_eq, pval
-from ..registry.signals import MONTHLY, SIGNAL_BY_ID, survey_breaks
-from ..sources import conferences, pypi
+from ..registry.signals import COMMON_TREND, MONTHLY, SIGNAL_BY_ID, label
+from ..registry.sources import SOURCE_BY_ID, survey_breaks
+from ..sources import pypi
+from ..stats import papers as paper_shares
 from ..stats import proportions, surveys
-from ..stats.common_trend import NAME as COMMON
 
 ALPHA = proportions.ALPHA
 VERDICTS = ("supported", "contradicted", "mixed", "untestable")
@@ -69,9 +70,9 @@ class Evidence:
             self.tables[table_id] = io.read_table(table_id)
         return self.tables[table_id]
 
-    def months(self, signal: str, year: int) -> pd.DataFrame:
+    def months(self, signal_id: str, year: int) -> pd.DataFrame:
         m = self["signal_months"]
-        return m[(m["signal"] == signal) & m["month"].str.startswith(str(year))]
+        return m[(m["signal_id"] == signal_id) & m["month"].str.startswith(str(year))]
 
 
 # --- Google Trends and Stack Overflow in 2020 ------------------------------------------------------------------
@@ -92,7 +93,7 @@ def google_trends_2020(ev: Evidence, threshold: float = P_CLEAR, require_peak: b
     ahead in every one. Judged on the complete months the export has; the verdict states how many of 12."""
     from ..sources import google_trends
     sig = SIGNAL_BY_ID["google_trends"]
-    m = ev.months(sig.name, 2020)
+    m = ev.months(sig.id, 2020)
     facts = ev["google_trends_export"]
     if m.empty:
         return _row("gt_2020_pt_ahead", "untestable", google_trends.missing_year(facts, 2020))
@@ -123,7 +124,7 @@ def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_question
     """'In 2020 PyTorch consistently got more questions than TensorFlow on Stack Overflow.' Supported when PyTorch
     is clearly ahead in every month of 2020 (or of its last `last_months`); contradicted when TensorFlow is."""
     sig = SIGNAL_BY_ID[signal]
-    m = ev.months(sig.name, 2020).tail(last_months)
+    m = ev.months(sig.id, 2020).tail(last_months)
     if m.empty:
         return _row("so_2020_pt_more_questions", "untestable", f"No {sig.name} counts for 2020 in this run.")
     ahead, behind = _months_ahead(m, threshold)
@@ -137,7 +138,7 @@ def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_question
                 f"(P(latent share > 1/2) > {threshold}) in {ahead} of {k} months, TensorFlow in {behind}; latent "
                 f"PyTorch share from {pct(m['latent_share'].min())} to {pct(m['latent_share'].max())}. "
                 + ("The counts are a near-census of the site." if sig.id == "so_questions" else ""),
-                f"In {scope}, {sig.name.split(' questions')[0]} got {pt:,} PyTorch questions and {tf:,} TensorFlow "
+                f"In {scope}, {SOURCE_BY_ID[sig.source].label} got {pt:,} PyTorch questions and {tf:,} TensorFlow "
                 f"questions; TensorFlow was ahead in {behind} of {k} months.")
 
 
@@ -156,18 +157,18 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
     rise began in 2018 on a majority and already in 2017 on none; contradicted when TensorFlow did not lead a
     majority in 2017 or the rise was already faster in 2017 on a majority; mixed otherwise."""
     t = ev["signal_tests"]
-    names = {s.name for s in MONTHLY if s.popularity and (families is None or s.family in families)}
-    t = t[t["available"] & t["signal"].isin(names) & (t["first_month"] <= "2017-06") & t["p_faster_2018"].notna()]
+    ids = {s.id for s in MONTHLY if s.popularity and (families is None or s.family in families)}
+    t = t[t["available"] & t["signal_id"].isin(ids) & (t["first_month"] <= "2017-06") & t["p_faster_2018"].notna()]
     if t.empty:
         return _row("pt_rise_began_2018", "untestable", "No monthly signal covers 2017-2018.")
     lead17 = ev["leaders_by_year"]
-    lead17 = lead17[(lead17["year"] == 2017) & lead17["signal"].isin(t["signal"])].set_index("signal")["leader"]
+    lead17 = lead17[(lead17["year"] == 2017) & lead17["signal_id"].isin(t["signal_id"])].set_index("signal_id")["leader"]
     parts, counts = [], {"in 2018": 0, "already in 2017": 0, "unclear": 0}
     for _, r in t.iterrows():
         p = r["p_faster_2018"]
         when = "in 2018" if p > p_faster else ("already in 2017" if p < 1 - p_faster else "unclear")
         counts[when] += 1
-        parts.append(f"{r['signal']}: TensorFlow {'led' if lead17.get(r['signal']) == 'TensorFlow' else 'did not lead'}"
+        parts.append(f"{r['signal']}: TensorFlow {'led' if lead17.get(r['signal_id']) == 'TensorFlow' else 'did not lead'}"
                      f" in 2017; gain per year 2017 (Apr-Dec) {pp(r['gain_2017'])} [{pp(r['gain_2017_low'])}, "
                      f"{pp(r['gain_2017_high'])}], 2018 {pp(r['gain_2018'])} [{pp(r['gain_2018_low'])}, "
                      f"{pp(r['gain_2018_high'])}], P(2018 faster) {prob_eq(p)} -> rise {when}")
@@ -319,7 +320,7 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
     common trend. Supported when the common trend or a majority of popularity signals crossed in YEAR;
     contradicted when the common trend did not and fewer than a third did; mixed otherwise."""
     cross = ev["crossovers"]
-    cross = cross[cross["popularity"] & ~cross["signal"].isin(exclude)]
+    cross = cross[cross["popularity"] & ~cross["signal_id"].isin(exclude)]
     cy = ev["crossover_years"]
     parts, status = [], {}
     for _, r in cross.iterrows():
@@ -327,26 +328,26 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
             p = 1.0 if r["crossover"] == str(year) else 0.0
             desc = f"crossover {r['crossover'] or 'never (to ' + r['last_period'] + ')'}"
         else:
-            p = float(cy[(cy["signal"] == r["signal"]) & (cy["year"] == str(year))]["probability"].sum())
+            p = float(cy[(cy["signal_id"] == r["signal_id"]) & (cy["year"] == str(year))]["probability"].sum())
             desc = (f"crossover {r['crossover'] or 'not yet'} [{r['crossover_low'] or '-'}, "
                     f"{r['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p)}")
-        status[r["signal"]] = p
+        status[r["signal_id"]] = p
         parts.append(f"{r['signal']}: {desc}")
-    crossed = [s for s, p in status.items() if p >= p_in]
+    crossed = [label(s) for s, p in status.items() if p >= p_in]
     common_txt, common = "", "undecided"
     if use_common:
         loo, loo_years = ev["common_trend_loo"], ev["common_trend_loo_years"]
         in_year = loo_years[loo_years["year"] == str(year)]
-        p_loo = {n: float(in_year[in_year["left_out"] == n]["probability"].sum()) for n in loo["left_out"]}
+        p_loo = {n: float(in_year[in_year["signal_id"] == n]["probability"].sum()) for n in loo["signal_id"]}
         if len(exclude) == 1 and exclude[0] in p_loo:  # the common trend refitted without the excluded signal
-            ct = loo.set_index("left_out").loc[exclude[0]]
+            ct = loo.set_index("signal_id").loc[exclude[0]]
             p_full, others = p_loo[exclude[0]], {}
-            label = f"Common trend refitted without {exclude[0]}"
+            which = f"Common trend refitted without {label(exclude[0])}"
         else:
             ct = ev["common_trend_crossover"].iloc[0]
-            p_full = float(cy[(cy["signal"] == COMMON) & (cy["year"] == str(year))]["probability"].sum())
+            p_full = float(cy[(cy["signal_id"] == COMMON_TREND) & (cy["year"] == str(year))]["probability"].sum())
             others = p_loo
-            label = "Common trend of all signals"
+            which = "Common trend of all signals"
         verdicts = {_common_status(p, p_in) for p in (p_full, *others.values())}
         common = verdicts.pop() if len(verdicts) == 1 else "undecided"
         spread = (f" Leaving out one signal at a time: P(in {year}) from {prob(min(others.values()))} to "
@@ -354,7 +355,7 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
                   f"{max(loo['crossover'].replace('', 'not yet'))}: the common trend "
                   + COMMON_SAYS[common].format(year=year) + " (a decision holds only where every refit agrees)."
                   if others else "")
-        common_txt = (f"{label}: crossover {ct['crossover'] or 'not yet'} [{ct['crossover_low'] or '-'}, "
+        common_txt = (f"{which}: crossover {ct['crossover'] or 'not yet'} [{ct['crossover_low'] or '-'}, "
                       f"{ct['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p_full)}.{spread} ")
     n = len(status)
     if common == "crossed" or len(crossed) > n / 2:
@@ -440,9 +441,9 @@ def closing_gap(ev: Evidence, year: int = 2021, margin: float = CHANGE_MARGIN, e
     Mann-Kendall test decides instead (Holm across signals): 'fell'/'rose' when significant, else 'not significant'
     (quoted with the slope it could detect). Supported when PyTorch's share fell on a majority; contradicted when it
     fell on none and rose or stayed flat on a majority; mixed otherwise."""
-    names = {s.name for s in MONTHLY if s.popularity} - set(exclude)
+    ids = {s.id for s in MONTHLY if s.popularity} - set(exclude)
     y = ev["yearly_trends"]
-    y = y[(y["year"] == year) & y["signal"].isin(names)]
+    y = y[(y["year"] == year) & y["signal_id"].isin(ids)]
     if y.empty:
         return _row("tf_closing_gap_2021", "untestable", f"No monthly signal covers {year}.")
     status, parts = {}, []
@@ -453,7 +454,7 @@ def closing_gap(ev: Evidence, year: int = 2021, margin: float = CHANGE_MARGIN, e
         else:
             sig = r["p_holm_within_year"] < ALPHA
             s = ("fell" if sig and r["tau"] < 0 else "rose" if sig and r["tau"] > 0 else "not significant")
-        status[r["signal"]] = s
+        status[r["signal_id"]] = s
         parts.append(f"{r['signal']}: change {pp(r['change'])} [{pp(r['change_low'])}, {pp(r['change_high'])}], "
                      f"exact Mann-Kendall tau {r['tau']:+.2f} (Holm {pval(r['p_holm_within_year'])}; detectable "
                      f"slope at 80% power {100 * r['mde_per_year']:.0f} pp/yr) -> {s}")
@@ -506,7 +507,7 @@ def conference_majority(ev: Evidence, year: int = 2019, rule: str = "count",
     papers = ev["conference_papers"]
     if conferences_:
         papers = papers[papers["conference"].isin(conferences_)]
-    m = conferences.majority_test(papers, year)
+    m = paper_shares.majority_test(papers, year)
     if m.empty:
         return _row("he_2019_conference_majority", "untestable", f"No conference papers for {year}.")
     m["adj"] = multipletests(m["p_majority"], method="holm")[1]
@@ -565,17 +566,17 @@ VARIANTS = {
     "kaggle_shift_2020_2021": [("of all respondents", {"basis": "all"}),
                                ("2019 -> 2021 (across two wording breaks: 2020 and 2021)", {"before": 2019}),
                                ("2021 -> 2022", {"before": 2021, "after": 2022})],
-    "pt_overtook_2021": [("without GitHub issues (a process-sensitive signal)", {"exclude": ("GitHub new issues",)}),
+    "pt_overtook_2021": [("without GitHub issues (a process-sensitive signal)", {"exclude": ("github_issues",)}),
                          ("signals only, no common trend", {"use_common": False}),
                          ("a crossing counts when P(in 2021) >= 0.25", {"p_in": 0.25}),
-                         ("without PyPI downloads (CI-dominated installs)", {"exclude": ("PyPI downloads",)})],
+                         ("without PyPI downloads (CI-dominated installs)", {"exclude": ("pypi_downloads",)})],
     "tf_better_answered": [("2018-2021", {"years": (2018, 2021)}), ("2015-2023", {"years": (2015, 2023)}),
                            ("equivalence 0.9-1.11", {"equivalence": (0.9, 1.11)}),
                            ("pooled, not stratified by year", {"stratified": False})],
     "tf_closing_gap_2021": [("margin +-1 point", {"margin": 0.01}), ("margin +-5 points", {"margin": 0.05}),
                             ("exact Mann-Kendall with Holm decides", {"rule": "mann-kendall"}),
-                            ("without PyPI downloads (CI-dominated installs)", {"exclude": ("PyPI downloads",)}),
-                            ("without GitHub issues", {"exclude": ("GitHub new issues",)})],
+                            ("without PyPI downloads (CI-dominated installs)", {"exclude": ("pypi_downloads",)}),
+                            ("without GitHub issues", {"exclude": ("github_issues",)})],
     "tf_pypi_115m_2020": [("tolerance 5%", {"tolerance": 0.05}), ("tolerance 20%", {"tolerance": 0.20}),
                           ("the tensorflow package alone", {"packages": ("tensorflow",)})],
     "he_2019_conference_majority": [("papers as a sample: binomial test with Holm", {"rule": "binomial"}),

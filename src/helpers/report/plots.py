@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..registry.signals import SIGNAL_BY_NAME
+from ..registry.signals import COMMON_TREND_LABEL, SIGNAL_BY_ID
 
 COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
           "jax": "#E69F00", "scikit-learn": "#999999"}
@@ -126,9 +126,9 @@ def composition(comp: pd.DataFrame, breaks: dict | None = None):
     return fig
 
 
-def signal_colour(name: str) -> str:
+def signal_colour(signal_id: str) -> str:
     """The signal's registered colour (a KeyError for an unregistered signal: nothing is drawn in a default)."""
-    return SIGNAL_BY_NAME[name].colour
+    return SIGNAL_BY_ID[signal_id].colour
 
 
 def _ts(period: str) -> pd.Timestamp:
@@ -139,11 +139,11 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
     """PyTorch's monthly share per signal: observed (thin), the model's latent share (thick) with its 95% band,
     the 50% line, crossovers (dotted: median; shaded: 95% interval), documented breaks (grey ticks)."""
     fig, ax = plt.subplots(figsize=(10, 4.3))
-    cx = crossovers.set_index("signal")
-    for name, s in months.groupby("signal", sort=False):
-        sig = SIGNAL_BY_NAME[name]
+    cx = crossovers.set_index("signal_id")
+    for sid, s in months.groupby("signal_id", sort=False):
+        sig, name = SIGNAL_BY_ID[sid], s["signal"].iloc[0]
         x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
-        colour = signal_colour(name)
+        colour = signal_colour(sid)
         ax.fill_between(x, s["low"], s["high"], color=colour, alpha=0.15, lw=0)
         if s["latent_share"].notna().any():
             ax.plot(x, s["observed_share"], color=colour, alpha=0.3, lw=0.8)
@@ -151,14 +151,14 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
         else:  # too short for the model: the observed shares themselves, with their counting interval
             ax.plot(x, s["observed_share"], color=colour, lw=1.5, marker="o", ms=3,
                     label=f"{name} (observed; too short to model)")
-        c = cx.loc[name] if name in cx.index else None
+        c = cx.loc[sid] if sid in cx.index else None
         if c is not None and c["crossover"]:
             ax.axvline(_ts(c["crossover"]), color=colour, lw=1.2, ls=":")
             end = _ts(c["crossover_high"]) + pd.offsets.MonthEnd(0) if c["crossover_high"] else x[-1]
             ax.axvspan(_ts(c["crossover_low"]), end, color=colour, alpha=0.10)
             ax.annotate(f"crossover {c['crossover']}", (_ts(c["crossover"]), 0.52), rotation=90, fontsize=8,
                         color=colour, ha="right", va="bottom")
-        starts = s["break"].fillna("").astype(str) != "" if "break" in s else pd.Series(False, index=s.index)
+        starts = s["break_id"].fillna("").astype(str) != "" if "break_id" in s else pd.Series(False, index=s.index)
         for month in s.loc[starts, "month"]:
             ax.annotate("▲", (_ts(month), 0), xycoords=("data", "axes fraction"), ha="center", va="bottom",
                         fontsize=7, color="0.4")
@@ -180,8 +180,8 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
     last month a crossover can still be seen); 'not yet' signals say how close they came. `common`: the
     common trend's crossover row, drawn first."""
     c = crossovers.copy()
-    rows = ([("Common trend (all signals)", common.iloc[0], "#000000", True)] if common is not None else [])
-    rows += [(r["signal"], r, signal_colour(r["signal"]), r["popularity"]) for _, r in c.iterrows()]
+    rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", True)] if common is not None else [])
+    rows += [(r["signal"], r, signal_colour(r["signal_id"]), r["popularity"]) for _, r in c.iterrows()]
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.2))
     end = pd.Timestamp("2026-12-31")
     for i, (_, r, colour, _) in enumerate(rows):
@@ -196,7 +196,7 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
             t = pd.Period(r["crossover"], freq="Y" if yearly else "M").to_timestamp()
             ax.plot([t], [i], "o", color=colour, ms=8)
             ax.annotate(f" {r['crossover']}", (t, i), va="center", fontsize=8)
-        elif str(r.get("reason", "")).startswith("too short"):
+        elif not r.get("is_modelled", True):
             ax.annotate(f"too short to date ({r['first_period']} to {r['last_period']})", (end, i), ha="right",
                         va="center", fontsize=8, color="0.3")
         elif not r["crossover_low"]:
@@ -236,9 +236,10 @@ def common_trend(common: pd.DataFrame, signal_months: pd.DataFrame | None = None
     """The common share (black, 95% band) over the popularity signals' latent shares (thin, their colours)."""
     fig, ax = plt.subplots(figsize=(10, 4))
     if signal_months is not None:
-        for name, s in signal_months.groupby("signal", sort=False):
-            if SIGNAL_BY_NAME[name].popularity:
-                ax.plot(_months(s["month"]), s["latent_share"], color=signal_colour(name), lw=1, alpha=0.5, label=name)
+        for sid, s in signal_months.groupby("signal_id", sort=False):
+            if SIGNAL_BY_ID[sid].popularity:
+                ax.plot(_months(s["month"]), s["latent_share"], color=signal_colour(sid), lw=1, alpha=0.5,
+                        label=s["signal"].iloc[0])
     x = _months(common["month"])
     ax.fill_between(x, common["low"], common["high"], color="0.3", alpha=0.25, lw=0, label="common trend, 95% band")
     ax.plot(x, common["common_share"], color="black", lw=2.2, label="common trend (a typical signal)")

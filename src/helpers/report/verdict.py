@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..chain import io, provenance
 from ..registry.claims import CLAIMS
-from ..registry.signals import FAMILIES
+from ..registry.signals import COMMON_TREND_LABEL, FAMILIES, SIGNAL_BY_ID
 
 
 def year_leaders(year: int) -> pd.DataFrame:
@@ -42,9 +42,9 @@ def summary_text(lead: pd.DataFrame, year: int, common: pd.Series | None = None)
         side = ("PyTorch" if common["low"] > 0.5 else "TensorFlow" if common["high"] < 0.5 else "neither clearly")
         head += (f" The trend they share puts a typical signal at {common['common_share']:.0%} PyTorch "
                  f"(95% interval {common['low']:.0%} to {common['high']:.0%}): {side} ahead.")
-    who = {f.label: f.who for f in FAMILIES.values()}
+    families = dict.fromkeys(SIGNAL_BY_ID[sid].family for sid in have["signal_id"])
     why = ("They measure different people: " + "; ".join(
-        f"{fam} — {who[fam]}" for fam in have["family"].dropna().unique() if fam in who) + ".")
+        f"{FAMILIES[f].label} — {FAMILIES[f].who}" for f in families) + ".")
     sure = ("A leader is named only where a 95% interval excludes a tie"
             + (f"; too close to call: {', '.join(close)}" if close else "") + "."
             + (f" No data for {year}: {', '.join(missing)}." if missing else ""))
@@ -67,10 +67,18 @@ def build(year: int) -> dict:
     return {"leaders": year_leaders(year), "provenance": provenance.record(year)}
 
 
+def by_year_grid(by_year: pd.DataFrame, values: str) -> pd.DataFrame:
+    """Signal x year of `values` from leaders_by_year, rows in the registry's order (pivoted by id), with the
+    signals' labels as a first column for display."""
+    order = list(dict.fromkeys(by_year["signal_id"]))
+    grid = by_year.pivot(index="signal_id", columns="year", values=values).reindex(order)
+    grid.index = grid.index.map(dict(zip(by_year["signal_id"], by_year["signal"], strict=True))).rename("signal")
+    return grid.reset_index()
+
+
 def all_years() -> dict[str, pd.DataFrame]:
     """Step 50_all_years: the leaders of every valid year (computed once, by step 20), for the grid."""
     by_year = io.read_table("leaders_by_year")
-    order = list(dict.fromkeys(by_year["signal"]))
-    grid = by_year.pivot(index="signal", columns="year", values="pytorch_share").reindex(order)
-    common = io.read_table("common_trend_years").set_index("year")["common_share"].rename("Common trend (all signals)")
+    grid = by_year_grid(by_year, "pytorch_share").set_index("signal")
+    common = io.read_table("common_trend_years").set_index("year")["common_share"].rename(COMMON_TREND_LABEL)
     return {"grid": pd.concat([grid, common.to_frame().T]), "leaders_by_year": by_year}

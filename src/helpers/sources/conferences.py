@@ -13,13 +13,15 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.io import InputFileError, read_csv_checked
+from ..registry.sources import SOURCE_BY_ID
 
+FOLDER = SOURCE_BY_ID["conference_papers"].folder
 SUBMISSIONS = {("ICLR", 2021), ("ICLR", 2022)}
 
 
 def papers(raw: Path | None = None) -> pd.DataFrame:
     """The `conference_papers.csv` contract: conference, year, pytorch_papers, tensorflow_papers, total_papers."""
-    path = (raw or paths.RAW) / "conference_papers" / "chillee_data.csv"
+    path = (raw or paths.RAW) / FOLDER / "chillee_data.csv"
     df = read_csv_checked(path, header=None, dtype=str)
     if df.shape[1] != 5:
         raise InputFileError(f"data/raw/conference_papers/{path.name}: {df.shape[1]} columns, expected 5 "
@@ -38,34 +40,6 @@ def papers(raw: Path | None = None) -> pd.DataFrame:
     cols = ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers", "month", "papers_are",
             "pytorch_share"]
     return out[cols].sort_values(["conference", "year"], ignore_index=True)
-
-
-def shares(df: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-    """PyTorch share among framework-naming papers (only-PT / (only-PT + only-TF)) with Wilson intervals."""
-    g = df.groupby(group, as_index=False)[["pytorch_papers", "tensorflow_papers", "total_papers"]].sum()
-    n = g["pytorch_papers"] + g["tensorflow_papers"]
-    g["named"] = n
-    g["pytorch_share"] = g["pytorch_papers"] / n.where(n > 0)
-    from ..stats.proportions import wilson  # statsmodels and scipy only when shares are asked for
-    lo, hi = wilson(g["pytorch_papers"], n.where(n > 0, 1))
-    g["low"], g["high"] = np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
-    return g
-
-
-def pooled_by_year(df: pd.DataFrame) -> pd.DataFrame:
-    """Per year, all conferences pooled: with the ICLR submission rows, and accepted papers only."""
-    both = shares(df, ["year"]).assign(papers="all rows")
-    accepted = shares(df[df["papers_are"] == "accepted"], ["year"]).assign(papers="accepted only")
-    return pd.concat([both, accepted], ignore_index=True).sort_values(["papers", "year"], ignore_index=True)
-
-
-def majority_test(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per conference in `year`: PyTorch share and a one-sided binomial test of share > 1/2."""
-    from scipy.stats import binomtest
-    s = shares(df[df["year"] == year], ["conference"])
-    s["p_majority"] = [binomtest(int(k), int(n), 0.5, alternative="greater").pvalue if n else np.nan
-                       for k, n in zip(s["pytorch_papers"], s["named"], strict=True)]
-    return s
 
 
 def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:

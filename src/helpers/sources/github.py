@@ -15,19 +15,19 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.io import InputFileError
-from ..refresh.names import shift_month
-from ..registry.signals import break_label, breaks
+from ..chain.refresh_files import shift_month
+from ..registry.sources import SOURCE_BY_ID, breaks
 from . import refreshed
 
-REPOS = {"pytorch": "pytorch_pytorch", "tensorflow": "tensorflow_tensorflow", "keras": "keras-team_keras",
-         "transformers": "huggingface_transformers"}
-REPO_NAMES = {fw: stem.replace("_", "/", 1) for fw, stem in REPOS.items()}  # owner/name on GitHub
+FOLDER = SOURCE_BY_ID["github"].folder
+REPO_NAMES = SOURCE_BY_ID["github"].refresh.items  # framework -> owner/name on GitHub
+REPOS = {fw: name.replace("/", "_", 1) for fw, name in REPO_NAMES.items()}  # framework -> the raw file's stem
 METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_by_date": "new_issues",
            "pull_requests_by_date": "new_prs"}
 # From 2025-08-09 on, daily values can be negative in every file: they are net changes of the totals
 # (the collector evidently switched to incremental updates), not events by date. Months from then on
 # are flagged `is_net_change` and left out of shares (a net change is not comparable to a gross count);
-# the break is declared in the signal registry.
+# the break is declared in the source registry.
 NET_FROM = next(b.start for b in breaks("github") if b.kind == "exclude")
 LAST_COUNTED = shift_month(NET_FROM, -1)  # the last month of counts; a refresh continues from here
 PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs), not popularity"}
@@ -35,7 +35,7 @@ PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs),
 
 def load(framework: str, raw: Path | None = None) -> dict:
     """One repository's JSON, checked for the documented keys."""
-    path = (raw or paths.RAW) / "github" / f"repostory_{REPOS[framework]}.json"
+    path = (raw or paths.RAW) / FOLDER / f"repostory_{REPOS[framework]}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -64,7 +64,6 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
             months = m.index.astype(str)
             rows.append(pd.DataFrame({"source": "github", "metric": metric, "framework": fw,
                                       "month": months, "value": m.to_numpy(),
-                                      "break": [break_label("github", x) for x in months],
                                       "is_net_change": months >= NET_FROM, "note": PROCESS_METRICS.get(metric, "")}))
     out = refreshed.splice(pd.concat(rows, ignore_index=True), "github", last_usable=LAST_COUNTED, raw=raw)
     out["is_net_change"] = out["is_net_change"].fillna(False).astype(bool)

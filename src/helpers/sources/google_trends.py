@@ -28,8 +28,10 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.io import InputFileError, is_lfs_pointer, raw_label
+from ..registry.sources import SOURCE_BY_ID
+from .refreshed import with_breaks
 
-FOLDER = "google_trends"
+FOLDER = SOURCE_BY_ID["google_trends"].folder
 REQUIRED = ("pytorch", "tensorflow")
 MAX_TERMS = 5
 COLUMN = re.compile(r"^(?P<term>.+?):\s*\((?P<geo>.+)\)\s*$")
@@ -163,7 +165,7 @@ def monthly(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(long rows of the complete months for monthly_signals, one-row description of the export); both empty
     when there is no export."""
     files = exports(raw)
-    cols = ["source", "metric", "framework", "month", "value", "break"]
+    cols = ["source", "metric", "framework", "month", "value", "break_id", "break_kind"]
     if not files:
         return pd.DataFrame(columns=cols), pd.DataFrame()
     if len(files) > 1:
@@ -180,8 +182,9 @@ def monthly(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
               "partial_months": "; ".join(f"{r.month} ({r.days_covered} of {r.days_in_month} days)"
                                           for r in part.itertuples())}
     out = pd.DataFrame({"source": "google_trends", "metric": "interest", "framework": full["term"],
-                        "month": full["month"], "value": full["value"].astype(float), "break": ""})
-    return out[cols].sort_values(["framework", "month"], ignore_index=True), pd.DataFrame([facts])
+                        "month": full["month"], "value": full["value"].astype(float)})
+    out = with_breaks(out, "google_trends")[cols]
+    return out.sort_values(["framework", "month"], ignore_index=True), pd.DataFrame([facts])
 
 
 def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:

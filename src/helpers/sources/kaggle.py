@@ -27,6 +27,7 @@ import pyarrow.csv as pv
 
 from ..chain import paths
 from ..chain.io import InputFileError
+from ..registry.sources import SOURCE_BY_ID
 
 YEARS = tuple(range(2017, 2023))
 FRAMEWORK_YEARS = tuple(range(2018, 2023))
@@ -89,7 +90,7 @@ def framework_id(label: str) -> str:
     return ALIASES.get(key, re.sub(r"[^a-z0-9.+]+", "-", key).strip("-"))
 
 
-FOLDER = "kaggle_survey"
+FOLDER = SOURCE_BY_ID["kaggle_survey"].folder
 
 
 def zip_path(year: int, raw: Path | None = None) -> Path:

@@ -16,13 +16,13 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.io import InputFileError, read_csv_checked, require_columns
-from ..registry.signals import break_label
+from ..registry.sources import SOURCE_BY_ID
 from . import refreshed
 
+FOLDER = SOURCE_BY_ID["pypi"].folder
 CSV = "hugovk_top_pypi_ml_packages.csv"
 TARBALL = "hugovk_top_pypi_packages_30d_snapshots.tar.xz"
-PACKAGES = ("torch", "tensorflow", "tensorflow-gpu", "tensorflow-cpu", "tensorflow-intel", "keras", "jax",
-            "transformers", "pytorch-lightning", "lightning", "scikit-learn")
+PACKAGES = tuple(SOURCE_BY_ID["pypi"].refresh.items)  # the packages counted, acquired and refreshed alike
 # TensorFlow as a framework: these packages are alternative installs of it. tensorflow-intel is left
 # out because `pip install tensorflow` on Windows pulls it in as a dependency (one install, two rows).
 TF_FAMILY = ("tensorflow", "tensorflow-gpu", "tensorflow-cpu")
@@ -41,7 +41,7 @@ def _window(row) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def snapshots(raw: Path | None = None) -> pd.DataFrame:
     """Rows of the 30-day files for our packages, each with its window and assigned month."""
-    path = (raw or paths.RAW) / "pypi_downloads" / CSV
+    path = (raw or paths.RAW) / FOLDER / CSV
     df = read_csv_checked(path, dtype={"last_update": str, "source": str}, keep_default_na=False, na_values=[""])
     require_columns(df, ["file", "commit", "commit_date", "last_update", "source", "n_rows", "project",
                          "download_count"], path)
@@ -64,7 +64,7 @@ def snapshots(raw: Path | None = None) -> pd.DataFrame:
 def monthly(raw: Path | None = None) -> pd.DataFrame:
     """Long rows (source pypi, metric downloads): one snapshot per month, per package.
 
-    Extra columns: `window_days`, `snapshot` (commit) and `break` (the regime change starting that month).
+    Extra columns: `window_days` and `snapshot` (commit); the breaks' columns come with the splice.
     """
     df = snapshots(raw)
     per_commit = df.drop_duplicates("commit")[["commit", "month", "overlap_days", "window_end"]]
@@ -73,7 +73,6 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
     kept = df[df["commit"].isin(best["commit"]) & df["project"].isin(PACKAGES)]
     out = pd.DataFrame({"source": "pypi", "metric": "downloads", "framework": kept["project"], "month": kept["month"],
                         "value": kept["download_count"].astype(float),
-                        "break": kept["month"].map(lambda m: break_label("pypi", m)),
                         "window_days": kept["window_days"].round(3), "snapshot": kept["commit"].str[:10]})
     out = refreshed.splice(out, "pypi", raw=raw)
     out = out[out["framework"].isin(PACKAGES)]
@@ -103,7 +102,7 @@ def year_total(pypi: pd.DataFrame, year: int, packages=TF_FAMILY) -> dict:
 
 def tarball_members(raw: Path | None = None) -> int:
     """Number of snapshot JSON files in the tarball (cross-check of the CSV's commit count)."""
-    path = (raw or paths.RAW) / "pypi_downloads" / TARBALL
+    path = (raw or paths.RAW) / FOLDER / TARBALL
     try:
         with tarfile.open(path, "r:xz") as tf:
             return sum(1 for m in tf.getmembers() if m.name.endswith(".json"))

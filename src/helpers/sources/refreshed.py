@@ -3,9 +3,10 @@
 A source's refresh files (`data/raw/<folder>/refresh_<source>_<date>.csv`) are read together, the newest file
 winning for each month. The acquired series is kept through its last usable month; refreshed months after it
 are appended. Where both hold a month (each refresh reaches 12 months back), the refreshed count is kept beside
-the acquired one (`value_refreshed`): the overlap table compares them. The first refreshed month carries a
-`splice: ...` break label, which the share models treat as a `changes_mix` break whose shift is estimated from the
-overlap months.
+the acquired one (`value_refreshed`): the overlap table compares them. The first refreshed month carries
+`break_id` "splice" (`break_kind` `changes_mix`; its `origin` names the file, whose manifest row names the engine),
+which the share models treat as a break whose shift is estimated from the overlap months. Acquired months carry the
+registry's breaks (`with_breaks`).
 """
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..chain import manifest, paths, schemas
+from ..chain import refresh_files as names
+from ..chain import schemas
 from ..chain.io import InputFileError, raw_label, read_csv_checked, require_columns
-from ..refresh import names
-from ..registry.signals import SPLICE
+from ..registry.sources import SPLICE_ID, break_fields
 
 ACQUIRED = "acquired"
 
@@ -61,16 +62,23 @@ def _check(df: pd.DataFrame, source: str, path: Path) -> None:
     df["days"] = pd.to_numeric(df["days"], errors="coerce")
 
 
+def with_breaks(rows: pd.DataFrame, source: str) -> pd.DataFrame:
+    """`rows` (with `month`) plus `break_id` and `break_kind` from the source registry's breaks."""
+    fields = [break_fields(source, m) for m in rows["month"]]
+    return rows.assign(break_id=[f[0] for f in fields], break_kind=[f[1] for f in fields])
+
+
 def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
            raw: Path | None = None) -> pd.DataFrame:
     """The acquired rows through `last_usable` (default: their last month) and refreshed rows after it.
 
-    Adds `origin` (`acquired` or the refresh file) and `value_refreshed` (the refreshed count of an acquired month
+    Adds `origin` (`acquired` or the refresh file), the break columns (`with_breaks`; `splice` on the first
+    refreshed month) and `value_refreshed` (the refreshed count of an acquired month
     that a refresh also holds). Acquired rows after `last_usable` (e.g. GitHub's net changes) are replaced by the
     refresh where it has them and otherwise kept. Raises InputFileError when the refresh leaves a gap.
     """
     ref = read(source, raw)
-    out = acquired.assign(origin=ACQUIRED)
+    out = with_breaks(acquired, source).assign(origin=ACQUIRED)
     if ref.empty:
         return out.assign(value_refreshed=np.nan)
     key = ["metric", "framework", "month"]
@@ -82,26 +90,10 @@ def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
                              "run `make refresh` again (it reaches back 12 months from the acquired data's end)")
     out = out.merge(ref[key + ["value"]].rename(columns={"value": "value_refreshed"}), on=key, how="left")
     out = out[(out["month"] <= last) | ~out["month"].isin(set(new["month"]))]
-    first = new["month"].min() if len(new) else None
-    upstream = _upstreams(raw)
-    rows = new.assign(
-        origin=new["origin"],
-        **{"break": [_label(m, first, o, upstream) for m, o in zip(new["month"], new["origin"], strict=True)]})
-    return pd.concat([out, rows[["source", *key, "value", "break", "origin"]]], ignore_index=True)
-
-
-def _label(month: str, first: str, origin: str, upstream: dict[str, str]) -> str:
-    """Refreshed months carry only the splice (the registry's breaks describe the acquired data's methods)."""
-    return f"{SPLICE}: from {month} counted by {upstream.get(origin, 'a refresh')} ({origin})" if month == first else ""
-
-
-def _upstreams(raw: Path | None) -> dict[str, str]:
-    """Refresh file name -> its manifest `upstream` (engine and table)."""
-    raw = raw or paths.RAW
-    try:
-        return {e.path.rsplit("/", 1)[-1]: e.upstream for e in manifest.read_manifest(raw / "MANIFEST.csv")}
-    except manifest.RawDataError:
-        return {}
+    # refreshed months carry only the splice (the registry's breaks describe the acquired data's methods)
+    first = new["month"] == new["month"].min()
+    rows = new.assign(break_id=np.where(first, SPLICE_ID, ""), break_kind=np.where(first, "changes_mix", ""))
+    return pd.concat([out, rows[["source", *key, "value", "break_id", "break_kind", "origin"]]], ignore_index=True)
 
 
 def overlap(signals: pd.DataFrame) -> pd.DataFrame:

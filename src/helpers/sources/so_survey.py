@@ -26,8 +26,9 @@ import pyarrow.csv as pacsv
 
 from ..chain import paths
 from ..chain.io import InputFileError, is_lfs_pointer, raw_label
+from ..registry.sources import SOURCE_BY_ID
 
-FOLDER = "so_survey"
+FOLDER = SOURCE_BY_ID["so_survey"].folder
 NAME = re.compile(r"^stack-overflow-developer-survey-(\d{4})\.zip$")
 MEMBER = "survey_results_public.csv"
 FRAMEWORKS = ("tensorflow", "pytorch", "keras")

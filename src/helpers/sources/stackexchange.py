@@ -16,10 +16,10 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.io import InputFileError, raw_label, read_csv_checked, require_columns
-from ..registry.signals import break_label
+from ..registry.sources import SOURCE_BY_ID
 from . import refreshed, so_charts
 
-SO_DIR = "so_tags"
+SO_DIR = SOURCE_BY_ID["stackoverflow"].folder
 ML_SVG = "nschloe_machine-learning.svg"
 TOTAL_SVG = "nschloe_total.svg"
 HISTORY = "nschloe_svg_history.zip"
@@ -80,8 +80,7 @@ def so_signals(digitised: pd.DataFrame) -> pd.DataFrame:
         g = g.sort_values("month")
         g = g[g["questions"].gt(0).cummax()]
         rows.append(pd.DataFrame({"source": "stackoverflow", "metric": "questions", "framework": tag,
-                                  "month": g["month"], "value": g["questions"].astype(float),
-                                  "break": g["month"].map(lambda m: break_label("stackoverflow", m))}))
+                                  "month": g["month"], "value": g["questions"].astype(float)}))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -185,7 +184,7 @@ def dsse_monthly(q: pd.DataFrame, last_complete: str | None = None) -> pd.DataFr
             rows.append(a.rename("value").rename_axis("month").reset_index().assign(metric="answered", framework=tag))
     out = pd.concat(rows, ignore_index=True)
     out["value"] = out["value"].astype(float)
-    return out.assign(source="dsse", **{"break": ""})[["source", "metric", "framework", "month", "value", "break"]]
+    return out.assign(source="dsse")[["source", "metric", "framework", "month", "value"]]
 
 
 def last_complete_month(newest: str) -> str:

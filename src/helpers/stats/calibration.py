@@ -48,7 +48,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from ..registry.signals import Break
+from ..chain.labels import add_labels
+from ..registry.sources import Break
 from . import share_model as sm
 
 NOMINAL = 0.95
@@ -209,7 +210,7 @@ def cell(method: str, scenario: str, hits, errors, widths, unit: str, signal: st
     oracle = float(hi - lo)
     if unit == "months":
         oracle = max(oracle, 1.0)
-    return {"method": method, "scenario": scenario, "signal": signal, "nominal": NOMINAL, "coverage": c,
+    return {"method": method, "scenario": scenario, "signal_id": signal, "nominal": NOMINAL, "coverage": c,
             "mc_se": float(np.sqrt(c * (1 - c) / len(hits))), "n_sim": len(hits), "bias": float(np.mean(errors)),
             "width": float(np.median(widths)), "oracle_width": oracle, "unit": unit, "year": year}
 
@@ -223,7 +224,7 @@ def _signal_job(args) -> list[dict]:
     for method, unit in UNITS.items():
         got = [r[method] for r in reps if method in r]
         if got:
-            rows.append(cell(method, scenario, *zip(*got, strict=True), unit, result.signal.name,
+            rows.append(cell(method, scenario, *zip(*got, strict=True), unit, result.signal.id,
                              year if method in ("year share", "within-year change") else np.nan))
     return rows
 
@@ -316,7 +317,7 @@ def yearly_signal_study(yearly: pd.DataFrame, n_sim: int, seed: int = sm.SEED) -
         k = rng.binomial(n, p, n_sim)
         lo, hi = proportion_confint(k, n, method="wilson")
         rows.append(cell("Wilson share (yearly signal)", f"{r['year']} (n={n:,})", (lo <= p) & (p <= hi), k / n - p,
-                         hi - lo, "share", r["signal"]))
+                         hi - lo, "share", r["signal_id"]))
     return pd.DataFrame(rows)
 
 
@@ -329,9 +330,9 @@ def study(results: dict, shares: pd.DataFrame, within: pd.DataFrame, resp: pd.Da
              yearly_signal_study(yearly, n_surveys)]
     out = pd.concat(parts, ignore_index=True)
     out["width_ratio"] = out["width"] / out["oracle_width"]
-    cols = ["method", "scenario", "signal", "nominal", "coverage", "mc_se", "n_sim", "bias", "width", "oracle_width",
+    cols = ["method", "scenario", "signal_id", "nominal", "coverage", "mc_se", "n_sim", "bias", "width", "oracle_width",
             "width_ratio", "unit", "year"]
-    return out[cols]
+    return add_labels(out[cols])
 
 
 def shortfalls(table: pd.DataFrame, target: float = TARGET, width_max: float = WIDTH_MAX) -> pd.DataFrame:

@@ -32,12 +32,12 @@ import scipy.linalg as sla
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from ..registry.signals import PYTORCH_RELEASE
+from ..chain.labels import add_labels
+from ..registry.signals import COMMON_TREND, PYTORCH_RELEASE
 from . import share_model as sm
 
 N_DRAWS = 2000
-NAME = "Common trend (all signals)"
-SURVEY_MONTH = {"Kaggle survey": 10, "Conference papers": 7}  # month a yearly observation stands for
+SURVEY_MONTH = {"kaggle_survey": 10, "conference_papers": 7}  # month a yearly observation stands for
 MAX_DEVIATION_PHI = 0.97  # deviations from the shared movement revert (half-life about two years)
 YEARLY_PHI = 0.9  # a yearly signal's monthly persistence cannot be estimated from one point a year: fixed
 
@@ -124,14 +124,14 @@ class CommonTrendModel(MLEModel):
 
 def _grid(results: dict, yearly: pd.DataFrame) -> list[str]:
     last = max(r.series.months[-1] for r in results.values())
-    first_year = min(int(g["year"].min()) for _, g in yearly.groupby("signal")) if len(yearly) else 2017
+    first_year = min(int(g["year"].min()) for _, g in yearly.groupby("signal_id")) if len(yearly) else 2017
     start = min(PYTORCH_RELEASE, f"{max(first_year, 2017)}-01")
     return [str(p) for p in pd.period_range(start, last, freq="M")]
 
 
 def assemble(results: dict, yearly: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, np.ndarray, list, list,
                                                            tuple[np.ndarray, np.ndarray]]:
-    """The common month grid, signal names, observations Y and variances H (T x k, NaN where missing), break
+    """The common month grid, signal ids, observations Y and variances H (T x k, NaN where missing), break
     designs per signal, which signals are yearly, and the break shifts' prior means and s.d.s (all signals)."""
     pop = {n: r for n, r in results.items() if r.signal.popularity}
     months = _grid(pop, yearly)
@@ -145,7 +145,7 @@ def assemble(results: dict, yearly: pd.DataFrame) -> tuple[list[str], list[str],
         d[idx] = r.series.D
         names.append(name), cols_y.append(y), cols_h.append(h), D.append(d), is_yearly.append(False)
         prior_mean.append(r.series.prior_mean), prior_sd.append(r.series.prior_sd)
-    for name, g in yearly.groupby("signal", sort=False):
+    for name, g in yearly.groupby("signal_id", sort=False):
         y, h = np.full(len(months), np.nan), np.ones(len(months))
         for _, row in g.iterrows():
             m = f"{int(row['year'])}-{SURVEY_MONTH.get(name, 7):02d}"
@@ -240,7 +240,7 @@ def crossing(f: dict, n: int = LOO_DRAWS, seed: int = sm.SEED) -> dict:
 
 
 def without(f: dict, name: str) -> dict:
-    """The fit `f` with signal `name` left out: its observations, breaks and parameters dropped, every other
+    """The fit `f` with signal id `name` left out: its observations, breaks and parameters dropped, every other
     hyperparameter held at the full fit's value (the composition changes, not the smoothing)."""
     keep = [i for i, n in enumerate(f["names"]) if n != name]
     model = f["model"]
@@ -262,16 +262,15 @@ def without(f: dict, name: str) -> dict:
 def leave_one_out(f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The common trend without each signal in turn (hyperparameters held at the full fit's): per signal left out,
     the crossover with its interval, and P(the crossover falls in year Y). The composition uncertainty."""
-    from .signal_results import distribution_by_year
     rows, years = [], []
     for name in f["names"]:
         g = without(f, name)
         c = crossing(g)
-        rows.append({"left_out": name, "crossover": c["crossover"], "crossover_low": c["crossover_low"],
+        rows.append({"signal_id": name, "crossover": c["crossover"], "crossover_low": c["crossover_low"],
                      "crossover_high": c["crossover_high"], "p_not_yet": c["p_not_yet"]})
-        years += [{"left_out": name, "year": r["year"], "probability": r["probability"]}
-                  for r in distribution_by_year(name, g["months"], c["distribution"])]
-    return pd.DataFrame(rows), pd.DataFrame(years, columns=["left_out", "year", "probability"])
+        years += sm.distribution_by_year(name, g["months"], c["distribution"])
+    return (add_labels(pd.DataFrame(rows)),
+            add_labels(pd.DataFrame(years, columns=["signal_id", "year", "probability"])))
 
 
 def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -290,7 +289,7 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
         years.append({"year": year, "months": ys["months"], "common_share": ys["share"], "low": ys["low"],
                       "high": ys["high"], "p_ahead": ys["p_ahead"]})
     off = d["offsets"]
-    offsets = pd.DataFrame({"signal": f["names"], "offset": off.mean(axis=0),
+    offsets = pd.DataFrame({"signal_id": f["names"], "offset": off.mean(axis=0),
                             "offset_low": np.quantile(off, 0.025, axis=0), "offset_high": np.quantile(off, 0.975, axis=0),
                             "sd_deviation": np.sqrt(f["params"][1:1 + len(f["names"])]),
                             "phi": f["model"].phis(f["params"])})
@@ -298,9 +297,8 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
                              "crossover_high": c["crossover_high"], "p_not_yet": c["p_not_yet"],
                              "signals": len(f["names"]), "converged": f["converged"],
                              "sd_slope": float(np.sqrt(f["params"][0]))}])
-    from .signal_results import distribution_by_year
-    years_dist = pd.DataFrame(distribution_by_year(NAME, months, c["distribution"]))
+    years_dist = pd.DataFrame(sm.distribution_by_year(COMMON_TREND, months, c["distribution"]))
     loo, loo_years = leave_one_out(f)
     return {"common_trend": per_month, "common_trend_years": pd.DataFrame(years),
-            "common_trend_signals": offsets, "common_trend_crossover": summary, "crossover_years": years_dist,
+            "common_trend_signals": add_labels(offsets), "common_trend_crossover": summary, "crossover_years": years_dist,
             "common_trend_loo": loo, "common_trend_loo_years": loo_years}

@@ -45,7 +45,8 @@ import scipy.linalg as sla
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from ..registry.signals import PRIOR_SD, PYTORCH_RELEASE, SPLICE, Break, Signal, breaks
+from ..registry.signals import PYTORCH_RELEASE, Signal
+from ..registry.sources import PRIOR_SD, SOURCE_BY_ID, SPLICE_ID, Break, breaks
 
 # Simulated paths per signal: at 50,000 a published month moves between seeds only on a Monte Carlo knife edge,
 # and then by one month (tested). PTVTF_DRAWS sets another number for quick looks (the test suite's fixture chains
@@ -100,15 +101,16 @@ class Series:
 
 
 def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> Series:
-    """`share`: the signal's monthly table (month, pt, tf, break; pt_refreshed, tf_refreshed where a refresh also
+    """`share`: the signal's monthly table (month, pt, tf, break_id, break_kind; pt_refreshed, tf_refreshed where a refresh also
     holds an acquired month) from `sources.monthly.share`. Months before `start` are left out (GitHub's histories
     begin before PyTorch's release: its first months are launch, not popularity), and so are months of an `exclude`
     break (unless refreshed data, counted anew, replace them). Every `changes_mix` break inside the range becomes a
-    shift regressor, and so does a splice onto refreshed data (a `splice: ...` label), whose shift's prior is
+    shift regressor, and so does a splice onto refreshed data (`break_id` "splice"), whose shift's prior is
     estimated from the overlap months (`splice_prior`)."""
     s = share[share["month"] >= start]
-    splices = [Break(sig.source, m, label) for m, labels in zip(s["month"], s.get("break", ""), strict=True)
-               for label in str(labels).split("; ") if label.startswith(SPLICE)] if "break" in s else []
+    splices = ([Break(sig.source, m, "splice onto refreshed data", given_id=SPLICE_ID)
+                for m in s.loc[s["break_id"] == SPLICE_ID, "month"]]
+               if "break_id" in s else [])
     refreshed_from = min((b.start for b in splices), default="9999-99")  # refreshed months are counted anew
     own = breaks(sig.source)
     s = s[~s["month"].map(lambda m: m < refreshed_from and any(b.kind == "exclude" and b.covers(m) for b in own))]
@@ -121,7 +123,7 @@ def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> S
          if inside else np.zeros((len(months), 0)))
     prior = [splice_prior(s, b.start) if b in splices else (0.0, b.prior_sd) for b in inside]
     return Series(sig, months, s["pt"].to_numpy(float), (s["pt"] + s["tf"]).to_numpy(float),
-                  counts=sig.source != "google_trends", breaks=inside, D=D,
+                  counts=SOURCE_BY_ID[sig.source].measure == "counts", breaks=inside, D=D,
                   prior_mean=np.array([p[0] for p in prior]), prior_sd=np.array([p[1] for p in prior]))
 
 
@@ -674,3 +676,11 @@ def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: 
     return {"months": len(window), "onset": month(0.5), "onset_low": month(0.025, "low"),
             "onset_high": month(0.975, "high"), "p_none": p_none, "p_edge": float(edge.mean()), "distribution": taus,
             "window": months}
+
+
+def distribution_by_year(signal_id: str, months: list[str], idx: np.ndarray) -> list[dict]:
+    """Rows (signal_id, year, probability) of a crossover distribution over month indices (index len(months) and
+    beyond, year '': not yet)."""
+    years = np.array([months[i][:4] if i < len(months) else "" for i in idx])
+    return [{"signal_id": signal_id, "year": str(y), "probability": k / len(idx)}
+            for y, k in zip(*np.unique(years, return_counts=True), strict=True)]

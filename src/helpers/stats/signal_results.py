@@ -13,14 +13,15 @@ import numpy as np
 import pandas as pd
 
 from ..chain import io, params
+from ..chain.labels import add_labels
 from ..registry.formats import prob_eq
-from ..registry.signals import MONTHLY, SIGNAL_BY_NAME, YEARLY, Signal
-from ..sources import conferences
-from ..sources import monthly as sg
+from ..registry.signals import MONTHLY, SIGNAL_BY_ID, YEARLY, Signal
+from . import papers as paper_shares
 from . import share_model as sm
 from . import surveys as survey_shift
 from . import trend_tests
 from .proportions import wilson
+from .shares import share as signal_share
 
 CROSSOVER_RULE = (f"first month from which PyTorch's latent share (the share as the source counted it, without "
                   f"counting noise) stays above 50% for {sm.HORIZON} months")
@@ -49,13 +50,13 @@ MIN_MONTHS = 2 * sm.HORIZON  # a signal with fewer months is shown (observed sha
 
 
 def prepared(ms: pd.DataFrame) -> dict[str, sm.Series]:
-    """Every registered monthly signal present in `ms`, prepared for the model (by signal name)."""
+    """Every registered monthly signal present in `ms`, prepared for the model (by signal id)."""
     out = {}
     for sig in MONTHLY:
-        share = sg.share(ms, sig)
+        share = signal_share(ms, sig)
         series = sm.prepare(share, sig) if len(share) else None
         if series is not None and len(series.months):
-            out[sig.name] = series
+            out[sig.id] = series
     return out
 
 
@@ -64,7 +65,7 @@ def _fit_one(series: sm.Series) -> Result:
 
 
 def fit_all(ms: pd.DataFrame, workers: int | None = None) -> dict[str, Result]:
-    """The model of every monthly signal in `ms` with at least MIN_MONTHS (by signal name), one process per core
+    """The model of every monthly signal in `ms` with at least MIN_MONTHS (by signal id), one process per core
     (each signal's numbers depend only on its own data and fixed seeds: the same in any process)."""
     todo = {name: s for name, s in prepared(ms).items() if len(s.months) >= MIN_MONTHS}
     workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -96,14 +97,14 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
     rows = []
     short = too_short(ms)
     for sig in MONTHLY:
-        r = results.get(sig.name)
-        row = {"signal": sig.name, "source": sig.source, "popularity": sig.popularity, "available": r is not None,
+        r = results.get(sig.id)
+        row = {"signal_id": sig.id, "source": sig.source, "popularity": sig.popularity, "available": r is not None,
                "estimand": sig.estimand,
-               "status": "modelled" if r is not None else (too_short_reason(short[sig.name]) if sig.name in short
+               "status": "modelled" if r is not None else (too_short_reason(short[sig.id]) if sig.id in short
                                                            else "no data")}
         if r is None:
-            if sig.name in short:
-                row |= {"first_month": short[sig.name].months[0], "last_month": short[sig.name].months[-1]}
+            if sig.id in short:
+                row |= {"first_month": short[sig.id].months[0], "last_month": short[sig.id].months[-1]}
             rows.append(row)
             continue
         s, (s2_slope, phi, s2_ar, s2_irr) = r.series, r.fit.params
@@ -119,7 +120,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
                for k, v in (("", "change"), ("_low", "low"), ("_high", "high"))},
             **{f"onset_{k}" if not k.startswith("onset") else k: v for k, v in onset.items()
                if k not in ("distribution", "window", "months")}})
-    t = pd.DataFrame(rows)
+    t = add_labels(pd.DataFrame(rows))
     pop = t["available"] & t["popularity"]
     for method, col in (("holm", "p_holm"), ("fdr_bh", "p_bh")):
         t[col] = np.nan
@@ -131,23 +132,23 @@ def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None 
     """Per signal and month: observed share, latent share with 95% band, P(PyTorch ahead), break-adjusted share; for
     a signal too short to model, the observed share with its counting interval (`modelled` False)."""
     def starts(t: pd.DataFrame, s: sm.Series) -> pd.Series:
-        starts_ = {b.start: b.description for b in s.breaks}
+        starts_ = {b.start: b.id for b in s.breaks}
         return t["month"].map(lambda m: starts_.get(m, ""))
-    frames = [(t := r.summary.monthly).assign(signal=name, modelled=True, **{"break": starts(t, r.series)})
-              for name, r in results.items()]
-    frames += [(t := sm.observed_table(s)).assign(signal=name, modelled=False, **{"break": starts(t, s)})
-               for name, s in (short or {}).items()]
-    cols = ["signal", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "adjusted_share",
-            "modelled", "break"]
+    frames = [(t := r.summary.monthly).assign(signal_id=sid, modelled=True, break_id=starts(t, r.series))
+              for sid, r in results.items()]
+    frames += [(t := sm.observed_table(s)).assign(signal_id=sid, modelled=False, break_id=starts(t, s))
+               for sid, s in (short or {}).items()]
+    cols = ["signal_id", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "adjusted_share",
+            "modelled", "break_id"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
-    return out.sort_values(["signal", "month"], ignore_index=True)
+    return add_labels(out.sort_values(["signal_id", "month"], ignore_index=True))
 
 
 def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
     """Signal x year: the latent share's change within the year (model) and the exact Mann-Kendall test on the
     observed monthly shares with its minimum detectable slope; Holm across popularity signals within each year."""
     rows = []
-    for name, r in results.items():
+    for sid, r in results.items():
         s = r.series
         years = sorted({int(m[:4]) for m in s.months})
         phi = float(r.fit.params[1])
@@ -160,7 +161,7 @@ def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
             resid = x - np.polyval(np.polyfit(np.arange(len(x)), x, 1), np.arange(len(x)))
             mde = trend_tests.minimum_detectable_slope(len(x), float(resid.std(ddof=2)), phi)
             ch, ys = r.summary.changes[year], r.summary.years[year]
-            rows.append({"signal": name, "popularity": r.signal.popularity, "year": year, "n": len(idx),
+            rows.append({"signal_id": sid, "popularity": r.signal.popularity, "year": year, "n": len(idx),
                          "mean_share": ys["share"], "change": ch["change"], "change_low": ch["low"],
                          "change_high": ch["high"], "change_low90": ch["low90"], "change_high90": ch["high90"],
                          "p_fall": ch["p_fall"], "tau": mk_["tau"], "p_value": mk_["p_value"], "test": mk_["test"],
@@ -170,7 +171,7 @@ def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
     pop = out["popularity"]
     out.loc[pop, "p_holm_within_year"] = out[pop].groupby("year")["p_value"].transform(
         lambda p: trend_tests.adjust(p, "holm"))
-    return out.drop(columns="popularity")
+    return add_labels(out.drop(columns="popularity"))
 
 
 # --- yearly signals ------------------------------------------------------------------------------------------
@@ -182,12 +183,12 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     k = survey_shift.within_year(resp)
     n = k["pytorch_only"] + k["tensorflow_only"]
     lo, hi = wilson(k["pytorch_only"], n)
-    kaggle = pd.DataFrame({"signal": "Kaggle survey", "source": "kaggle_survey", "year": k["year"],
+    kaggle = pd.DataFrame({"signal_id": "kaggle_survey", "source": "kaggle_survey", "year": k["year"],
                            "pytorch": k["pytorch_only"], "named": n, "pytorch_share": k["pytorch_only"] / n,
                            "low": lo, "high": hi,
                            "basis": [f"respondents using exactly one of the two (n={m:,}); Wilson" for m in n]})
     accepted = papers[papers["papers_are"] == "accepted"]
-    c = conferences.pooled_by_year(papers)
+    c = paper_shares.pooled_by_year(papers)
     c = c[(c["papers"] == "accepted only") & (c["named"] > 0)]
     per_year = accepted.groupby("year")["conference"].agg(lambda s: sorted(set(s)))
 
@@ -196,11 +197,11 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
         which = f"from {confs[0]} only" if len(confs) == 1 else f"{len(confs)} conferences"
         return f"accepted papers naming one framework (n={named:,}; {which}); Wilson"
 
-    conf = pd.DataFrame({"signal": "Conference papers", "source": "conference_papers", "year": c["year"],
+    conf = pd.DataFrame({"signal_id": "conference_papers", "source": "conference_papers", "year": c["year"],
                          "pytorch": c["pytorch_papers"], "named": c["named"], "pytorch_share": c["pytorch_share"],
                          "low": c["low"], "high": c["high"],
                          "basis": [basis(int(y), int(m)) for y, m in zip(c["year"], c["named"], strict=True)]})
-    return pd.concat([kaggle, conf], ignore_index=True)
+    return add_labels(pd.concat([kaggle, conf], ignore_index=True))
 
 
 # --- crossovers and leaders ----------------------------------------------------------------------------------
@@ -209,12 +210,12 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
                short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
     """The `crossovers.csv` contract: one row per signal, the first period PyTorch led and stayed ahead, with its
     uncertainty, or empty with the reason (closest approach as columns)."""
-    rows = [{"signal": name, "source": s.signal.source, "metric": s.signal.metric, "granularity": "month",
+    rows = [{"signal_id": sid, "source": s.signal.source, "metric": s.signal.metric, "granularity": "month",
              "popularity": s.signal.popularity, "crossover": "", "crossover_low": "", "crossover_high": "",
              "p_not_yet": np.nan, "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
              "first_period": s.months[0], "last_period": s.months[-1], "last_decidable": "", "rule": CROSSOVER_RULE,
-             "interval": ""} for name, s in (short or {}).items()]
-    for name, r in results.items():
+             "interval": "", "is_modelled": False} for sid, s in (short or {}).items()]
+    for sid, r in results.items():
         s = r.series
         c = r.summary.crossover
         latent = r.summary.monthly["latent_share"].to_numpy()
@@ -230,34 +231,28 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
                       f"{prob_eq(c['p_not_yet'])}): {last}; series ends {s.months[-1]}")
         elif c["p_not_yet"] > 0.025:
             reason = f"tentative: P(not yet) {prob_eq(c['p_not_yet'])}"
-        rows.append({"signal": name, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
+        rows.append({"signal_id": sid, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
                      "popularity": r.signal.popularity, "crossover": c["crossover"],
                      "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
                      "p_not_yet": c["p_not_yet"], "closest_share": np.nan if c["crossover"] else latent[best],
                      "closest_period": "" if c["crossover"] else s.months[best], "reason": reason,
                      "first_period": s.months[0], "last_period": s.months[-1],
-                     "last_decidable": c["last_decidable"], "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL})
-    for name, g in yearly.groupby("signal", sort=False):
-        rows.append(yearly_crossover(name, g))
-    return pd.DataFrame(rows).sort_values(["granularity", "signal"], ignore_index=True)
+                     "last_decidable": c["last_decidable"], "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL,
+                     "is_modelled": True})
+    for sid, g in yearly.groupby("signal_id", sort=False):
+        rows.append(yearly_crossover(sid, g))
+    return add_labels(pd.DataFrame(rows).sort_values(["granularity", "signal_id"], ignore_index=True))
 
 
 def crossover_years(results: dict[str, Result]) -> pd.DataFrame:
     """P(the crossover falls in year Y) per monthly signal, and P(not yet) (year '')."""
     rows = []
-    for name, r in results.items():
-        rows += distribution_by_year(name, r.series.months, r.summary.crossover["distribution"])
-    return pd.DataFrame(rows, columns=["signal", "year", "probability"])
+    for sid, r in results.items():
+        rows += sm.distribution_by_year(sid, r.series.months, r.summary.crossover["distribution"])
+    return pd.DataFrame(rows, columns=["signal_id", "year", "probability"])
 
 
-def distribution_by_year(name: str, months: list[str], idx: np.ndarray) -> list[dict]:
-    """Rows (signal, year, probability) of a crossover distribution over month indices ('' = not yet)."""
-    years = np.array([months[i][:4] if i < len(months) else "" for i in idx])
-    return [{"signal": name, "year": str(y), "probability": k / len(idx)}
-            for y, k in zip(*np.unique(years, return_counts=True), strict=True)]
-
-
-def yearly_crossover(name: str, g: pd.DataFrame) -> dict:
+def yearly_crossover(sid: str, g: pd.DataFrame) -> dict:
     """Crossover for a yearly series: first year from which the share's 95% interval stays above 1/2."""
     periods, shares_, lows = g["year"].tolist(), g["pytorch_share"].tolist(), g["low"].tolist()
     above = [lo > 0.5 for lo in lows]
@@ -266,14 +261,15 @@ def yearly_crossover(name: str, g: pd.DataFrame) -> dict:
         below = [i for i, a in enumerate(above) if not a]
         idx = below[-1] + 1 if below else 0
     best = int(np.nanargmax(shares_))
-    return {"signal": name, "source": g["source"].iloc[0], "metric": SIGNAL_BY_NAME[name].metric,
+    return {"signal_id": sid, "source": g["source"].iloc[0], "metric": SIGNAL_BY_ID[sid].metric,
             "granularity": "year", "popularity": True, "crossover": str(periods[idx]) if idx is not None else "",
             "crossover_low": "", "crossover_high": "", "p_not_yet": np.nan,
             "closest_share": shares_[best] if idx is None else np.nan,
             "closest_period": str(periods[best]) if idx is None else "",
             "reason": "" if idx is not None else f"PyTorch never led; closest: {shares_[best]:.1%} in {periods[best]}",
             "first_period": str(periods[0]), "last_period": str(periods[-1]), "last_decidable": str(periods[-1]),
-            "rule": YEARLY_RULE, "interval": "Wilson 95% per year (a yearly series has no month-level interval)"}
+            "rule": YEARLY_RULE, "interval": "Wilson 95% per year (a yearly series has no month-level interval)",
+            "is_modelled": True}
 
 
 def observed_year(series: sm.Series, year: int) -> dict | None:
@@ -303,38 +299,38 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
     for sig in MONTHLY:
         if not sig.popularity:
             continue
-        r = results.get(sig.name)
+        r = results.get(sig.id)
         ys = r.summary.years.get(year, {"months": 0}) if r else {"months": 0}
-        if r is None and sig.name in short:
-            got = observed_year(short[sig.name], year)
-            rows.append({"signal": sig.name, **got} if got else
-                        {"signal": sig.name, "leader": f"not covered in {year}", "months": 0,
-                         "basis": too_short_reason(short[sig.name])})
+        if r is None and sig.id in short:
+            got = observed_year(short[sig.id], year)
+            rows.append({"signal_id": sig.id, **got} if got else
+                        {"signal_id": sig.id, "leader": f"not covered in {year}", "months": 0,
+                         "basis": too_short_reason(short[sig.id])})
         elif r is None:
-            rows.append({"signal": sig.name, "leader": "no data", "basis": "", "months": 0})
+            rows.append({"signal_id": sig.id, "leader": "no data", "basis": "", "months": 0})
         elif ys["months"] == 0:
-            rows.append({"signal": sig.name, "leader": f"not covered in {year}", "basis": sig.coverage, "months": 0})
+            rows.append({"signal_id": sig.id, "leader": f"not covered in {year}", "basis": sig.coverage, "months": 0})
         else:
             partial = f" ({ys['months']} of 12 months)" if ys["months"] < 12 else ""
-            rows.append({"signal": sig.name, "pytorch_share": ys["share"], "low": ys["low"], "high": ys["high"],
+            rows.append({"signal_id": sig.id, "pytorch_share": ys["share"], "low": ys["low"], "high": ys["high"],
                          "p_ahead": ys["p_ahead"], "leader": leader(ys["low"], ys["high"]), "months": ys["months"],
                          "basis": f"mean latent share over the year's months{partial}, as the source counted each "
                                   "month; state-space model"})
     for sig in YEARLY:
-        g = yearly[yearly["signal"] == sig.name]
+        g = yearly[yearly["signal_id"] == sig.id]
         r = g[g["year"] == year]
         if len(r):
             r = r.iloc[0]
             from scipy.stats import beta  # P(share > 1/2) from the Jeffreys posterior of the count
             p = float(beta.sf(0.5, r["pytorch"] + 0.5, r["named"] - r["pytorch"] + 0.5))
-            rows.append({"signal": sig.name, "pytorch_share": r["pytorch_share"], "low": float(r["low"]),
+            rows.append({"signal_id": sig.id, "pytorch_share": r["pytorch_share"], "low": float(r["low"]),
                          "high": float(r["high"]), "p_ahead": p, "leader": leader(r["low"], r["high"]),
                          "months": 12, "basis": r["basis"]})
         else:
-            rows.append({"signal": sig.name, "basis": sig.coverage, "months": 0, "leader": f"not covered in {year}"})
-    out = pd.DataFrame(rows, columns=["signal", "pytorch_share", "low", "high", "p_ahead", "leader", "months", "basis"])
-    out["family"] = out["signal"].map(lambda n: SIGNAL_BY_NAME[n].family_label)
-    return out
+            rows.append({"signal_id": sig.id, "basis": sig.coverage, "months": 0, "leader": f"not covered in {year}"})
+    out = pd.DataFrame(rows, columns=["signal_id", "pytorch_share", "low", "high", "p_ahead", "leader", "months",
+                                      "basis"])
+    return add_labels(out, family=True)
 
 
 def build() -> dict[str, pd.DataFrame]:
@@ -348,7 +344,7 @@ def build() -> dict[str, pd.DataFrame]:
     by_year = pd.concat([leaders(results, yearly, y, short).assign(year=y) for y in params.VALID_YEARS],
                         ignore_index=True)
     common = common_trend.build(results, yearly)
-    years = pd.concat([crossover_years(results), common.pop("crossover_years")], ignore_index=True)
+    years = add_labels(pd.concat([crossover_years(results), common.pop("crossover_years")], ignore_index=True))
     return {"signal_tests": signal_table(ms, results), "signal_months": months_table(results, short),
             "crossovers": crossovers(results, yearly, short), "crossover_years": years,
             "yearly_trends": yearly_table(results),
@@ -360,7 +356,7 @@ def overview(table: pd.DataFrame) -> pd.DataFrame:
     """One row per monthly signal: whose behaviour it measures, what its share estimates, what it covers."""
     rows = []
     for sig in MONTHLY:
-        r = table[table["signal"] == sig.name]
+        r = table[table["signal_id"] == sig.id]
         have = len(r) and bool(r["available"].iloc[0])
         rows.append({"signal": sig.name, "family": sig.family_label, "counted in verdicts": sig.popularity,
                      "months": f"{r['first_month'].iloc[0]} to {r['last_month'].iloc[0]}" if have else "no data",

@@ -12,7 +12,7 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
-from ..registry.signals import survey_breaks
+from ..registry.sources import survey_breaks
 from . import proportions
 
 MAIN = ("tensorflow", "pytorch", "keras")

@@ -103,24 +103,27 @@ def test_survey_shares_with_a_zero_count_an_option_not_offered_and_a_sample():
 
 
 def test_share_family_draws_a_single_unmodelled_month_and_extreme_shares():
-    months = pd.DataFrame({"signal": ["Google Trends interest"] * 1 + ["Data Science SE questions"] * 2,
+    months = pd.DataFrame({"signal_id": ["google_trends"] * 1 + ["dsse_questions"] * 2,
+                           "signal": ["Google Trends interest"] * 1 + ["Data Science SE questions"] * 2,
                            "month": ["2020-06", "2020-01", "2020-02"], "observed_share": [0.0, 1.0, 0.0],
                            "n": [40.0, 3.0, 2.0], "latent_share": [np.nan, 0.9, 0.2], "low": [0.0, 0.5, 0.01],
                            "high": [0.02, 0.99, 0.6], "p_ahead": [np.nan, 0.9, 0.2],
-                           "persistent_share": [np.nan, 0.9, 0.2], "modelled": [False, True, True]})
-    crossovers = pd.DataFrame(columns=["signal", "crossover", "crossover_low", "crossover_high"])
+                           "modelled": [False, True, True]})
+    crossovers = pd.DataFrame(columns=["signal_id", "crossover", "crossover_low", "crossover_high"])
     fig = plots.share_family(months, crossovers, "edge cases")
     assert any("too short to model" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
 
 
 def test_crossover_timeline_says_too_short_and_leaders_draws_whatever_has_a_share():
-    rows = pd.DataFrame([{"signal": "Google Trends interest", "granularity": "month", "popularity": True,
+    rows = pd.DataFrame([{"signal_id": "google_trends", "signal": "Google Trends interest", "granularity": "month",
+                          "popularity": True, "is_modelled": False,
                           "crossover": "", "crossover_low": "", "crossover_high": "", "closest_share": np.nan,
                           "closest_period": "", "first_period": "2020-06", "last_period": "2020-12",
                           "last_decidable": "", "reason": "too short for the model: 7 months"}])
     fig = plots.crossover_timeline(rows)
     assert any("too short to date" in t.get_text() for t in fig.axes[0].texts)
-    lead = pd.DataFrame({"signal": ["Stack Overflow questions", "Google Trends interest"],
+    lead = pd.DataFrame({"signal_id": ["so_questions", "google_trends"],
+                         "signal": ["Stack Overflow questions", "Google Trends interest"],
                          "pytorch_share": [np.nan, 0.0], "low": [np.nan, 0.0], "high": [np.nan, 0.01],
                          "leader": ["not covered in 2026", "TensorFlow"]})
     assert len(plots.leaders(lead, 2026).axes[0].get_yticklabels()) == 1

@@ -68,7 +68,7 @@ def test_a_kernel_started_in_another_checkout_works_on_that_checkout(tmp_path):
     other = clone(tmp_path / "other")
     env = {k: v for k, v in os.environ.items() if k not in ("PTVTF_ROOT", "PYTHONPATH")}
     code = ("import warnings; warnings.simplefilter('always')\n"
-            "from helpers.chain import notebook, paths; print(paths.ROOT); notebook.start()")
+            "from helpers.chain import paths; from helpers.report import notebook; print(paths.ROOT); notebook.start()")
     r = subprocess.run([sys.executable, "-c", code], cwd=other / "notebooks", env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(other.resolve())

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.registry.signals import SIGNAL_BY_ID
+from helpers.registry.signals import COMMON_TREND, SIGNAL_BY_ID
 from helpers.stats import common_trend
 from helpers.stats import share_model as sm
 from helpers.stats.signal_results import Result
@@ -28,16 +28,16 @@ def built():
         totals = np.full(T, 20_000)
         pt = rng.binomial(totals, sm.logistic(TREND + a + dev))
         series = sm.prepare(pd.DataFrame({"month": months, "pt": pt, "tf": totals - pt}), sig)
-        results[sig.name] = Result(sig, sm.summarise(sm.fit(series), n=500))
-    yearly = pd.DataFrame(columns=["signal", "year", "pytorch", "named"])
+        results[sig.id] = Result(sig, sm.summarise(sm.fit(series), n=500))
+    yearly = pd.DataFrame(columns=["signal_id", "year", "pytorch", "named"])
     return common_trend.build(results, yearly)
 
 
 def test_offsets_are_recovered_and_sum_to_zero(built):
-    off = built["common_trend_signals"].set_index("signal")
+    off = built["common_trend_signals"].set_index("signal_id")
     assert off["offset"].sum() == pytest.approx(0.0, abs=1e-6)
     for sig_id, a in OFFSETS.items():
-        row = off.loc[SIGNAL_BY_ID[sig_id].name]
+        row = off.loc[sig_id]
         assert row["offset"] == pytest.approx(a, abs=0.15)
         assert row["offset_low"] < row["offset"] < row["offset_high"]
 
@@ -56,19 +56,19 @@ def test_the_common_crossover_brackets_the_true_month(built):
     assert abs(pd.Period(c["crossover"], "M").ordinal - pd.Period("2019-02", "M").ordinal) <= 3
     years = built["crossover_years"]
     assert years["probability"].sum() == pytest.approx(1.0)
-    assert (years["signal"] == common_trend.NAME).all()
+    assert (years["signal_id"] == COMMON_TREND).all()
 
 
 def test_leave_one_out_moves_the_crossover_by_the_left_out_offset(built):
     """Offsets average zero over the signals in the model: without the +0.6 signal the typical signal sits 0.3 lower
     on the logit scale, so the common crossover comes 0.3 / 0.04 = 7.5 months later (and earlier without the -0.6
     one, unchanged without the 0.0 one). That spread is the composition uncertainty the table reports."""
-    loo = built["common_trend_loo"].set_index("left_out")
-    assert sorted(loo.index) == sorted(SIGNAL_BY_ID[s].name for s in OFFSETS)
+    loo = built["common_trend_loo"].set_index("signal_id")
+    assert sorted(loo.index) == sorted(OFFSETS)
     for sig_id in OFFSETS:
         rest = np.mean([a for s, a in OFFSETS.items() if s != sig_id])
         expected = -rest / 0.04
-        got = pd.Period(loo.loc[SIGNAL_BY_ID[sig_id].name, "crossover"], "M").ordinal - pd.Period("2019-02", "M").ordinal
+        got = pd.Period(loo.loc[sig_id, "crossover"], "M").ordinal - pd.Period("2019-02", "M").ordinal
         assert abs(got - expected) <= 3, (sig_id, got, expected)
     years = built["common_trend_loo_years"]
-    assert years.groupby("left_out")["probability"].sum().round(9).eq(1.0).all()
+    assert years.groupby("signal_id")["probability"].sum().round(9).eq(1.0).all()

@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 from helpers.chain import docs, makefile, schemas
 from helpers.registry import signals as reg
+from helpers.registry import sources as src
 from helpers.registry.steps import STEPS, step
 from helpers.registry.tables import TABLES
 
@@ -35,24 +36,43 @@ def test_signal_ids_names_and_colours_are_unique():
 
 
 def test_breaks_are_well_formed():
-    for b in reg.BREAKS:
-        assert b.kind in reg.BREAK_KINDS and b.description and b.prior_sd > 0
+    for b in src.BREAKS:
+        assert b.kind in src.BREAK_KINDS and b.description and b.prior_sd > 0
         assert not b.end or b.end >= b.start, b
         fmt = r"\d{4}" if b.source in ("kaggle_survey", "so_survey") else r"\d{4}-\d{2}"
         assert re.fullmatch(fmt, b.start), b
-    assert reg.break_label("pypi", "2021-02").startswith("documented 2021 dip in the source data")
-    assert reg.break_label("pypi", "2018-09") == "" and "Linehaul" in reg.break_label("pypi", "2018-08")
+    assert src.break_fields("pypi", "2021-02") == ("pypi_2020_12", "scales_all")  # an episode: every month marked
+    assert src.break_fields("pypi", "2018-09") == ("", "") and src.break_fields("pypi", "2018-08")[0] == "pypi_2018_08"
+    assert src.break_fields("github", "2026-01") == ("github_2025_08", "exclude")
     with pytest.raises(ValueError, match="kind"):
-        reg.Break("pypi", "2020-01", "x", kind="level")
+        src.Break("pypi", "2020-01", "x", kind="level")
+    assert len(src.BREAK_BY_ID) == len(src.BREAKS)  # ids are unique
+    for s in src.SOURCES:  # no month is marked by two breaks of one source
+        months = [str(p) for p in pd.period_range("2014-01", "2027-12", freq="M")]
+        assert all(sum(b.marks(m) for b in s.breaks) <= 1 for m in months), s.id
+
+
+def test_every_signal_names_a_declared_source_and_every_refresh_spec_is_complete():
+    from helpers.refresh import queries
+    assert {s.source for s in reg.SIGNALS} <= set(src.SOURCE_BY_ID)
+    for s in src.REFRESHABLE:
+        spec = s.refresh
+        frameworks = {f for sig in reg.MONTHLY if sig.source == s.id for f in (*sig.pytorch, *sig.tensorflow)}
+        assert frameworks <= set(spec.items), s.id  # the refresh continues every framework the signals read
+        assert re.fullmatch(r"\d{4}-\d{2}", spec.acquired_end) and spec.licence
+        if spec.aggregation:
+            assert spec.aggregation in queries.AGGREGATIONS and set(spec.tables) <= set(spec.engines)
+        else:
+            assert spec.engines == ("stackexchange_api",) and spec.site
 
 
 def test_every_monthly_signal_is_drawn_with_its_registered_colour_and_style():
     from helpers.report import plots
     months = [str(p) for p in pd.period_range("2019-01", periods=24, freq="M")]
-    rows = pd.concat([pd.DataFrame({"signal": s.name, "month": months, "observed_share": 0.4, "n": 100.0,
+    rows = pd.concat([pd.DataFrame({"signal_id": s.id, "signal": s.name, "month": months, "observed_share": 0.4, "n": 100.0,
                                     "latent_share": 0.4, "low": 0.35, "high": 0.45, "p_ahead": 0.01,
-                                    "persistent_share": 0.4, "modelled": True}) for s in reg.MONTHLY])
-    cross = pd.DataFrame(columns=["signal", "crossover", "crossover_low", "crossover_high"])
+                                    "modelled": True}) for s in reg.MONTHLY])
+    cross = pd.DataFrame(columns=["signal_id", "crossover", "crossover_low", "crossover_high"])
     fig = plots.share_family(rows, cross, "all")
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")}
     for s in reg.MONTHLY:

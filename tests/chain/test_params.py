@@ -47,4 +47,4 @@ def test_make_help_lists_exactly_the_targets():
     out = make("help").stdout
     listed = {line.split()[0] for line in out.splitlines() if line.startswith("  ") and not line.startswith("  Var")}
     assert listed == {"all", "all-years", "bench", "calibrate", "check-year", "clean", "clean-all", "env", "fetch",
-                      "help", "lint", "refresh", "test", "verify"}
+                      "help", "lint", "refresh", "refresh-check", "test", "verify"}

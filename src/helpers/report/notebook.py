@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import warnings
 
-from . import params, paths
+from ..chain import params, paths
 
 
 def start(year=None, per_year: bool | None = None):
     """Validate `year` (when given), style charts, check the root; returns the validated year."""
-    from ..report import plots
+    from . import plots
     plots.style()
     if paths.ROOT.resolve() != paths.PACKAGE_ROOT.resolve() and (paths.ROOT / "src" / "helpers").is_dir():
         warnings.warn(f"this notebook works on {paths.ROOT} but its helpers code comes from {paths.PACKAGE_ROOT}; "

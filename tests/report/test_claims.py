@@ -3,8 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.registry.signals import COMMON_TREND, label
 from helpers.report import claims
 from helpers.stats import proportions
+
+A, B, C, D = "so_questions", "github_stars", "github_forks", "pypi_downloads"  # signal ids
 
 
 def ev(**tables):
@@ -16,25 +19,26 @@ def ev(**tables):
 def crossings(rows, common_p=0.0, loo_p=None):
     """Signals (name, crossover, P(in 2021)), the common trend's P(in 2021), and its leave-one-out refits' (by
     default each equal to the full fit's)."""
-    cross = pd.DataFrame([{"signal": s, "granularity": "month", "popularity": True, "crossover": c, "crossover_low": c,
+    cross = pd.DataFrame([{"signal_id": s, "signal": label(s), "granularity": "month", "popularity": True,
+                           "crossover": c, "crossover_low": c,
                            "crossover_high": c, "last_period": "2025-07"} for s, c, _ in rows])
-    years = pd.DataFrame([{"signal": s, "year": "2021", "probability": p} for s, _, p in rows]
-                         + [{"signal": claims.COMMON, "year": "2021", "probability": common_p}])
+    years = pd.DataFrame([{"signal_id": s, "year": "2021", "probability": p} for s, _, p in rows]
+                         + [{"signal_id": COMMON_TREND, "year": "2021", "probability": common_p}])
     common = pd.DataFrame([{"crossover": "2022-09", "crossover_low": "2021-12", "crossover_high": "2023-06"}])
     loo_p = loo_p or {s: common_p for s, _, _ in rows}
-    loo = pd.DataFrame([{"left_out": s, "crossover": "2022-09", "crossover_low": "2021-12",
+    loo = pd.DataFrame([{"signal_id": s, "crossover": "2022-09", "crossover_low": "2021-12",
                          "crossover_high": "2023-06"} for s in loo_p])
-    loo_years = pd.DataFrame([{"left_out": s, "year": "2021", "probability": p} for s, p in loo_p.items()])
+    loo_years = pd.DataFrame([{"signal_id": s, "year": "2021", "probability": p} for s, p in loo_p.items()])
     return ev(crossovers=cross, crossover_years=years, common_trend_crossover=common, common_trend_loo=loo,
               common_trend_loo_years=loo_years)
 
 
 @pytest.mark.parametrize("rows, common_p, verdict", [
-    ([("A", "2021-03", 0.9), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0)], 0.0, "supported"),   # most crossed in 2021
-    ([("A", "2023-03", 0.0), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0), ("D", "2022-04", 0.02)], 0.0,
+    ([(A, "2021-03", 0.9), (B, "2021-06", 0.8), (C, "2023-01", 0.0)], 0.0, "supported"),   # most crossed in 2021
+    ([(A, "2023-03", 0.0), (B, "2021-06", 0.8), (C, "2023-01", 0.0), (D, "2022-04", 0.02)], 0.0,
      "contradicted"),                                                                             # one of four; common not
-    ([("A", "2023-03", 0.0), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0)], 0.2, "mixed"),       # common trend undecided
-    ([("A", "2019-03", 0.0), ("B", "2022-06", 0.1)], 0.6, "supported"),                         # the common trend crossed
+    ([(A, "2023-03", 0.0), (B, "2021-06", 0.8), (C, "2023-01", 0.0)], 0.2, "mixed"),       # common trend undecided
+    ([(A, "2019-03", 0.0), (B, "2022-06", 0.1)], 0.6, "supported"),                         # the common trend crossed
 ])
 def test_overtook_is_about_crossings_in_the_year(rows, common_p, verdict):
     r = claims.overtook(crossings(rows, common_p))
@@ -42,18 +46,18 @@ def test_overtook_is_about_crossings_in_the_year(rows, common_p, verdict):
 
 
 def test_overtook_without_the_common_trend_and_excluding_a_signal():
-    e = crossings([("A", "2021-03", 0.9), ("B", "2023-06", 0.0)], common_p=0.9)
+    e = crossings([(A, "2021-03", 0.9), (B, "2023-06", 0.0)], common_p=0.9)
     assert claims.overtook(e, use_common=False)["verdict"] == "mixed"
-    assert claims.overtook(e, use_common=False, exclude=("A",))["verdict"] == "contradicted"
+    assert claims.overtook(e, use_common=False, exclude=(A,))["verdict"] == "contradicted"
 
 
 def test_overtook_common_trend_decides_only_where_every_leave_one_out_refit_agrees():
-    rows = [("A", "2023-03", 0.0), ("B", "2021-06", 0.8), ("C", "2023-01", 0.0), ("D", "2022-04", 0.02)]
-    assert claims.overtook(crossings(rows, 0.03, {"A": 0.01, "B": 0.0, "C": 0.02, "D": 0.04}))["verdict"] == "contradicted"
-    r = claims.overtook(crossings(rows, 0.03, {"A": 0.01, "B": 0.0, "C": 0.30, "D": 0.04}))  # without C: undecided
+    rows = [(A, "2023-03", 0.0), (B, "2021-06", 0.8), (C, "2023-01", 0.0), (D, "2022-04", 0.02)]
+    assert claims.overtook(crossings(rows, 0.03, {A: 0.01, B: 0.0, C: 0.02, D: 0.04}))["verdict"] == "contradicted"
+    r = claims.overtook(crossings(rows, 0.03, {A: 0.01, B: 0.0, C: 0.30, D: 0.04}))  # without C: undecided
     assert r["verdict"] == "mixed" and "from 0.00" not in r["evidence"] and "from < 0.001 to 0.30" in r["evidence"]
     # the variant without C reads the refit without C
-    assert claims.overtook(crossings(rows, 0.03, {"A": 0.01, "B": 0.0, "C": 0.6, "D": 0.04}), exclude=("C",))[
+    assert claims.overtook(crossings(rows, 0.03, {A: 0.01, B: 0.0, C: 0.6, D: 0.04}), exclude=(C,))[
         "verdict"] == "supported"
 
 
@@ -61,17 +65,18 @@ def test_overtook_common_trend_decides_only_where_every_leave_one_out_refit_agre
 
 def year_rows(rows):
     return ev(yearly_trends=pd.DataFrame([
-        {"signal": s, "year": 2021, "change": c, "change_low": lo, "change_high": hi, "change_low90": lo + 0.003,
+        {"signal_id": s, "signal": label(s), "year": 2021, "change": c, "change_low": lo, "change_high": hi,
+         "change_low90": lo + 0.003,
          "change_high90": hi - 0.003, "tau": np.sign(c) * 0.6, "p_holm_within_year": p, "mde_per_year": 0.05}
         for s, c, lo, hi, p in rows]))
 
 
 @pytest.mark.parametrize("rows, verdict", [
-    ([("Stack Overflow questions", -0.05, -0.08, -0.02, 0.01), ("GitHub new stars", -0.03, -0.05, -0.01, 0.02)],
+    ([("so_questions", -0.05, -0.08, -0.02, 0.01), ("github_stars", -0.03, -0.05, -0.01, 0.02)],
      "supported"),
-    ([("Stack Overflow questions", 0.05, 0.02, 0.08, 0.01), ("GitHub new stars", 0.0, -0.01, 0.01, 0.9)],
+    ([("so_questions", 0.05, 0.02, 0.08, 0.01), ("github_stars", 0.0, -0.01, 0.01, 0.9)],
      "contradicted"),  # rose on one, flat (equivalent within +-2 points) on the other
-    ([("Stack Overflow questions", 0.05, 0.02, 0.08, 0.01), ("GitHub new stars", -0.03, -0.05, -0.01, 0.02)],
+    ([("so_questions", 0.05, 0.02, 0.08, 0.01), ("github_stars", -0.03, -0.05, -0.01, 0.02)],
      "mixed"),
 ])
 def test_closing_gap_rule(rows, verdict):
@@ -79,14 +84,14 @@ def test_closing_gap_rule(rows, verdict):
 
 
 def test_closing_gap_flat_needs_equivalence_not_just_non_significance():
-    wide = year_rows([("Stack Overflow questions", 0.0, -0.06, 0.06, 0.9), ("GitHub new stars", 0.0, -0.06, 0.06, 0.9)])
+    wide = year_rows([("so_questions", 0.0, -0.06, 0.06, 0.9), ("github_stars", 0.0, -0.06, 0.06, 0.9)])
     r = claims.closing_gap(wide)
     assert r["verdict"] == "mixed" and "unclear on 2" in r["finding"]
     assert claims.closing_gap(wide, margin=0.10)["verdict"] == "contradicted"
 
 
 def test_closing_gap_by_exact_mann_kendall():
-    e = year_rows([("Stack Overflow questions", -0.05, -0.08, -0.02, 0.01), ("GitHub new stars", 0.0, -0.01, 0.01, 0.9)])
+    e = year_rows([("so_questions", -0.05, -0.08, -0.02, 0.01), ("github_stars", 0.0, -0.01, 0.01, 0.9)])
     r = claims.closing_gap(e, rule="mann-kendall")
     assert r["verdict"] == "mixed" and "detectable slope" in r["evidence"]
 
@@ -197,18 +202,19 @@ def test_conference_majority_rule(rows, rule, verdict):
 
 def months_2020(signal, p_ahead):
     months = [f"2020-{m:02d}" for m in range(1, 13)]
-    return pd.DataFrame({"signal": signal, "month": months, "observed_share": 0.4, "n": 1000.0, "latent_share": 0.4,
+    return pd.DataFrame({"signal_id": signal, "signal": label(signal), "month": months, "observed_share": 0.4,
+                         "n": 1000.0, "latent_share": 0.4,
                          "low": 0.38, "high": 0.42, "p_ahead": p_ahead})
 
 
 @pytest.mark.parametrize("p_ahead, verdict", [(0.999, "supported"), (0.001, "contradicted"),
                                               ([0.999] * 6 + [0.001] * 6, "mixed")])
 def test_so_2020_needs_every_month(p_ahead, verdict):
-    assert claims.so_2020(ev(signal_months=months_2020("Stack Overflow questions", p_ahead)))["verdict"] == verdict
+    assert claims.so_2020(ev(signal_months=months_2020("so_questions", p_ahead)))["verdict"] == verdict
 
 
 def test_google_trends_without_an_export_is_untestable_and_says_how_to_add_one():
-    e = ev(signal_months=months_2020("Stack Overflow questions", 0.5), google_trends_export=pd.DataFrame())
+    e = ev(signal_months=months_2020("so_questions", 0.5), google_trends_export=pd.DataFrame())
     r = claims.google_trends_2020(e)
     assert r["verdict"] == "untestable" and "multiTimeline.csv" in r["evidence"]
 
@@ -221,7 +227,8 @@ def gt_export(months: int, first: str, last: str, geo: str = "Weltweit") -> pd.D
 
 
 def gt_evidence(months: list[str], share: float, modelled: bool, export: pd.DataFrame) -> claims.Evidence:
-    sm_ = pd.DataFrame({"signal": "Google Trends interest", "month": months, "observed_share": share, "n": 100.0,
+    sm_ = pd.DataFrame({"signal_id": "google_trends", "signal": label("google_trends"), "month": months,
+                        "observed_share": share, "n": 100.0,
                         "latent_share": share if modelled else np.nan, "low": share - 0.01, "high": share + 0.01,
                         "p_ahead": (0.999 if share > 0.5 else 0.001) if modelled else np.nan, "modelled": modelled})
     ms = pd.DataFrame({"source": "google_trends", "metric": "interest", "framework": "pytorch", "month": months,
@@ -262,20 +269,20 @@ def test_every_claim_has_a_default_rule_and_variants():
 # --- when the rise began: 2018's gain against 2017's, on the share scale -----------------------------------------
 
 def rise_rows(rows, tf_led=True):
-    tests = pd.DataFrame([{"signal": s, "available": True, "first_month": "2017-01", "p_faster_2018": p,
+    tests = pd.DataFrame([{"signal_id": s, "signal": label(s), "available": True, "first_month": "2017-01", "p_faster_2018": p,
                            "gain_2017": g17, "gain_2017_low": g17 - 0.01, "gain_2017_high": g17 + 0.01,
                            "gain_2018": g18, "gain_2018_low": g18 - 0.01, "gain_2018_high": g18 + 0.01}
                           for s, g17, g18, p in rows])
-    leaders = pd.DataFrame([{"signal": s, "year": 2017, "leader": "TensorFlow" if tf_led else "too close to call"}
+    leaders = pd.DataFrame([{"signal_id": s, "year": 2017, "leader": "TensorFlow" if tf_led else "too close to call"}
                             for s, *_ in rows])
     return ev(signal_tests=tests, leaders_by_year=leaders)
 
 
 @pytest.mark.parametrize("rows, tf_led, verdict", [
-    ([("Stack Overflow questions", 0.02, 0.06, 1.0), ("GitHub new stars", 0.01, 0.05, 0.99)], True, "supported"),
-    ([("Stack Overflow questions", 0.06, 0.02, 0.0), ("GitHub new stars", 0.05, 0.01, 0.01)], True, "contradicted"),
-    ([("Stack Overflow questions", 0.02, 0.06, 1.0), ("GitHub new stars", 0.05, 0.01, 0.01)], True, "mixed"),
-    ([("Stack Overflow questions", 0.02, 0.06, 1.0), ("GitHub new stars", 0.01, 0.05, 0.99)], False, "contradicted"),
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], True, "supported"),
+    ([("so_questions", 0.06, 0.02, 0.0), ("github_stars", 0.05, 0.01, 0.01)], True, "contradicted"),
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.05, 0.01, 0.01)], True, "mixed"),
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], False, "contradicted"),
 ])
 def test_rise_began_2018_compares_the_gains_and_needs_tensorflow_ahead_in_2017(rows, tf_led, verdict):
     r = claims.rise_2018(rise_rows(rows, tf_led))

@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlglot
-from fake_upstreams import LATEST, SE_DAILY, START, Upstreams, days, github_rows, pypi_rows
+from fake_upstreams import LATEST, QUOTA, SE_DAILY, START, Upstreams, days, github_rows, pypi_rows
 
 from conftest import REPO, sha, tree_snapshot, write_manifest
 from helpers.chain import manifest
+from helpers.chain import refresh_files as names
 from helpers.chain.io import InputFileError
-from helpers.refresh import clickhouse, dump, http, names, queries, run, store
+from helpers.refresh import check, clickhouse, dump, http, queries, run, store
 from helpers.refresh.stackexchange_api import Client
 from helpers.sources import pypi, refreshed
 from helpers.stats import share_model
@@ -40,6 +41,7 @@ def env(upstreams, monkeypatch):
     for k, v in upstreams.env().items():
         monkeypatch.setenv(k, v)
     upstreams.script.clear()
+    upstreams.quota = QUOTA
     return upstreams
 
 
@@ -152,7 +154,7 @@ def test_bigquery_sql_round_trips_to_duckdb_on_the_public_schema():
     got = con.execute(back).fetchall()
     assert [tuple(r[:4]) for r in got] == [("2025-01", "torch", "pip", 3), ("2025-01", "torch", "uv", 1),
                                            ("2025-02", "keras", "pip", 2), ("2025-02", "torch", "", 1)]
-    rows = run.rows_from_engine("pypi", pd.DataFrame(got, columns=queries.PYPI_MONTHLY.columns).astype(str))
+    rows = run.rows_from_engine("pypi", queries.PYPI_MONTHLY, pd.DataFrame(got, columns=queries.PYPI_MONTHLY.columns).astype(str))
     by = {(r.metric, r.framework, r.month): r.value for r in rows.itertuples()}
     assert by[("downloads", "torch", "2025-01")] == 4 and by[("downloads_pip", "torch", "2025-01")] == 3
     gh = queries.render(queries.GITHUB_MONTHLY, "bigquery", "2024-08-01", "2024-10-01", ("pytorch/pytorch",))
@@ -247,8 +249,9 @@ def client(env, waits):
 def test_stackexchange_totals_and_the_key_is_sent_not_shown(env):
     waits = []
     c = client(env, waits)
+    assert c.read_quota() == QUOTA - 1  # /info without a filter carries the quota (and costs a request)
     assert c.question_total("stackoverflow", "pytorch", "2025-02") == 28 * SE_DAILY[("stackoverflow", "pytorch")]
-    assert c.quota_remaining == 250 and waits == []
+    assert c.quota_remaining == QUOTA - 2 and waits == []  # `filter=total` says nothing of it: counted down
     assert "key=secret-key" in env.seen[-1] and "filter=total" in env.seen[-1] and "tagged=pytorch" in env.seen[-1]
     env.script.append("schema")
     with pytest.raises(http.RefreshError, match="no `total`") as e:
@@ -278,9 +281,10 @@ def test_stackexchange_truncated_body_and_spent_quota_stop(env):
     env.script.append("truncated")
     with pytest.raises(http.RefreshError, match="truncated"):
         c.question_total("stackoverflow", "pytorch", "2025-01")
-    env.script.append("quota0")
+    env.quota = 0  # the API then answers every request with a throttle error saying when more are available
     with pytest.raises(http.RefreshError, match="quota is spent"):
         c.question_total("stackoverflow", "pytorch", "2025-01")
+    assert c.requests == 0  # no retries: a wait of 80,000 s is not waited out
 
 
 # --- make refresh end to end --------------------------------------------------------------------------------
@@ -370,8 +374,9 @@ def test_splice_keeps_acquired_months_adds_later_ones_and_labels_the_break(raw):
     torch = df[df["framework"] == "torch"].set_index("month")
     assert (torch.loc["2026-03", "origin"], torch.loc["2026-04", "origin"]) == ("acquired", "refresh_pypi_2026-11-25.csv")
     assert torch.loc["2026-03", "value_refreshed"] == 100 and torch.loc["2026-04", "value"] == 100
-    assert torch.loc["2026-04", "break"].startswith("splice: from 2026-04 counted by test engine")
-    assert torch.loc["2026-05", "break"] == "" and torch.loc["2026-04", "window_days"] == 30
+    assert (torch.loc["2026-04", "break_id"], torch.loc["2026-04", "break_kind"]) == ("splice", "changes_mix")
+    assert torch.loc["2026-05", "break_id"] == "" and torch.loc["2026-04", "window_days"] == 30
+    assert torch.loc["2024-11", "break_id"] == "pypi_2024_11"  # the registry's breaks on the acquired months
     # tensorflow-gpu is absent from the refresh: its acquired months stay, nothing is invented after them
     assert df[df["framework"] == "tensorflow-gpu"]["month"].max() <= "2026-03"
     ov = refreshed.overlap(df.assign(source="pypi"))
@@ -407,7 +412,8 @@ def test_a_splice_is_a_break_in_the_model():
     from helpers.registry.signals import SIGNAL_BY_ID
     months = [str(p) for p in pd.period_range("2023-01", "2024-12", freq="M")]
     share = pd.DataFrame({"month": months, "pt": 60.0, "tf": 40.0,
-                          "break": ["splice: from 2024-01 counted by X" if m == "2024-01" else "" for m in months]})
+                          "break_id": ["splice" if m == "2024-01" else "" for m in months],
+                          "break_kind": ["changes_mix" if m == "2024-01" else "" for m in months]})
     s = share_model.prepare(share, SIGNAL_BY_ID["github_stars"])  # no documented break inside 2023-2024
     assert [b.start for b in s.breaks] == ["2024-01"] and s.D[:, 0].sum() == 12
 
@@ -450,17 +456,95 @@ def test_the_overlap_months_reach_the_model_and_set_the_splice_shift():
     share table, and the splice's shift is their mean logit difference: refreshed PyTorch counts 1.5 times the
     acquired ones, TensorFlow's equal -> a shift of log(1.5)."""
     from helpers.registry.signals import SIGNAL_BY_ID
-    from helpers.sources import monthly
+    from helpers.stats import shares
     months = [str(p) for p in pd.period_range("2023-01", "2024-12", freq="M")]
     rows = []
     for m in months:
         for fw, v in (("pytorch", 600.0), ("tensorflow", 400.0)):
             rows.append({"source": "github", "metric": "new_stars", "framework": fw, "month": m, "value": v,
-                         "break": "splice: from 2024-01 counted by X" if m == "2024-01" else "",
+                         "break_id": "splice" if m == "2024-01" else "",
+                         "break_kind": "changes_mix" if m == "2024-01" else "",
                          "value_refreshed": (v * (1.5 if fw == "pytorch" else 1.0)) if "2023-06" <= m <= "2023-12"
                          else np.nan})
-    share = monthly.share(pd.DataFrame(rows), SIGNAL_BY_ID["github_stars"])
+    share = shares.share(pd.DataFrame(rows), SIGNAL_BY_ID["github_stars"])
     assert share["pt_refreshed"].notna().sum() == 7
     s = share_model.prepare(share, SIGNAL_BY_ID["github_stars"])
     assert [b.start for b in s.breaks] == ["2024-01"]
     assert s.prior_mean[0] == pytest.approx(np.log(1.5), abs=0.01) and s.prior_sd[0] < 0.1
+
+
+# --- the services' real behaviour: authentication, settings, quota, endpoints ---------------------------------
+
+def test_clickhouse_credentials_go_as_headers_and_no_setting_is_sent(env, monkeypatch):
+    """(a) A password with the user in the URL is refused by ClickHouse (code 516): both go as headers. (d) No
+    setting in the URL: a read-only profile refuses `readonly=1` (code 164)."""
+    monkeypatch.setenv("CLICKHOUSE_USER", "reader")
+    monkeypatch.setenv("CLICKHOUSE_PASSWORD", "s3cret")
+    got = clickhouse.query("SELECT 1 AS a", ("a",), env.url)
+    assert got["a"].tolist() == ["1"] and env.auth[-1] == {"header": True, "basic": False, "url": False}
+    assert env.seen[-1] == "/"  # nothing in the query string: no user, no password, no setting
+    monkeypatch.setenv("CLICKHOUSE_PASSWORD", "wrong")
+    with pytest.raises(http.RefreshError, match="516.*Authentication failed") as e:
+        clickhouse.query("SELECT 1 AS a", ("a",), env.url)
+    assert "wrong" not in str(e.value)
+    # what the fake refuses, as the server does: a URL user with header credentials, a key without a user, and a
+    # readonly setting
+    with pytest.raises(http.RefreshError, match="516.*simultaneously"):
+        http.request(f"{env.url}/?user=reader", data=b"SELECT 1", headers={"X-ClickHouse-User": "reader",
+                                                                             "X-ClickHouse-Key": "s3cret"})
+    with pytest.raises(http.RefreshError, match="516.*empty user name"):
+        http.request(f"{env.url}/", data=b"SELECT 1", headers={"X-ClickHouse-Key": "s3cret"})
+    with pytest.raises(http.RefreshError, match="164.*readonly"):
+        http.request(f"{env.url}/?readonly=1", data=b"SELECT 1", headers={"X-ClickHouse-User": "play"})
+
+
+def test_refresh_with_a_password_runs_end_to_end(env, raw, monkeypatch):
+    monkeypatch.setenv("CLICKHOUSE_USER", "reader")
+    monkeypatch.setenv("CLICKHOUSE_PASSWORD", "s3cret")
+    out = io.StringIO()
+    assert run.main(["--sources", "pypi,github"], raw=raw, today=TODAY, out=out) == 0, out.getvalue()
+    assert "s3cret" not in out.getvalue() and all(a["header"] and not a["url"] for a in env.auth[-4:])
+
+
+def test_the_stack_exchange_refresh_stops_before_the_quota_is_spent_and_resumes(env, raw):
+    """(b) The quota is read once (`/info` without a filter) and counted down; a run that would spend it stops,
+    saves the complete months it has and says so; the next day's run continues after them."""
+    env.quota = 42  # the first run: 1 for the probe, 1 for /info, then 20 months of 2 tags
+    out = io.StringIO()
+    assert run.main(["--sources", "stackoverflow"], raw=raw, today=TODAY, out=out) == 0
+    text = out.getvalue()
+    assert "40 requests left today" in text and "stopped before the daily quota was spent" in text
+    assert "saved 20 of 53 months" in text and "continues from 2024-02" in text
+    [first] = names.files("stackoverflow", raw)
+    got = pd.read_csv(first)
+    assert (got["month"].min(), got["month"].max(), got["month"].nunique()) == ("2022-06", "2024-01", 20)
+    assert env.quota == 0 and not any("throttle" in line for line in text.splitlines())
+    env.quota = QUOTA  # the next day
+    out = io.StringIO()
+    assert run.main(["--sources", "stackoverflow"], raw=raw, today=TODAY, out=out) == 0
+    second = [p for p in names.files("stackoverflow", raw) if p != first]
+    assert len(second) == 1 and pd.read_csv(second[0])["month"].min() == "2024-02"
+    assert "asking Stack Exchange API from 2024-02" in out.getvalue()
+    both = refreshed.read("stackoverflow", raw)
+    assert both["month"].nunique() == 53 and both["month"].max() == "2026-10"
+
+
+def test_refresh_check_names_each_endpoint_its_table_and_newest_day(env, monkeypatch):
+    """(c) `make refresh-check`: EXISTS TABLE and the newest day per configured engine; a wrong table is named."""
+    out = io.StringIO()
+    assert check.main([], today=TODAY, out=out) == 0, out.getvalue()
+    text = out.getvalue()
+    assert "pypi.pypi_downloads_per_day" in text and "github.github_events" in text
+    assert LATEST.isoformat() in text and f"{QUOTA - 1} requests left today" in text
+    assert "4 of 4 sources ready" in text
+    monkeypatch.setenv("CLICKHOUSE_GITHUB_TABLE", "default.github_events")  # the playground's unqualified name
+    out = io.StringIO()
+    assert check.main([], today=TODAY, out=out) == 1
+    assert "table not found" in out.getvalue() and "3 of 4 sources ready" in out.getvalue()
+
+
+def test_the_default_endpoint_serves_both_engine_sources():
+    """ClickPy's service holds both tables (its own loader keeps github.github_events current)."""
+    assert clickhouse.DEFAULT_URL == "https://clickpy-clickhouse.clickhouse.com"
+    assert {run.table_for(s, "clickhouse") for s in ("pypi", "github")} == {"pypi.pypi_downloads_per_day",
+                                                                            "github.github_events"}

@@ -24,7 +24,7 @@ def exact_wilson_coverage(n: int, p: float) -> float:
 @pytest.mark.parametrize("n, k", [(400, 120), (60, 6), (24, 0)])
 def test_simulated_wilson_coverage_agrees_with_the_exact_sum(n, k):
     """Simulated at the share half a count from the ends, (k + 0.5) / (n + 1): 0 of 24 is simulated at 1/50."""
-    yearly = pd.DataFrame([{"signal": "Kaggle survey", "year": 2021, "named": n, "pytorch": k, "pytorch_share": k / n}])
+    yearly = pd.DataFrame([{"signal_id": "kaggle_survey", "year": 2021, "named": n, "pytorch": k, "pytorch_share": k / n}])
     row = calibration.yearly_signal_study(yearly, n_sim=20_000, seed=1).iloc[0]
     exact = exact_wilson_coverage(n, (k + 0.5) / (n + 1))
     assert 0.5 * row["oracle_width"] < row["width"] < 3 * row["oracle_width"]

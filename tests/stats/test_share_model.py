@@ -93,10 +93,10 @@ def test_prepare_leaves_out_excluded_months():
 def test_a_splice_takes_its_shift_from_the_overlap_months():
     """Refreshed counts 1.2 times PyTorch's acquired ones in the overlap: a logit shift of log(1.2) = 0.182."""
     months = [str(p) for p in pd.period_range("2022-01", "2024-12", freq="M")]
-    share = pd.DataFrame({"month": months, "pt": 40_000.0, "tf": 60_000.0, "break": ""})
+    share = pd.DataFrame({"month": months, "pt": 40_000.0, "tf": 60_000.0, "break_id": "", "break_kind": ""})
     overlap = share["month"].between("2023-01", "2023-12")
     share.loc[overlap, "pt_refreshed"], share.loc[overlap, "tf_refreshed"] = 48_000.0, 60_000.0
-    share.loc[share["month"] == "2024-01", "break"] = "splice: from 2024-01 counted by x (refresh_so.csv)"
+    share.loc[share["month"] == "2024-01", ["break_id", "break_kind"]] = ["splice", "changes_mix"]
     s = sm.prepare(share, SIGNAL_BY_ID["so_questions"])
     assert [b.start for b in s.breaks] == ["2024-01"]
     assert s.prior_mean[0] == pytest.approx(np.log(1.2), abs=1e-4) and 0.01 <= s.prior_sd[0] < 0.02
@@ -239,6 +239,6 @@ def test_a_broken_lead_is_explained_by_the_month_that_broke_it():
     totals = np.full(len(shares), 200_000)
     s = series_from(shares, totals, "so_questions")
     result = sr.Result(s.signal, sm.summarise(sm.fit(s), n=4000))
-    empty = pd.DataFrame(columns=["signal", "source", "year", "pytorch_share", "low", "high"])
-    row = sr.crossovers({s.signal.name: result}, empty).iloc[0]
+    empty = pd.DataFrame(columns=["signal_id", "source", "year", "pytorch_share", "low", "high"])
+    row = sr.crossovers({s.signal.id: result}, empty).iloc[0]
     assert row["crossover"] == "" and "last below 50% in 2018-09" in row["reason"] and "6 months ahead since" in row["reason"]

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..chain import paths
+from ..registry.sources import REFRESHABLE
+from . import paths
 
 # the `source` values of monthly_signals.csv that a refresh can continue, and the raw folder of each
-FOLDERS = {"pypi": "pypi_downloads", "github": "github", "stackoverflow": "so_tags", "dsse": "so_tags"}
+FOLDERS = {s.id: s.folder for s in REFRESHABLE}
 COLUMNS = ["source", "metric", "framework", "month", "value", "days"]
 NAME = re.compile(r"^refresh_(?P<source>[a-z]+)_(?P<date>\d{4}-\d{2}-\d{2})(?:_(?P<n>\d+))?\.csv$")
 
