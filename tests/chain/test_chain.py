@@ -104,9 +104,9 @@ def test_drop_ins_reach_the_reports(chain):
     gt_rows = ms[ms["source"] == "google_trends"]
     assert set(gt_rows["framework"]) == {"pytorch", "tensorflow"} and gt_rows["month"].nunique() == 7
     gt_months = months[months["signal_id"] == "google_trends"]
-    assert len(gt_months) == 7 and not gt_months["modelled"].any() and gt_months["latent_share"].isna().all()
+    assert len(gt_months) == 7 and not gt_months["is_modelled"].any() and gt_months["latent_share"].isna().all()
     keras = so[so["framework"] == "keras"].set_index("year")
-    assert keras.loc[2019, "status"] == "not offered in 2019" and pd.isna(keras.loc[2019, "pct_answered"])
+    assert keras.loc[2019, "status"] == "not offered in 2019" and pd.isna(keras.loc[2019, "answered_share"])
     assert so[so["year"] == 2025]["status"].str.startswith("not asked").all() and not so["complete"].any()
     assert shifts[shifts["survey"] == "stackoverflow"].empty  # every SO file here is a sample
     nb20 = json.dumps(nbformat.read(tree / "build" / "notebooks" / "20_trend_tests.ipynb", as_version=4).cells)
@@ -127,7 +127,7 @@ def test_refreshed_months_reach_the_reports(chain):
     origin = ms.groupby("source")["origin"].agg(set)
     for source in ("pypi", "github", "stackoverflow", "dsse"):
         assert f"refresh_{source}_2026-11-25.csv" in origin[source], source
-        assert (overlap["source"] == source).any() and (overlap.loc[overlap["source"] == source, "months"] == 12).all()
+        assert (overlap["source"] == source).any() and (overlap.loc[overlap["source"] == source, "n_months"] == 12).all()
     pypi = ms[(ms["source"] == "pypi") & (ms["framework"] == "torch")].set_index("month")
     assert pypi.loc["2026-03", "origin"] == "acquired" and pypi.loc["2026-10", "origin"] != "acquired"
     assert (pypi.loc["2026-04", "break_id"], pypi.loc["2026-04", "break_kind"]) == ("splice", "changes_mix")
@@ -384,3 +384,51 @@ def test_interrupted_run_is_rerun_cleanly(chain, tmp_path):
     assert run_step(name, tree) == 0
     assert {p: sha(p) for p in outputs} == before, "the re-run gives the same bytes as the first run"
     assert not list(tree.rglob(".*.tmp")), "stale temp files"
+
+
+def relabelled_package(target) -> dict[str, str]:
+    """A copy of the package whose registries give every signal, family, source and the common trend a new display
+    label (nothing else changes); returns {new label: old label}."""
+    from helpers.registry.signals import COMMON_TREND_LABEL, FAMILIES, SIGNALS
+    from helpers.registry.sources import SOURCES
+    shutil.copytree(REPO / "src" / "helpers", target / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    labels = {"signals.py": {s.name: f"Relabelled signal {s.id}" for s in SIGNALS}
+              | {f.label: f"Relabelled family {f.id}" for f in FAMILIES.values()}
+              | {COMMON_TREND_LABEL: "Relabelled common trend"},
+              "sources.py": {s.label: f"Relabelled source {s.id}" for s in SOURCES}}
+    back = {}
+    for name, mapping in labels.items():
+        path = target / "helpers" / "registry" / name
+        text = path.read_text()
+        for old, new in mapping.items():
+            assert text.count(f'"{old}"') == 1, (name, old)  # exactly the declaration
+            text = text.replace(f'"{old}"', f'"{new}"')
+            back[new] = old
+        path.write_text(text)
+    return back
+
+
+def test_renaming_every_display_label_changes_only_the_labels(chain, tmp_path):
+    """Things are known by id: with every label renamed in the registry (nothing else), the trend tests, the claims
+    and the verdict give tables that are byte-identical once the new labels are read back as the old ones."""
+    tree, copy = chain["tree"], tmp_path / "project"
+    (copy / "data").mkdir(parents=True)
+    (copy / "data" / "raw").symlink_to(tree / "data" / "raw")
+    shutil.copytree(tree / "data" / "processed", copy / "data" / "processed")
+    back = relabelled_package(copy / "src")
+    env = {**os.environ, "PTVTF_ROOT": str(copy), "PYTHONPATH": str(copy / "src")}
+    code = ("from helpers.chain import run; from helpers.registry.steps import step; "
+            "[run.compute(step(n), y) for n, y in (('20_trend_tests', None), ('35_claims', None), ('40_verdict', 2021))]")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    outputs = [t for s in ("20_trend_tests", "35_claims", "40_verdict") for t in step(s).outputs
+               if TABLE_BY_ID[t].fmt == "csv"]
+    relabelled = 0
+    for t in outputs:
+        rel = TABLE_BY_ID[t].file(2021)
+        new, old = (copy / rel).read_text(), (tree / rel).read_text()
+        relabelled += new != old
+        for n, o in sorted(back.items(), key=lambda kv: -len(kv[0])):
+            new = new.replace(n, o)
+        assert new == old, f"{rel}: differs beyond its labels"
+    assert relabelled >= 10  # the label columns did change

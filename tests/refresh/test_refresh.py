@@ -381,7 +381,7 @@ def test_splice_keeps_acquired_months_adds_later_ones_and_labels_the_break(raw):
     assert df[df["framework"] == "tensorflow-gpu"]["month"].max() <= "2026-03"
     ov = refreshed.overlap(df.assign(source="pypi"))
     t = ov.set_index("framework").loc["torch"]
-    assert t["months"] == 12 and t["first_month"] == "2025-04" and t["last_month"] == "2026-03"
+    assert t["n_months"] == 12 and t["first_month"] == "2025-04" and t["last_month"] == "2026-03"
 
 
 def test_the_newest_refresh_wins_and_a_gap_is_an_error(raw):

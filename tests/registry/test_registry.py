@@ -69,9 +69,9 @@ def test_every_signal_names_a_declared_source_and_every_refresh_spec_is_complete
 def test_every_monthly_signal_is_drawn_with_its_registered_colour_and_style():
     from helpers.report import plots
     months = [str(p) for p in pd.period_range("2019-01", periods=24, freq="M")]
-    rows = pd.concat([pd.DataFrame({"signal_id": s.id, "signal": s.name, "month": months, "observed_share": 0.4, "n": 100.0,
-                                    "latent_share": 0.4, "low": 0.35, "high": 0.45, "p_ahead": 0.01,
-                                    "modelled": True}) for s in reg.MONTHLY])
+    rows = pd.concat([pd.DataFrame({"signal_id": s.id, "signal": s.name, "month": months, "observed_share": 0.4,
+                                    "pt_plus_tf": 100.0, "latent_share": 0.4, "latent_share_low": 0.35,
+                                    "latent_share_high": 0.45, "ahead_prob": 0.01, "is_modelled": True}) for s in reg.MONTHLY])
     cross = pd.DataFrame(columns=["signal_id", "crossover", "crossover_low", "crossover_high"])
     fig = plots.share_family(rows, cross, "all")
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")}

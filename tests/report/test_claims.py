@@ -19,16 +19,16 @@ def ev(**tables):
 def crossings(rows, common_p=0.0, loo_p=None):
     """Signals (name, crossover, P(in 2021)), the common trend's P(in 2021), and its leave-one-out refits' (by
     default each equal to the full fit's)."""
-    cross = pd.DataFrame([{"signal_id": s, "signal": label(s), "granularity": "month", "popularity": True,
+    cross = pd.DataFrame([{"signal_id": s, "signal": label(s), "granularity": "month", "is_popularity": True,
                            "crossover": c, "crossover_low": c,
                            "crossover_high": c, "last_period": "2025-07"} for s, c, _ in rows])
-    years = pd.DataFrame([{"signal_id": s, "year": "2021", "probability": p} for s, _, p in rows]
-                         + [{"signal_id": COMMON_TREND, "year": "2021", "probability": common_p}])
+    years = pd.DataFrame([{"signal_id": s, "crossover_year": "2021", "year_prob": p} for s, _, p in rows]
+                         + [{"signal_id": COMMON_TREND, "crossover_year": "2021", "year_prob": common_p}])
     common = pd.DataFrame([{"crossover": "2022-09", "crossover_low": "2021-12", "crossover_high": "2023-06"}])
     loo_p = loo_p or {s: common_p for s, _, _ in rows}
     loo = pd.DataFrame([{"signal_id": s, "crossover": "2022-09", "crossover_low": "2021-12",
                          "crossover_high": "2023-06"} for s in loo_p])
-    loo_years = pd.DataFrame([{"signal_id": s, "year": "2021", "probability": p} for s, p in loo_p.items()])
+    loo_years = pd.DataFrame([{"signal_id": s, "crossover_year": "2021", "year_prob": p} for s, p in loo_p.items()])
     return ev(crossovers=cross, crossover_years=years, common_trend_crossover=common, common_trend_loo=loo,
               common_trend_loo_years=loo_years)
 
@@ -65,9 +65,10 @@ def test_overtook_common_trend_decides_only_where_every_leave_one_out_refit_agre
 
 def year_rows(rows):
     return ev(yearly_trends=pd.DataFrame([
-        {"signal_id": s, "signal": label(s), "year": 2021, "change": c, "change_low": lo, "change_high": hi,
-         "change_low90": lo + 0.003,
-         "change_high90": hi - 0.003, "tau": np.sign(c) * 0.6, "p_holm_within_year": p, "mde_per_year": 0.05}
+        {"signal_id": s, "signal": label(s), "year": 2021, "share_change": c, "share_change_low": lo,
+         "share_change_high": hi,
+         "share_change_low90": lo + 0.003,
+         "share_change_high90": hi - 0.003, "tau": np.sign(c) * 0.6, "p_holm_within_year": p, "mde_per_year": 0.05}
         for s, c, lo, hi, p in rows]))
 
 
@@ -133,16 +134,17 @@ def kaggle_tables(n=1000, p_tf=0.48, p_pt=0.31, both=0.15, year=2021):
     k_tf_only, k_pt_only = int(p_tf * n) - k_both, int(p_pt * n) - k_both
     tf = [True] * (k_both + k_tf_only) + [False] * (n - k_both - k_tf_only)
     pt = [True] * k_both + [False] * k_tf_only + [True] * k_pt_only + [False] * (n - k_both - k_tf_only - k_pt_only)
-    resp = pd.DataFrame({"year": year, "respondent": range(n), "answered": pd.array([True] * n, dtype="boolean"),
+    resp = pd.DataFrame({"year": year, "respondent": range(n), "is_answered": pd.array([True] * n, dtype="boolean"),
                          "fw_tensorflow": pd.array(tf, dtype="boolean"), "fw_pytorch": pd.array(pt, dtype="boolean"),
                          "country_group": "India", "role_group": "student"})
     shares = pd.DataFrame({"year": year, "framework": ["tensorflow", "pytorch"], "n_selected": [sum(tf), sum(pt)],
                            "n_respondents": n, "n_answered": n})
-    shares["pct_all"] = shares["pct_answered"] = shares["n_selected"] / n
+    shares["all_share"] = shares["answered_share"] = shares["n_selected"] / n
     shares = proportions.add_wilson(shares)
     w = proportions.paired_comparison(resp["fw_tensorflow"], resp["fw_pytorch"])
-    within = pd.DataFrame([{"survey": "kaggle", "year": year, "diff": w["diff"], "diff_low": w["diff_low"],
-                            "diff_high": w["diff_high"], "p_value": w["p_value"]}])
+    within = pd.DataFrame([{"survey": "kaggle", "year": year, "tf_minus_pt_change": w["diff"],
+                            "tf_minus_pt_change_low": w["diff_low"], "tf_minus_pt_change_high": w["diff_high"],
+                            "p_value": w["p_value"]}])
     return ev(kaggle_framework_shares=shares, kaggle_respondents=resp, survey_within_year=within)
 
 
@@ -184,7 +186,7 @@ def test_pypi_without_data_is_untestable():
 
 def papers(rows, year=2019):
     return ev(conference_papers=pd.DataFrame([
-        {"conference": c, "year": year, "pytorch_papers": a, "tensorflow_papers": b, "total_papers": 500,
+        {"conference": c, "year": year, "n_pytorch_papers": a, "n_tensorflow_papers": b, "n_papers": 500,
          "papers_are": "accepted"} for c, a, b in rows]))
 
 
@@ -200,17 +202,17 @@ def test_conference_majority_rule(rows, rule, verdict):
 
 # --- months ahead: Stack Overflow and Google Trends in 2020 --------------------------------------------------
 
-def months_2020(signal, p_ahead):
+def months_2020(signal, ahead_prob):
     months = [f"2020-{m:02d}" for m in range(1, 13)]
     return pd.DataFrame({"signal_id": signal, "signal": label(signal), "month": months, "observed_share": 0.4,
-                         "n": 1000.0, "latent_share": 0.4,
-                         "low": 0.38, "high": 0.42, "p_ahead": p_ahead})
+                         "pt_plus_tf": 1000.0, "latent_share": 0.4,
+                         "latent_share_low": 0.38, "latent_share_high": 0.42, "ahead_prob": ahead_prob})
 
 
-@pytest.mark.parametrize("p_ahead, verdict", [(0.999, "supported"), (0.001, "contradicted"),
+@pytest.mark.parametrize("ahead_prob, verdict", [(0.999, "supported"), (0.001, "contradicted"),
                                               ([0.999] * 6 + [0.001] * 6, "mixed")])
-def test_so_2020_needs_every_month(p_ahead, verdict):
-    assert claims.so_2020(ev(signal_months=months_2020("so_questions", p_ahead)))["verdict"] == verdict
+def test_so_2020_needs_every_month(ahead_prob, verdict):
+    assert claims.so_2020(ev(signal_months=months_2020("so_questions", ahead_prob)))["verdict"] == verdict
 
 
 def test_google_trends_without_an_export_is_untestable_and_says_how_to_add_one():
@@ -221,16 +223,17 @@ def test_google_trends_without_an_export_is_untestable_and_says_how_to_add_one()
 
 def gt_export(months: int, first: str, last: str, geo: str = "Weltweit") -> pd.DataFrame:
     return pd.DataFrame([{"file": "data/raw/google_trends/multiTimeline.csv", "geo": geo, "resolution": "daily",
-                          "terms": "pytorch, tensorflow", "first": first, "last": last, "rows": 214,
-                          "dropped_partial": "", "months": months, "first_month": first[:7], "last_month": last[:7],
+                          "terms": "pytorch, tensorflow", "first": first, "last": last, "n_rows": 214,
+                          "dropped_partial": "", "n_months": months, "first_month": first[:7], "last_month": last[:7],
                           "partial_months": ""}])
 
 
 def gt_evidence(months: list[str], share: float, modelled: bool, export: pd.DataFrame) -> claims.Evidence:
     sm_ = pd.DataFrame({"signal_id": "google_trends", "signal": label("google_trends"), "month": months,
-                        "observed_share": share, "n": 100.0,
-                        "latent_share": share if modelled else np.nan, "low": share - 0.01, "high": share + 0.01,
-                        "p_ahead": (0.999 if share > 0.5 else 0.001) if modelled else np.nan, "modelled": modelled})
+                        "observed_share": share, "pt_plus_tf": 100.0,
+                        "latent_share": share if modelled else np.nan, "latent_share_low": share - 0.01,
+                        "latent_share_high": share + 0.01,
+                        "ahead_prob": (0.999 if share > 0.5 else 0.001) if modelled else np.nan, "is_modelled": modelled})
     ms = pd.DataFrame({"source": "google_trends", "metric": "interest", "framework": "pytorch", "month": months,
                        "value": np.arange(len(months), dtype=float)})
     return ev(signal_months=sm_, monthly_signals=ms, google_trends_export=export)
@@ -269,9 +272,10 @@ def test_every_claim_has_a_default_rule_and_variants():
 # --- when the rise began: 2018's gain against 2017's, on the share scale -----------------------------------------
 
 def rise_rows(rows, tf_led=True):
-    tests = pd.DataFrame([{"signal_id": s, "signal": label(s), "available": True, "first_month": "2017-01", "p_faster_2018": p,
-                           "gain_2017": g17, "gain_2017_low": g17 - 0.01, "gain_2017_high": g17 + 0.01,
-                           "gain_2018": g18, "gain_2018_low": g18 - 0.01, "gain_2018_high": g18 + 0.01}
+    tests = pd.DataFrame([{"signal_id": s, "signal": label(s), "is_available": True, "first_month": "2017-01",
+                           "faster_prob_2018": p,
+                           "gain_per_year_2017": g17, "gain_per_year_2017_low": g17 - 0.01, "gain_per_year_2017_high": g17 + 0.01,
+                           "gain_per_year_2018": g18, "gain_per_year_2018_low": g18 - 0.01, "gain_per_year_2018_high": g18 + 0.01}
                           for s, g17, g18, p in rows])
     leaders = pd.DataFrame([{"signal_id": s, "year": 2017, "leader": "TensorFlow" if tf_led else "too close to call"}
                             for s, *_ in rows])

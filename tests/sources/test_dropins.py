@@ -57,7 +57,7 @@ def test_weekly_2016_2020_export_keeps_every_complete_month_of_2020(tmp_path):
     months = sorted(rows["month"].unique())
     assert months[0] == "2016-02" and months[-1] == "2020-12" and len(months) == 59
     assert sum(m.startswith("2020") for m in months) == 12
-    assert facts.loc[0, "months"] == 59 and "2016-01 (29 of 31 days)" in facts.loc[0, "partial_months"]
+    assert facts.loc[0, "n_months"] == 59 and "2016-01 (29 of 31 days)" in facts.loc[0, "partial_months"]
     table, _ = gt.parse(FIXTURES / "google_trends" / "weekly_2016_2020.csv")
     assert table[table["term"] == "pytorch"]["value"].iloc[0] == 0.5  # '<1' is read as 0.5, not 0, not an error
 
@@ -65,7 +65,7 @@ def test_weekly_2016_2020_export_keeps_every_complete_month_of_2020(tmp_path):
 def test_daily_german_export_gives_its_complete_months(tmp_path):
     rows, facts = gt.monthly(gt_raw(tmp_path, "daily_de_2020.csv", rename="multiTimeline.csv"))
     f = facts.iloc[0]
-    assert (f["resolution"], f["geo"], f["months"], f["partial_months"]) == ("daily", "Weltweit", 7, "")
+    assert (f["resolution"], f["geo"], f["n_months"], f["partial_months"]) == ("daily", "Weltweit", 7, "")
     table, _ = gt.parse(FIXTURES / "google_trends" / "daily_de_2020.csv")
     july = table[(table["term"] == "pytorch") & (table["start"].dt.month == 7)]["value"].mean()
     assert rows.set_index(["framework", "month"]).loc[("pytorch", "2020-07"), "value"] == pytest.approx(july)
@@ -73,7 +73,7 @@ def test_daily_german_export_gives_its_complete_months(tmp_path):
 
 @pytest.mark.parametrize("edit, check", [
     (lambda t: t.replace("(Worldwide)", "(United Kingdom)"), lambda f: f["geo"] == "United Kingdom"),
-    (lambda t: t.replace("Category: All categories\n\n", ""), lambda f: f["months"] == 59),  # no preamble
+    (lambda t: t.replace("Category: All categories\n\n", ""), lambda f: f["n_months"] == 59),  # no preamble
     (lambda t: t.replace("Week,", "Semaine,").replace("Category: All categories", "Catégorie : Toutes catégories"),
      lambda f: f["resolution"] == "weekly"),
     (lambda t: "\n".join(line + (",x,y,z" if i == 2 else ",1,2,3" if i > 2 and line else "")
@@ -188,11 +188,11 @@ def test_so_survey_counts_match_hand_counts(tmp_path):
     for y, column in columns.items():
         assert s.loc[(y, "tensorflow"), "n_selected"] == 20 and s.loc[(y, "pytorch"), "n_selected"] == 16
         assert s.loc[(y, "tensorflow"), "n_answered"] == 32 and s.loc[(y, "tensorflow"), "column"] == column
-        assert not s.loc[(y, "tensorflow"), "complete"] and "40 of" in s.loc[(y, "tensorflow"), "sample_note"]
+        assert not s.loc[(y, "tensorflow"), "is_complete"] and "40 of" in s.loc[(y, "tensorflow"), "sample_note"]
     p = pairs.set_index("year").loc[2020]
-    assert (p["both"], p["tensorflow_only"], p["pytorch_only"], p["neither"]) == (8, 12, 8, 4)
+    assert (p["n_both"], p["n_tensorflow_only"], p["n_pytorch_only"], p["n_neither"]) == (8, 12, 8, 4)
     w = survey_shift.so_within_year(pairs).set_index("year")
-    assert w.loc[2024, "diff"] == pytest.approx(4 / 32) and w.loc[2024, "sample_note"].startswith("a sample")
+    assert w.loc[2024, "tf_minus_pt_change"] == pytest.approx(4 / 32) and w.loc[2024, "sample_note"].startswith("a sample")
 
 
 def test_an_option_a_year_did_not_offer_is_missing_not_zero(tmp_path):
@@ -201,9 +201,9 @@ def test_an_option_a_year_did_not_offer_is_missing_not_zero(tmp_path):
     shares = so_survey.build(so_raw(tmp_path, (2019, 2020)))["so_survey_framework_shares"].set_index(["year",
                                                                                                       "framework"])
     k19 = shares.loc[(2019, "keras")]
-    assert pd.isna(k19["n_selected"]) and pd.isna(k19["pct_answered"]) and pd.isna(k19["ci_answered_low"])
-    assert k19["status"] == "not offered in 2019" and not k19["offered"]
-    assert shares.loc[(2020, "keras"), "n_selected"] == 8 and shares.loc[(2020, "keras"), "offered"]
+    assert pd.isna(k19["n_selected"]) and pd.isna(k19["answered_share"]) and pd.isna(k19["answered_share_low"])
+    assert k19["status"] == "not offered in 2019" and not k19["is_offered"]
+    assert shares.loc[(2020, "keras"), "n_selected"] == 8 and shares.loc[(2020, "keras"), "is_offered"]
     from helpers.chain import schemas
     schemas.validate("so_survey_framework_shares", shares.reset_index())
 
@@ -229,7 +229,7 @@ def test_a_year_with_an_unknown_layout_names_the_columns_looked_for(tmp_path):
 def test_so_survey_complete_when_row_count_matches(tmp_path, monkeypatch):
     monkeypatch.setitem(so_survey.LAYOUTS, 2020, dataclasses.replace(so_survey.LAYOUTS[2020], published=40))
     shares, pairs = so_survey.shares(so_raw(tmp_path, (2020,)))
-    assert shares["complete"].all() and (shares["sample_note"] == "").all() and pairs["complete"].all()
+    assert shares["is_complete"].all() and (shares["sample_note"] == "").all() and pairs["is_complete"].all()
 
 
 def test_samples_are_never_tested_against_full_years(tmp_path, monkeypatch):

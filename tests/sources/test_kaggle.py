@@ -44,7 +44,7 @@ def test_shares_equal_hand_counts(year):
 
 def test_2017_has_no_framework_question_but_keeps_respondents():
     resp = kaggle.respondents(2017, FIXTURES / "kaggle_survey" / "kaggle_survey_2017.zip")
-    assert len(resp) == 300 and resp["answered"].isna().all()
+    assert len(resp) == 300 and resp["is_answered"].isna().all()
     assert kaggle.framework_shares(resp).empty
     assert resp["country"].notna().all()
 
@@ -58,7 +58,7 @@ def test_all_years_stack_with_na_for_options_not_offered():
     shares = surveys.add_wilson(kaggle.framework_shares(resp))
     schemas.validate("kaggle_framework_shares", shares)
     assert list(shares.columns[:7]) == ["year", "framework", "n_selected", "n_respondents", "n_answered",
-                                        "pct_all", "pct_answered"]
+                                        "all_share", "answered_share"]
     assert shares.equals(shares.sort_values(["year", "framework"], ignore_index=True))
 
 

@@ -64,7 +64,7 @@ def test_known_values_are_read_back_exactly(relative):
     for tag, series in KNOWN.items():
         got = out[out["tag"] == tag].set_index("month")
         for month, q in series.items():
-            assert got.loc[month, "questions"] == q
+            assert got.loc[month, "n_questions"] == q
             assert abs(got.loc[month, "residual"]) < 1e-3
             assert got.loc[month, "method"] == "vertex"
 
@@ -84,7 +84,7 @@ def test_merged_collinear_month_is_interpolated():
     got = so_svg.digitise(svg).set_index("month")
     assert got.loc["2019-05", "method"] == "interpolated"
     # interpolation in x (time) between midpoints: within a few questions of the true value
-    assert abs(got.loc["2019-05", "questions"] - 372) <= 3
+    assert abs(got.loc["2019-05", "n_questions"] - 372) <= 3
 
 
 def test_path_parser_handles_svgo_number_packing():

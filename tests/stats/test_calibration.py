@@ -28,8 +28,8 @@ def test_simulated_wilson_coverage_agrees_with_the_exact_sum(n, k):
     row = calibration.yearly_signal_study(yearly, n_sim=20_000, seed=1).iloc[0]
     exact = exact_wilson_coverage(n, (k + 0.5) / (n + 1))
     assert 0.5 * row["oracle_width"] < row["width"] < 3 * row["oracle_width"]
-    assert abs(row["coverage"] - exact) < 4 * row["mc_se"]
-    assert row["mc_se"] == pytest.approx(np.sqrt(row["coverage"] * (1 - row["coverage"]) / 20_000))
+    assert abs(row["coverage_share"] - exact) < 4 * row["mc_se"]
+    assert row["mc_se"] == pytest.approx(np.sqrt(row["coverage_share"] * (1 - row["coverage_share"]) / 20_000))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_the_model_intervals_cover_a_well_specified_simulation(fitted):
     table = pd.DataFrame(calibration._signal_job((fitted, "fitted", 8, 7))).set_index("method")
     assert table.loc["year share", "year"] == 2021 and table.loc["year share", "n_sim"] == 8
     # 8 replicates of a well-specified model: a 95% interval missing 3 or more times has probability about 0.6%
-    assert (table.loc[["year share", "crossover month"], "coverage"] >= 6 / 8).all()
+    assert (table.loc[["year share", "crossover month"], "coverage_share"] >= 6 / 8).all()
     assert (table["width"] > 0).all() and (table["oracle_width"] > 0).all()
 
 
@@ -110,15 +110,15 @@ def test_a_cell_reports_median_width_and_the_oracle_width_by_hand():
 
 
 def test_the_pass_mark_fails_both_ways():
-    ok = pd.DataFrame({"coverage": [0.95, 0.93], "width_ratio": [1.1, 1.4], "n_sim": [200, 200]})
+    ok = pd.DataFrame({"coverage_share": [0.95, 0.93], "width_ratio": [1.1, 1.4], "n_sim": [200, 200]})
     assert calibration.verdict(ok)["passes"]
-    assert not calibration.verdict(ok.assign(coverage=[0.95, 0.89]))["passes"]      # undercovers
+    assert not calibration.verdict(ok.assign(coverage_share=[0.95, 0.89]))["passes"]  # undercovers
     assert not calibration.verdict(ok.assign(width_ratio=[1.1, 2.6]))["passes"]     # one cell far too wide
     assert not calibration.verdict(ok.assign(width_ratio=[1.6, 1.7]))["passes"]     # too wide in the median
 
 
 def test_undercovering_by_chance_is_the_binomial_tail():
     """100 replicates of an exact 95% interval measure below 90% when 11 or more miss: P = 0.0115 (binomial)."""
-    t = pd.DataFrame({"n_sim": [100, 100], "coverage": [0.95, 0.95], "width_ratio": [1.0, 1.0]})
+    t = pd.DataFrame({"n_sim": [100, 100], "coverage_share": [0.95, 0.95], "width_ratio": [1.0, 1.0]})
     assert calibration.chance_undercover(t) == pytest.approx(2 * stats.binom.sf(10, 100, 0.05), rel=1e-9)
     assert calibration.chance_undercover(t) == pytest.approx(0.023, abs=0.001)

@@ -45,9 +45,9 @@ def test_offsets_are_recovered_and_sum_to_zero(built):
 def test_the_common_share_follows_the_shared_trend(built):
     ct = built["common_trend"]
     assert ct["month"].iloc[0] == "2017-01" and len(ct) == T
-    assert ((ct["low"] <= ct["common_share"]) & (ct["common_share"] <= ct["high"])).all()
+    assert ((ct["common_share_low"] <= ct["common_share"]) & (ct["common_share"] <= ct["common_share_high"])).all()
     np.testing.assert_allclose(ct["common_share"], sm.logistic(TREND), atol=0.05)
-    assert ct["p_ahead"].iloc[0] < 0.01 and ct["p_ahead"].iloc[-1] > 0.99
+    assert ct["ahead_prob"].iloc[0] < 0.01 and ct["ahead_prob"].iloc[-1] > 0.99
 
 
 def test_the_common_crossover_brackets_the_true_month(built):
@@ -55,7 +55,7 @@ def test_the_common_crossover_brackets_the_true_month(built):
     assert c["crossover_low"] <= "2019-02" <= c["crossover_high"]
     assert abs(pd.Period(c["crossover"], "M").ordinal - pd.Period("2019-02", "M").ordinal) <= 3
     years = built["crossover_years"]
-    assert years["probability"].sum() == pytest.approx(1.0)
+    assert years["year_prob"].sum() == pytest.approx(1.0)
     assert (years["signal_id"] == COMMON_TREND).all()
 
 
@@ -71,4 +71,4 @@ def test_leave_one_out_moves_the_crossover_by_the_left_out_offset(built):
         got = pd.Period(loo.loc[sig_id, "crossover"], "M").ordinal - pd.Period("2019-02", "M").ordinal
         assert abs(got - expected) <= 3, (sig_id, got, expected)
     years = built["common_trend_loo_years"]
-    assert years.groupby("signal_id")["probability"].sum().round(9).eq(1.0).all()
+    assert years.groupby("signal_id")["year_prob"].sum().round(9).eq(1.0).all()

@@ -43,7 +43,8 @@ def test_paired_and_two_proportion_tests_with_zero_counts():
     t = proportions.paired_counts(5, 0, 0, 5)  # no discordant pairs
     assert t["p_value"] == 1.0 and t["diff"] == 0
     shift = proportions.two_proportion(0, 10, 0, 12)  # 0% both years
-    assert shift["shift"] == 0 and shift["shift_low"] < 0 < shift["shift_high"] and shift["cohen_h"] == 0
+    assert shift["share_change"] == 0 and shift["share_change_low"] < 0 < shift["share_change_high"]
+    assert shift["cohen_h"] == 0
 
 
 def test_counting_interval_of_an_index_at_zero_less_than_one_and_the_maximum():
@@ -60,11 +61,11 @@ def test_a_signal_too_short_to_model_gets_observed_years_not_an_error():
     share = pd.DataFrame({"month": months, "pt": 0.0, "tf": 30.0})  # PyTorch never counted: share exactly 0
     s = share_model.prepare(share, SIGNAL_BY_ID["dsse_questions"])
     y = signal_results.observed_year(s, 2020)
-    assert y["months"] == 7 and y["pytorch_share"] == 0 and y["low"] == 0 and y["leader"] == "TensorFlow"
+    assert y["n_months"] == 7 and y["pytorch_share"] == 0 and y["pytorch_share_low"] == 0 and y["leader"] == "TensorFlow"
     assert signal_results.observed_year(s, 2019) is None
     assert "7 months" in signal_results.too_short_reason(s)
     table = share_model.observed_table(s)
-    assert table["latent_share"].isna().all() and (table["low"] == 0).all()
+    assert table["latent_share"].isna().all() and (table["latent_share_low"] == 0).all()
 
 
 def test_the_model_fits_shares_of_exactly_zero_and_one():
@@ -76,7 +77,7 @@ def test_the_model_fits_shares_of_exactly_zero_and_one():
                             SIGNAL_BY_ID["dsse_questions"])
     summary = share_model.summarise(share_model.fit(s), n=500)
     m = summary.monthly
-    assert np.isfinite(m[["latent_share", "low", "high"]].to_numpy()).all()
+    assert np.isfinite(m[["latent_share", "latent_share_low", "latent_share_high"]].to_numpy()).all()
     assert m["latent_share"].iloc[0] < 0.3 and m["latent_share"].iloc[-1] > 0.7
 
 
@@ -84,7 +85,7 @@ def test_year_over_year_skips_nothing_when_counts_are_zero():
     shares = pd.DataFrame({"year": [2019, 2020], "framework": "keras", "n_selected": [0, 0],
                            "n_answered": [50, 60], "n_respondents": [70, 80]})
     out = surveys.year_over_year(shares, frameworks=("keras",))
-    assert len(out) == 1 and out["shift"].iloc[0] == 0
+    assert len(out) == 1 and out["share_change"].iloc[0] == 0
 
 
 # --- charts ------------------------------------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def test_survey_shares_with_a_zero_count_an_option_not_offered_and_a_sample():
         for fw, k in (("tensorflow", 20), ("pytorch", 10), ("keras", k_keras)):
             n_sel = np.nan if k is None else k
             rows.append({"year": year, "framework": fw, "n_selected": n_sel, "n_respondents": 40, "n_answered": 32,
-                         "pct_all": n_sel / 40, "pct_answered": n_sel / 32, "complete": complete})
+                         "all_share": n_sel / 40, "answered_share": n_sel / 32, "is_complete": complete})
     shares = proportions.add_wilson(pd.DataFrame(rows))
     fig = plots.survey_shares(shares)
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
@@ -106,9 +107,10 @@ def test_share_family_draws_a_single_unmodelled_month_and_extreme_shares():
     months = pd.DataFrame({"signal_id": ["google_trends"] * 1 + ["dsse_questions"] * 2,
                            "signal": ["Google Trends interest"] * 1 + ["Data Science SE questions"] * 2,
                            "month": ["2020-06", "2020-01", "2020-02"], "observed_share": [0.0, 1.0, 0.0],
-                           "n": [40.0, 3.0, 2.0], "latent_share": [np.nan, 0.9, 0.2], "low": [0.0, 0.5, 0.01],
-                           "high": [0.02, 0.99, 0.6], "p_ahead": [np.nan, 0.9, 0.2],
-                           "modelled": [False, True, True]})
+                           "pt_plus_tf": [40.0, 3.0, 2.0], "latent_share": [np.nan, 0.9, 0.2],
+                           "latent_share_low": [0.0, 0.5, 0.01],
+                           "latent_share_high": [0.02, 0.99, 0.6], "ahead_prob": [np.nan, 0.9, 0.2],
+                           "is_modelled": [False, True, True]})
     crossovers = pd.DataFrame(columns=["signal_id", "crossover", "crossover_low", "crossover_high"])
     fig = plots.share_family(months, crossovers, "edge cases")
     assert any("too short to model" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
@@ -116,7 +118,7 @@ def test_share_family_draws_a_single_unmodelled_month_and_extreme_shares():
 
 def test_crossover_timeline_says_too_short_and_leaders_draws_whatever_has_a_share():
     rows = pd.DataFrame([{"signal_id": "google_trends", "signal": "Google Trends interest", "granularity": "month",
-                          "popularity": True, "is_modelled": False,
+                          "is_popularity": True, "is_modelled": False,
                           "crossover": "", "crossover_low": "", "crossover_high": "", "closest_share": np.nan,
                           "closest_period": "", "first_period": "2020-06", "last_period": "2020-12",
                           "last_decidable": "", "reason": "too short for the model: 7 months"}])
@@ -124,7 +126,8 @@ def test_crossover_timeline_says_too_short_and_leaders_draws_whatever_has_a_shar
     assert any("too short to date" in t.get_text() for t in fig.axes[0].texts)
     lead = pd.DataFrame({"signal_id": ["so_questions", "google_trends"],
                          "signal": ["Stack Overflow questions", "Google Trends interest"],
-                         "pytorch_share": [np.nan, 0.0], "low": [np.nan, 0.0], "high": [np.nan, 0.01],
+                         "pytorch_share": [np.nan, 0.0], "pytorch_share_low": [np.nan, 0.0],
+                         "pytorch_share_high": [np.nan, 0.01],
                          "leader": ["not covered in 2026", "TensorFlow"]})
     assert len(plots.leaders(lead, 2026).axes[0].get_yticklabels()) == 1
     assert plots.leaders(lead.iloc[:1], 2026) is not None  # nothing to draw: an empty chart, not an error

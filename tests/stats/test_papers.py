@@ -6,8 +6,8 @@ from scipy.stats import binomtest
 from helpers.stats import papers
 
 PAPERS = pd.DataFrame({"conference": ["ICLR", "ICLR", "CVPR"], "year": [2019, 2021, 2019],
-                       "pytorch_papers": [86, 30, 3], "tensorflow_papers": [86, 10, 1],
-                       "total_papers": [502, 3012, 1294], "papers_are": ["accepted", "submissions", "accepted"]})
+                       "n_pytorch_papers": [86, 30, 3], "n_tensorflow_papers": [86, 10, 1],
+                       "n_papers": [502, 3012, 1294], "papers_are": ["accepted", "submissions", "accepted"]})
 
 
 def test_pooled_shares_with_and_without_submissions():
@@ -21,7 +21,7 @@ def test_pooled_shares_with_and_without_submissions():
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
     row = pooled.loc[("accepted only", 2019)]
-    assert (row["low"], row["high"]) == (pytest.approx(centre - half), pytest.approx(centre + half))
+    assert (row["pytorch_share_low"], row["pytorch_share_high"]) == (pytest.approx(centre - half), pytest.approx(centre + half))
 
 
 def test_majority_test_per_conference_is_scipys_one_sided_binomial():

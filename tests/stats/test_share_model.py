@@ -120,7 +120,7 @@ def test_small_counts_are_shrunk_and_uncertain():
     totals = np.full(60, 15)
     s = series_from(rng.binomial(totals, truth) / totals, totals)
     summary = sm.summarise(sm.fit(s), n=4000)
-    band = summary.monthly["high"] - summary.monthly["low"]
+    band = summary.monthly["latent_share_high"] - summary.monthly["latent_share_low"]
     assert band.mean() > 0.08                                   # 15 questions a month: a month says little
     assert summary.monthly["latent_share"].std() < s.observed.std() / 2  # the model pools months
     assert summary.years[2019]["low"] < 0.3 < summary.years[2019]["high"]
@@ -142,7 +142,7 @@ def test_crossover_summary_reads_the_distribution():
     idx = np.r_[np.full(900, 10), np.full(50, 12), np.full(50, 30)]  # 5% of paths: not yet
     c = sm.crossover_summary(months, idx)
     assert c["crossover"] == "2020-11" and c["crossover_low"] == "2020-11" and c["crossover_high"] == ""
-    assert c["p_not_yet"] == pytest.approx(0.05) and c["last_decidable"] == months[18]
+    assert c["not_yet_prob"] == pytest.approx(0.05) and c["last_decidable"] == months[18]
 
 
 def test_stable_quantile_widens_an_interval_at_a_boundary_and_is_exact_otherwise():
@@ -191,7 +191,7 @@ def test_the_gaussian_approximation_is_checked():
     s = series_from(rng.binomial(totals, 0.4) / totals, totals)
     f = sm.fit(s)
     d = sm.posterior(f).draws(2000)
-    assert 0.5 < sm.approximation_check(f, d) <= 1.0
+    assert 0.5 < sm.approximation_ess_share(f, d) <= 1.0
 
 
 def test_onset_interval_counts_no_acceleration_as_after_the_window():
@@ -204,7 +204,7 @@ def test_onset_interval_counts_no_acceleration_as_after_the_window():
     taus = np.r_[np.full(600, 10), np.full(400, -1)]
     o = sm._onset_summary(series, taus, window)
     assert (o["onset"], o["onset_low"], o["onset_high"]) == (months[13], months[13], "")
-    assert o["p_none"] == pytest.approx(0.4)
+    assert o["none_prob"] == pytest.approx(0.4)
     taus = np.r_[np.arange(5, 25).repeat(50), np.full(5, -1)]  # 0.5% without acceleration
     o = sm._onset_summary(series, taus, window)
     assert o["onset_high"] == months[3 + 24] and o["onset_low"] == months[3 + 5]

@@ -35,7 +35,7 @@ def test_two_proportion_pooled_z_by_hand():
     z = (0.45 - 0.30) / math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2))
     r = surveys.two_proportion(k1, n1, k2, n2)
     assert r["z"] == pytest.approx(z) and r["p_value"] == pytest.approx(2 * stats.norm.sf(z))
-    assert r["shift"] == pytest.approx(0.15) and r["shift_low"] < 0.15 < r["shift_high"]
+    assert r["share_change"] == pytest.approx(0.15) and r["share_change_low"] < 0.15 < r["share_change_high"]
 
 
 def _paired(both, only_a, only_b, neither):
@@ -92,10 +92,10 @@ def test_a_year_with_differently_coded_roles_is_reweighted_on_country_alone():
     for country, role, fw, n in [("India", "student", True, 2), ("India", "professional", False, 2),
                                  ("United States", "professional", True, 4)]:
         rows += [{"year": 2021, "country_group": country, "role_group": role, "fw_pytorch": fw, "fw_tensorflow": not fw,
-                  "answered": True}] * n
+                  "is_answered": True}] * n
     for country, role, fw, n in [("India", "student", True, 6), ("United States", "student", False, 2)]:
         rows += [{"year": 2022, "country_group": country, "role_group": role, "fw_pytorch": fw, "fw_tensorflow": not fw,
-                  "answered": True}] * n
+                  "is_answered": True}] * n
     resp = pd.DataFrame(rows)
     mix = shifts.reference_mix(resp)
     assert mix.to_dict() == pytest.approx({("India", "professional"): 0.25, ("India", "student"): 0.25,

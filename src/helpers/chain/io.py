@@ -133,9 +133,6 @@ def require_columns(df: pd.DataFrame, columns, path: Path) -> None:
 
 # --- registered tables --------------------------------------------------------------------------------------
 
-TEXT_KINDS = ("str", "month", "period")
-
-
 def write_table(table_id: str, df: pd.DataFrame, year: int | None = None) -> Path:
     """Validate `df` against the table's schema, put documented columns first, sort, write atomically."""
     from ..registry.tables import table
@@ -204,7 +201,7 @@ def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
         raise FileNotFoundError(f"{paths.relative(path)} is missing: it is written by the step {t.step} "
                                 f"(run `make all`, or the notebook notebooks/{t.step}.ipynb)")
     kinds = {c.name: c for c in t.columns}
-    text = [n for n, c in kinds.items() if c.kind in TEXT_KINDS]
+    text = [n for n, c in kinds.items() if DTYPES[c.kind] == "str"]
     df = pd.read_csv(path, dtype={n: str for n in text}, keep_default_na=False, na_values=[""])
     for name in text:
         if name in df.columns:

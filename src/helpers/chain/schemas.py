@@ -43,16 +43,16 @@ CHECKS = {
                  error="n_selected <= n_answered"),
         pa.Check(lambda d: (d["n_answered"] <= d["n_respondents"]) | d["n_answered"].isna(),
                  error="n_answered <= n_respondents"),
-        pa.Check(lambda d: ((d["pct_all"] - d["n_selected"] / d["n_respondents"]).abs() < 1e-9) | d["pct_all"].isna(),
-                 error="pct_all = n_selected / n_respondents"),
-        pa.Check(lambda d: ((d["pct_answered"] - d["n_selected"] / d["n_answered"]).abs() < 1e-9)
-                 | d["pct_answered"].isna(), error="pct_answered = n_selected / n_answered"),
+        pa.Check(lambda d: ((d["all_share"] - d["n_selected"] / d["n_respondents"]).abs() < 1e-9) | d["all_share"].isna(),
+                 error="all_share = n_selected / n_respondents"),
+        pa.Check(lambda d: ((d["answered_share"] - d["n_selected"] / d["n_answered"]).abs() < 1e-9)
+                 | d["answered_share"].isna(), error="answered_share = n_selected / n_answered"),
         pa.Check(lambda d: d.groupby("year")[["n_respondents", "n_answered"]].nunique().le(1).all().all(),
                  error="one n_respondents and n_answered per year"),
-        pa.Check(lambda d: d["pct_answered"].notna() == d["n_selected"].notna(),
+        pa.Check(lambda d: d["answered_share"].notna() == d["n_selected"].notna(),
                  error="a share exactly where a count is"),
     ],
-    "papers_within_total": pa.Check(lambda d: d["pytorch_papers"] + d["tensorflow_papers"] <= d["total_papers"],
+    "papers_within_total": pa.Check(lambda d: d["n_pytorch_papers"] + d["n_tensorflow_papers"] <= d["n_papers"],
                                     error="framework-naming papers <= total papers"),
 }
 
@@ -71,8 +71,10 @@ KINDS = {  # kind -> (storage type, value checks)
     "year": (int, [pa.Check.in_range(1990, 2100)]),
     "float": (float, []),
     "share": (float, [pa.Check.in_range(0.0, 1.0)]),
-    "p": (float, [pa.Check.in_range(0.0, 1.0)]),      # a p-value
-    "prob": (float, [pa.Check.in_range(0.0, 1.0)]),   # a posterior probability
+    "p_value": (float, [pa.Check.in_range(0.0, 1.0)]),
+    "prob": (float, [pa.Check.in_range(0.0, 1.0)]),
+    "change": (float, [pa.Check.in_range(-1.0, 1.0)]),
+    "rate": (float, []),
     "month": (str, [_pattern(MONTH, "YYYY-MM")]),
     "period": (str, [_pattern(PERIOD, "YYYY or YYYY-MM")]),
     "bool": (bool, []),
@@ -105,7 +107,8 @@ def validate(table_id: str, df: pd.DataFrame) -> pd.DataFrame:
 
 DTYPES = {"str": "str", "id": "str", "label": "str",
           "month": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
-          "float": "float64", "share": "float64", "p": "float64", "prob": "float64",
+          "float": "float64", "share": "float64", "p_value": "float64", "prob": "float64", "change": "float64",
+          "rate": "float64",
           "bool": "bool"}
 
 

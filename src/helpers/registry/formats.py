@@ -1,15 +1,26 @@
-"""How a p-value and a posterior probability are printed: never as exactly 0 or 1, but as the bound the
-computation supports. Pure Python: every layer may use it."""
+"""How each kind of number is printed (the display column of `registry.fields.KINDS`), in tables and sentences
+alike: a share as a percentage, a change of shares in percentage points, a p-value and a posterior probability never
+as exactly 0 or 1 but as the bound the computation supports. Pure Python: every layer may use it."""
 from __future__ import annotations
 
 import math
 
 PROB_FLOOR = 0.001  # probabilities from simulated paths are printed to this resolution
-# posterior probabilities among the tables' columns (printed with `prob`, never as p-values or 0/1)
-PROB_COLUMNS = ("p_ahead", "p_not_yet", "p_fall", "onset_p_edge", "onset_p_none", "probability", "p_faster_2018")
-# p-values among the tables' columns (printed with `pval`)
-P_VALUE_COLUMNS = ("p_value", "p_holm", "p_bh", "p_holm_within_year", "seasonal_mk_p", "p_majority", "p_gap",
-                   "p_pt", "p_tf")
+
+
+def pct(x: float) -> str:
+    """A share: '12.3%'."""
+    return f"{100 * x:.1f}%"
+
+
+def pp(x: float) -> str:
+    """A change of a share (a difference of two fractions) in percentage points: '+1.2 pp'."""
+    return f"{100 * x:+.1f} pp"
+
+
+def pp_per_year(x: float) -> str:
+    """A change of a share per year: '+1.2 pp/yr'."""
+    return f"{100 * x:+.1f} pp/yr"
 
 
 def p_value(p: float) -> str:

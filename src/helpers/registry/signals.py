@@ -19,7 +19,7 @@ PYTORCH_RELEASE = "2017-01"  # PyTorch's public release (January 2017): monthly 
 class Family:
     """Signals that measure the same kind of crowd."""
     id: str
-    label: str  # as printed in reports ("Q&A sites")
+    label: str  # as printed in reports (e.g. Q&A sites)
     who: str    # whose behaviour the family measures, one clause
 
 

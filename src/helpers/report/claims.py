@@ -17,7 +17,7 @@ from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
 from ..registry.claims import CLAIMS
-from ..registry.formats import prob, prob_eq, pval
+from ..registry.formats import pct, pp, prob, prob_eq, pval
 from ..registry.signals import COMMON_TREND, MONTHLY, SIGNAL_BY_ID, label
 from ..registry.sources import SOURCE_BY_ID, survey_breaks
 from ..sources import pypi
@@ -34,14 +34,6 @@ OR_EQUIVALENCE = (0.8, 1.25)  # "answered about equally often": the 90% interval
 PYPI_TOLERANCE = 0.10  # "about 115 million": within 10% of the range the reasonable package sets give
 P_IN_YEAR = 0.5        # a crossover is dated "in 2021" when at least half of its paths cross in 2021 ...
 P_NOT_IN_YEAR = 0.05   # ... and "not in 2021" when fewer than 5% do
-
-
-def pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def pp(x: float) -> str:
-    return f"{100 * x:+.1f} pp"
 
 
 
@@ -80,9 +72,9 @@ class Evidence:
 def _months_ahead(m: pd.DataFrame, threshold: float) -> tuple[int, int]:
     """Months PyTorch (TensorFlow) is clearly ahead: P(ahead) beyond `threshold` from the model; for months of a
     signal too short to model, the counting interval lying wholly above (below) 1/2."""
-    p = m["p_ahead"]
-    ahead = (p > threshold) | (p.isna() & (m["low"] > 0.5))
-    behind = (p < 1 - threshold) | (p.isna() & (m["high"] < 0.5))
+    p = m["ahead_prob"]
+    ahead = (p > threshold) | (p.isna() & (m["latent_share_low"] > 0.5))
+    behind = (p < 1 - threshold) | (p.isna() & (m["latent_share_high"] < 0.5))
     return int(ahead.sum()), int(behind.sum())
 
 
@@ -106,7 +98,7 @@ def google_trends_2020(ev: Evidence, threshold: float = P_CLEAR, require_peak: b
     verdict = "supported" if ahead == k and peak_ok else ("contradicted" if behind == k else "mixed")
     coverage = f"{k} of 12 months" + ("" if k == 12 else f" ({m['month'].min()} to {m['month'].max()}; the export "
                                                              "covers only these completely)")
-    modelled = bool(m["modelled"].all()) if "modelled" in m else True
+    modelled = bool(m["is_modelled"].all()) if "is_modelled" in m else True
     share = m["latent_share"] if modelled else m["observed_share"]
     how = (f"clearly ahead (P > {threshold})" if modelled else
            "clearly ahead (the share's rounding bounds exclude 50%; the series is too short for the model)")
@@ -129,8 +121,8 @@ def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_question
         return _row("so_2020_pt_more_questions", "untestable", f"No {sig.name} counts for 2020 in this run.")
     ahead, behind = _months_ahead(m, threshold)
     k = len(m)
-    pt = int(round((m["observed_share"] * m["n"]).sum()))
-    tf = int(round(m["n"].sum())) - pt
+    pt = int(round((m["observed_share"] * m["pt_plus_tf"]).sum()))
+    tf = int(round(m["pt_plus_tf"].sum())) - pt
     verdict = "supported" if ahead == k else ("contradicted" if behind == k else "mixed")
     scope = "2020" if last_months >= 12 else f"the last {k} months of 2020"
     return _row("so_2020_pt_more_questions", verdict,
@@ -158,20 +150,21 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
     majority in 2017 or the rise was already faster in 2017 on a majority; mixed otherwise."""
     t = ev["signal_tests"]
     ids = {s.id for s in MONTHLY if s.popularity and (families is None or s.family in families)}
-    t = t[t["available"] & t["signal_id"].isin(ids) & (t["first_month"] <= "2017-06") & t["p_faster_2018"].notna()]
+    t = t[t["is_available"] & t["signal_id"].isin(ids) & (t["first_month"] <= "2017-06") & t["faster_prob_2018"].notna()]
     if t.empty:
         return _row("pt_rise_began_2018", "untestable", "No monthly signal covers 2017-2018.")
     lead17 = ev["leaders_by_year"]
     lead17 = lead17[(lead17["year"] == 2017) & lead17["signal_id"].isin(t["signal_id"])].set_index("signal_id")["leader"]
     parts, counts = [], {"in 2018": 0, "already in 2017": 0, "unclear": 0}
     for _, r in t.iterrows():
-        p = r["p_faster_2018"]
+        p = r["faster_prob_2018"]
         when = "in 2018" if p > p_faster else ("already in 2017" if p < 1 - p_faster else "unclear")
         counts[when] += 1
         parts.append(f"{r['signal']}: TensorFlow {'led' if lead17.get(r['signal_id']) == 'TensorFlow' else 'did not lead'}"
-                     f" in 2017; gain per year 2017 (Apr-Dec) {pp(r['gain_2017'])} [{pp(r['gain_2017_low'])}, "
-                     f"{pp(r['gain_2017_high'])}], 2018 {pp(r['gain_2018'])} [{pp(r['gain_2018_low'])}, "
-                     f"{pp(r['gain_2018_high'])}], P(2018 faster) {prob_eq(p)} -> rise {when}")
+                     f" in 2017; gain per year 2017 (Apr-Dec) {pp(r['gain_per_year_2017'])} "
+                     f"[{pp(r['gain_per_year_2017_low'])}, {pp(r['gain_per_year_2017_high'])}], 2018 "
+                     f"{pp(r['gain_per_year_2018'])} [{pp(r['gain_per_year_2018_low'])}, "
+                     f"{pp(r['gain_per_year_2018_high'])}], P(2018 faster) {prob_eq(p)} -> rise {when}")
     n = len(t)
     tf_led = int((lead17 == "TensorFlow").sum())
     if tf_led == n and counts["in 2018"] > n / 2 and counts["already in 2017"] == 0:
@@ -200,11 +193,11 @@ def _survey_share(ev: Evidence, year: int, fw: str, basis: str) -> tuple[float, 
         rw = ev["survey_reweighted"]
         r = rw[(rw["year"] == year) & (rw["framework"] == fw)].iloc[0]
         n = int(ev["kaggle_framework_shares"].query("year == @year and framework == @fw")["n_answered"].iloc[0])
-        return r["reweighted_share"], r["reweighted_low"], r["reweighted_high"], n
+        return r["reweighted_share"], r["reweighted_share_low"], r["reweighted_share_high"], n
     s = ev["kaggle_framework_shares"]
     r = s[(s["year"] == year) & (s["framework"] == fw)].iloc[0]
     col, den = ("answered", "n_answered") if basis == "answered" else ("all", "n_respondents")
-    return r[f"pct_{col}"], r[f"ci_{col}_low"], r[f"ci_{col}_high"], int(r[den])
+    return r[f"{col}_share"], r[f"{col}_share_low"], r[f"{col}_share_high"], int(r[den])
 
 
 def _match(claimed: float, low: float, high: float, margin: float) -> str:
@@ -231,8 +224,8 @@ def kaggle_year_shares(ev: Evidence, claim_id: str, year: int, claimed_tf: float
     verdict = ("contradicted" if "differs" in (m_tf, m_pt) else
                "supported" if m_tf == m_pt == "matches" else "mixed")
     w = ev["survey_within_year"].query("survey == 'kaggle' and year == @year").iloc[0]
-    lead = (f"McNemar (paired, those who answered): TensorFlow minus PyTorch {pp(w['diff'])} "
-            f"[{pp(w['diff_low'])}, {pp(w['diff_high'])}], {pval(w['p_value'])}")
+    lead = (f"McNemar (paired, those who answered): TensorFlow minus PyTorch {pp(w['tf_minus_pt_change'])} "
+            f"[{pp(w['tf_minus_pt_change_low'])}, {pp(w['tf_minus_pt_change_high'])}], {pval(w['p_value'])}")
     extra = ""
     if n_claim:
         resp = ev["kaggle_respondents"]
@@ -265,19 +258,20 @@ def kaggle_shift(ev: Evidence, before: int = 2020, after: int = 2021, basis: str
         w = ev["survey_within_year"].query("survey == 'kaggle'").set_index("year")
     else:
         w = surveys.within_year(resp[resp["year"].isin([before, after])], basis=basis).set_index("year")
-    gap = {y: (w.loc[y, "diff"], w.loc[y, "diff_low"], w.loc[y, "diff_high"], w.loc[y, "p_value"]) for y in (before, after)}
+    gap = {y: (w.loc[y, "tf_minus_pt_change"], w.loc[y, "tf_minus_pt_change_low"], w.loc[y, "tf_minus_pt_change_high"],
+               w.loc[y, "p_value"]) for y in (before, after)}
     tf_before, tf_after, pt_after = gap[before][1] > 0, gap[after][1] > 0, gap[after][2] < 0
     verdict = "supported" if tf_before and pt_after else ("contradicted" if tf_after else "mixed")
     family = ev["survey_shifts"][ev["survey_shifts"]["survey"] == "kaggle"]
     shifts = family[(family["year_before"] == before) & (family["year_after"] == after)
                     & family["framework"].isin(["tensorflow", "pytorch"])]
-    parts = [f"{r['framework']} {pct(r['p_before'])} -> {pct(r['p_after'])} (shift {pp(r['shift'])} "
-             f"[{pp(r['shift_low'])}, {pp(r['shift_high'])}], z = {r['z']:.1f}, Holm-adjusted {pval(r['p_holm'])} "
+    parts = [f"{r['framework']} {pct(r['before_share'])} -> {pct(r['after_share'])} (shift {pp(r['share_change'])} "
+             f"[{pp(r['share_change_low'])}, {pp(r['share_change_high'])}], z = {r['z']:.1f}, Holm-adjusted {pval(r['p_holm'])} "
              f"over all {len(family)} Kaggle shifts, Cohen's h = {r['cohen_h']:+.3f})" for _, r in shifts.iterrows()]
     if not parts:  # years that are not consecutive: the same test, outside the published family
         t = {fw: proportions.two_proportion(*_counts(ev, before, fw), *_counts(ev, after, fw))
              for fw in ("tensorflow", "pytorch")}
-        parts = [f"{fw} {pct(r['p_before'])} -> {pct(r['p_after'])} (shift {pp(r['shift'])}, unadjusted "
+        parts = [f"{fw} {pct(r['before_share'])} -> {pct(r['after_share'])} (shift {pp(r['share_change'])}, unadjusted "
                  f"{pval(r['p_value'])})" for fw, r in t.items()]
     rw = ev["survey_reweighted"].set_index(["year", "framework"])
     reweighted = "; ".join(f"{y} re-weighted: TensorFlow {pct(rw.loc[(y, 'tensorflow'), 'reweighted_share'])}, "
@@ -320,7 +314,7 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
     common trend. Supported when the common trend or a majority of popularity signals crossed in YEAR;
     contradicted when the common trend did not and fewer than a third did; mixed otherwise."""
     cross = ev["crossovers"]
-    cross = cross[cross["popularity"] & ~cross["signal_id"].isin(exclude)]
+    cross = cross[cross["is_popularity"] & ~cross["signal_id"].isin(exclude)]
     cy = ev["crossover_years"]
     parts, status = [], {}
     for _, r in cross.iterrows():
@@ -328,7 +322,7 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
             p = 1.0 if r["crossover"] == str(year) else 0.0
             desc = f"crossover {r['crossover'] or 'never (to ' + r['last_period'] + ')'}"
         else:
-            p = float(cy[(cy["signal_id"] == r["signal_id"]) & (cy["year"] == str(year))]["probability"].sum())
+            p = float(cy[(cy["signal_id"] == r["signal_id"]) & (cy["crossover_year"] == str(year))]["year_prob"].sum())
             desc = (f"crossover {r['crossover'] or 'not yet'} [{r['crossover_low'] or '-'}, "
                     f"{r['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p)}")
         status[r["signal_id"]] = p
@@ -337,15 +331,15 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
     common_txt, common = "", "undecided"
     if use_common:
         loo, loo_years = ev["common_trend_loo"], ev["common_trend_loo_years"]
-        in_year = loo_years[loo_years["year"] == str(year)]
-        p_loo = {n: float(in_year[in_year["signal_id"] == n]["probability"].sum()) for n in loo["signal_id"]}
+        in_year = loo_years[loo_years["crossover_year"] == str(year)]
+        p_loo = {n: float(in_year[in_year["signal_id"] == n]["year_prob"].sum()) for n in loo["signal_id"]}
         if len(exclude) == 1 and exclude[0] in p_loo:  # the common trend refitted without the excluded signal
             ct = loo.set_index("signal_id").loc[exclude[0]]
             p_full, others = p_loo[exclude[0]], {}
             which = f"Common trend refitted without {label(exclude[0])}"
         else:
             ct = ev["common_trend_crossover"].iloc[0]
-            p_full = float(cy[(cy["signal_id"] == COMMON_TREND) & (cy["year"] == str(year))]["probability"].sum())
+            p_full = float(cy[(cy["signal_id"] == COMMON_TREND) & (cy["crossover_year"] == str(year))]["year_prob"].sum())
             others = p_loo
             which = "Common trend of all signals"
         verdicts = {_common_status(p, p_in) for p in (p_full, *others.values())}
@@ -449,13 +443,14 @@ def closing_gap(ev: Evidence, year: int = 2021, margin: float = CHANGE_MARGIN, e
     status, parts = {}, []
     for _, r in y.iterrows():
         if rule == "model":
-            s = ("fell" if r["change_high"] < 0 else "rose" if r["change_low"] > 0 else
-                 "flat" if -margin < r["change_low90"] and r["change_high90"] < margin else "unclear")
+            s = ("fell" if r["share_change_high"] < 0 else "rose" if r["share_change_low"] > 0 else
+                 "flat" if -margin < r["share_change_low90"] and r["share_change_high90"] < margin else "unclear")
         else:
             sig = r["p_holm_within_year"] < ALPHA
             s = ("fell" if sig and r["tau"] < 0 else "rose" if sig and r["tau"] > 0 else "not significant")
         status[r["signal_id"]] = s
-        parts.append(f"{r['signal']}: change {pp(r['change'])} [{pp(r['change_low'])}, {pp(r['change_high'])}], "
+        parts.append(f"{r['signal']}: change {pp(r['share_change'])} [{pp(r['share_change_low'])}, "
+                     f"{pp(r['share_change_high'])}], "
                      f"exact Mann-Kendall tau {r['tau']:+.2f} (Holm {pval(r['p_holm_within_year'])}; detectable "
                      f"slope at 80% power {100 * r['mde_per_year']:.0f} pp/yr) -> {s}")
     n = len(status)
@@ -512,7 +507,7 @@ def conference_majority(ev: Evidence, year: int = 2019, rule: str = "count",
         return _row("he_2019_conference_majority", "untestable", f"No conference papers for {year}.")
     m["adj"] = multipletests(m["p_majority"], method="holm")[1]
     majority = m[m["pytorch_share"] > 0.5] if rule == "count" else m[m["adj"] < ALPHA]
-    parts = [f"{r['conference']} {int(r['pytorch_papers'])}/{int(r['named'])} = {pct(r['pytorch_share'])}"
+    parts = [f"{r['conference']} {int(r['n_pytorch_papers'])}/{int(r['named'])} = {pct(r['pytorch_share'])}"
              + (f" (Holm {pval(r['adj'])})" if rule == "binomial" else "") for _, r in m.iterrows()]
     verdict = "supported" if len(majority) == len(m) else ("contradicted" if majority.empty else "mixed")
     others = ", ".join(sorted(set(m["conference"]) - set(majority["conference"]))) or "none"

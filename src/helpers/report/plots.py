@@ -35,16 +35,16 @@ def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "ke
                   highlight: int | None = None, title: str = "Kaggle survey: share using each framework"):
     """Two panels (of those who answered / of all respondents), points with Wilson 95% intervals."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    panels = [("of respondents who answered the question", "pct_answered", "ci_answered_low", "ci_answered_high"),
-              ("of all respondents", "pct_all", "ci_all_low", "ci_all_high")]
+    panels = [("of respondents who answered the question", "answered_share", "answered_share_low", "answered_share_high"),
+              ("of all respondents", "all_share", "all_share_low", "all_share_high")]
     for ax, (basis, col, lo, hi) in zip(axes, panels, strict=True):
         for j, fw in enumerate(frameworks):
             s = shares[shares["framework"] == fw].sort_values("year")
             x = s["year"] + (j - 1) * 0.08
             ax.errorbar(x, s[col], yerr=[(s[col] - s[lo]).clip(lower=0), (s[hi] - s[col]).clip(lower=0)], marker="o",
                         capsize=3, color=COLORS.get(fw), label=LABELS.get(fw, fw))
-            if "complete" in s:  # a sample year: open marker
-                sample = ~s["complete"].astype(bool)
+            if "is_complete" in s:  # a sample year: open marker
+                sample = ~s["is_complete"].astype(bool)
                 ax.plot(x[sample], s.loc[sample, col], "o", mfc="white", mec=COLORS.get(fw), zorder=3)
         if breaks:
             _mark_breaks(ax, breaks)
@@ -52,7 +52,7 @@ def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "ke
             ax.axvspan(highlight - 0.4, highlight + 0.4, color="0.9", zorder=0)
         ax.set_title(basis, fontsize=10, fontweight="normal", pad=14)
         years = sorted(shares["year"].unique())
-        samples = set(shares.loc[~shares["complete"].astype(bool), "year"]) if "complete" in shares else set()
+        samples = set(shares.loc[~shares["is_complete"].astype(bool), "year"]) if "is_complete" in shares else set()
         ax.set_xticks(years, [f"{y}\n(sample)" if y in samples else str(y) for y in years])
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         top = shares[shares["framework"].isin(frameworks)][col].max()
@@ -67,12 +67,12 @@ def survey_shares(shares: pd.DataFrame, frameworks=("tensorflow", "pytorch", "ke
 def exclusive_users(within: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", breaks: dict | None = None):
     """Per year: respondents who picked only A, only B, or both (the McNemar cells), as shares."""
     d = within.set_index("year")
-    parts = pd.DataFrame({f"{LABELS[a]} only": d[f"{a}_only"] / d["n"], "both": d["both"] / d["n"],
-                          f"{LABELS[b]} only": d[f"{b}_only"] / d["n"]})
+    parts = pd.DataFrame({f"{LABELS[a]} only": d[f"n_{a}_only"] / d["n_answered"], "both": d["n_both"] / d["n_answered"],
+                          f"{LABELS[b]} only": d[f"n_{b}_only"] / d["n_answered"]})
     fig, ax = plt.subplots(figsize=(9, 3.8))
     parts.plot.bar(stacked=True, ax=ax, color=[COLORS[a], "0.6", COLORS[b]], width=0.7, rot=0)
     for i, (_, r) in enumerate(d.iterrows()):
-        ratio = r[f"{a}_only"] / max(r[f"{b}_only"], 1)
+        ratio = r[f"n_{a}_only"] / max(r[f"n_{b}_only"], 1)
         ax.annotate(f"{ratio:.1f}x", (i, parts.iloc[i].sum()), ha="center", va="bottom", fontsize=9)
     years = list(d.index)
     for i, (year, _) in enumerate(sorted((breaks or {}).items()), start=1):
@@ -96,8 +96,9 @@ def reweighted_shares(rw: pd.DataFrame, breaks: dict | None = None):
     for fw, s in rw.groupby("framework", sort=False):
         s = s.sort_values("year")
         ax.plot(s["year"], s["raw_share"], ls="--", marker=".", color=COLORS.get(fw), alpha=0.7)
-        ax.errorbar(s["year"], s["reweighted_share"], yerr=[(s["reweighted_share"] - s["reweighted_low"]).clip(lower=0),
-                    (s["reweighted_high"] - s["reweighted_share"]).clip(lower=0)], marker="o", capsize=3, color=COLORS.get(fw),
+        yerr = [(s["reweighted_share"] - s["reweighted_share_low"]).clip(lower=0),
+                (s["reweighted_share_high"] - s["reweighted_share"]).clip(lower=0)]
+        ax.errorbar(s["year"], s["reweighted_share"], yerr=yerr, marker="o", capsize=3, color=COLORS.get(fw),
                     label=f"{LABELS.get(fw, fw)} re-weighted")
     if breaks:
         _mark_breaks(ax, breaks)
@@ -144,7 +145,7 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
         sig, name = SIGNAL_BY_ID[sid], s["signal"].iloc[0]
         x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
         colour = signal_colour(sid)
-        ax.fill_between(x, s["low"], s["high"], color=colour, alpha=0.15, lw=0)
+        ax.fill_between(x, s["latent_share_low"], s["latent_share_high"], color=colour, alpha=0.15, lw=0)
         if s["latent_share"].notna().any():
             ax.plot(x, s["observed_share"], color=colour, alpha=0.3, lw=0.8)
             ax.plot(x, s["latent_share"], color=colour, lw=2, ls="-" if sig.popularity else "--", label=name)
@@ -181,7 +182,7 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
     common trend's crossover row, drawn first."""
     c = crossovers.copy()
     rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", True)] if common is not None else [])
-    rows += [(r["signal"], r, signal_colour(r["signal_id"]), r["popularity"]) for _, r in c.iterrows()]
+    rows += [(r["signal"], r, signal_colour(r["signal_id"]), r["is_popularity"]) for _, r in c.iterrows()]
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.2))
     end = pd.Timestamp("2026-12-31")
     for i, (_, r, colour, _) in enumerate(rows):
@@ -219,7 +220,8 @@ def leaders(lead: pd.DataFrame, year: int):
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.3))
     for i, (_, r) in enumerate(d.iterrows()):
         color = {"PyTorch": COLORS["pytorch"], "TensorFlow": COLORS["tensorflow"]}.get(r["leader"], "0.5")
-        ax.plot([r["low"], r["high"]], [i, i], color=color, lw=5, alpha=0.35, solid_capstyle="butt")
+        ax.plot([r["pytorch_share_low"], r["pytorch_share_high"]], [i, i], color=color, lw=5, alpha=0.35,
+                solid_capstyle="butt")
         ax.plot([r["pytorch_share"]], [i], "o", color=color, ms=8)
         ax.annotate(f"  {r['pytorch_share']:.0%}", (r["pytorch_share"], i), va="center", fontsize=9)
     ax.axvline(0.5, color="0.2", lw=1)
@@ -241,7 +243,8 @@ def common_trend(common: pd.DataFrame, signal_months: pd.DataFrame | None = None
                 ax.plot(_months(s["month"]), s["latent_share"], color=signal_colour(sid), lw=1, alpha=0.5,
                         label=s["signal"].iloc[0])
     x = _months(common["month"])
-    ax.fill_between(x, common["low"], common["high"], color="0.3", alpha=0.25, lw=0, label="common trend, 95% band")
+    ax.fill_between(x, common["common_share_low"], common["common_share_high"], color="0.3", alpha=0.25, lw=0,
+                    label="common trend, 95% band")
     ax.plot(x, common["common_share"], color="black", lw=2.2, label="common trend (a typical signal)")
     ax.axhline(0.5, color="0.2", lw=1)
     if year is not None:
@@ -275,7 +278,7 @@ def _months(index) -> pd.DatetimeIndex:
 def tag_counts(digitised: pd.DataFrame, title: str, start: str = "2015-01"):
     """Questions per month for each framework tag (Stack Overflow, as read back from the charts)."""
     tags = ["tensorflow", "pytorch", "keras", "scikit-learn"]
-    wide = digitised.pivot(index="month", columns="tag", values="questions").loc[start:, tags]
+    wide = digitised.pivot(index="month", columns="tag", values="n_questions").loc[start:, tags]
     fig, ax = plt.subplots(figsize=(10, 4))
     for tag in tags:
         ax.plot(_months(wide.index), wide[tag], color=COLORS[tag], label=LABELS[tag])
@@ -342,8 +345,8 @@ def calibration(table: pd.DataFrame):
     fig, ax = plt.subplots(figsize=(9, 5.2))
     markers = dict(zip(t["method"].unique(), "osD^v<>pXP*h", strict=False))
     for method, g in t.groupby("method", sort=False):
-        bad = (g["coverage"] < TARGET) | (g["width_ratio"] > WIDTH_MAX)
-        ax.scatter(g["width_ratio"], g["coverage"], marker=markers[method], s=22, facecolors="none",
+        bad = (g["coverage_share"] < TARGET) | (g["width_ratio"] > WIDTH_MAX)
+        ax.scatter(g["width_ratio"], g["coverage_share"], marker=markers[method], s=22, facecolors="none",
                    edgecolors=np.where(bad, "#D55E00", "0.25"), label=method, linewidths=0.9)
     ax.set_xscale("log")
     ax.axhspan(0, TARGET, color="#D55E00", alpha=0.07, lw=0)
@@ -351,7 +354,7 @@ def calibration(table: pd.DataFrame):
     ax.axhline(0.95, color="0.2", lw=0.8)
     ax.axvline(1.0, color="0.2", lw=0.8)
     ax.axvline(WIDTH_MEDIAN, color="0.5", lw=0.8, ls=":")
-    ax.set_ylim(max(0.5, float(t["coverage"].min()) - 0.03), 1.005)
+    ax.set_ylim(max(0.5, float(t["coverage_share"].min()) - 0.03), 1.005)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("interval width / oracle width (log; 1 = as narrow as the estimator's real error allows; "
                   f"dotted: the median's limit {WIDTH_MEDIAN})", fontsize=8)

@@ -5,53 +5,52 @@ import re
 
 import pandas as pd
 
-from ..registry.formats import P_VALUE_COLUMNS, PROB_COLUMNS, p_value, prob
+from ..registry.fields import HEADERS, kind_by_name
+from ..registry.formats import p_value, pct, pp, pp_per_year, prob
 
-HEADERS = {
-    "n_selected": "selected", "n_respondents": "respondents", "n_answered": "answered", "pct_all": "% of all",
-    "pct_answered": "% of those who answered", "p_value": "p", "p_holm": "p (Holm)", "p_bh": "p (BH)",
-    "sen_slope_per_year": "Sen's slope per year", "cohen_h": "Cohen's h",
-    "ci_answered_low": "95% low", "ci_answered_high": "95% high", "ci_all_low": "95% low (all)",
-    "ci_all_high": "95% high (all)", "diff": "TF minus PT", "diff_low": "95% low", "diff_high": "95% high",
-    "low": "95% low", "high": "95% high", "shift_low": "95% low", "shift_high": "95% high",
-    "seasonal_mk_p": "seasonal MK p", "tau": "Kendall's tau", "max_abs_residual": "max |residual|",
-    "p_holm_within_year": "p (Holm, within the year)", "mde_per_year": "detectable slope (80% power)",
-    "change_low": "95% low", "change_high": "95% high", "p_not_yet": "P(not yet)", "p_ahead": "P(PyTorch ahead)",
-    "onset_p_none": "P(no acceleration)", "onset_p_edge": "P(edge)", "change_2017": "change in 2017",
-    "change_2017_low": "95% low", "change_2017_high": "95% high", "sd_ar": "s.d. deviations",
-    "sd_irregular": "s.d. irregular", "phi": "persistence (phi)", "n_sim": "replicates", "mc_se": "MC error",
-    "gain_2017": "gain per year, 2017", "gain_2017_low": "95% low", "gain_2017_high": "95% high",
-    "gain_2018": "gain per year, 2018", "gain_2018_low": "95% low", "gain_2018_high": "95% high",
-    "p_faster_2018": "P(2018 faster)", "ess_hyper": "ESS (hyperparameters)", "width_ratio": "width / oracle",
-}
 WORDS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "pt": "PyTorch", "tf": "TensorFlow", "dsse": "DSSE",
          "so": "SO", "mk": "MK", "svg": "SVG", "n": "n"}
+MISSING = ""  # how an empty cell is shown
 
 
 def header(name) -> str:
-    """A column name as a reader wants it: 'pytorch_share' -> 'PyTorch share' (see HEADERS for the rest)."""
+    """A column name as a reader wants it: the field registry's header, else its words ('pytorch_share' ->
+    'PyTorch share'; a count's `n_` and a boolean's `is_` are dropped)."""
     if not isinstance(name, str):
         return str(name)
     if name in HEADERS:
         return HEADERS[name]
-    words = [WORDS.get(w, w) for w in re.split(r"[_\s]+", name) if w]
+    words = [WORDS.get(w, w) for w in re.split(r"[_\s]+", re.sub(r"^(n|is)_", "", name)) if w]
     text = " ".join(words)
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
+def _missing_or(fn):
+    return lambda v: MISSING if pd.isna(v) else fn(v)
+
+
+# how each kind of column is shown (`registry.fields.KINDS`, display); other kinds by their storage type
+BY_KIND = {"share": _missing_or(pct), "change": _missing_or(pp), "rate": _missing_or(pp_per_year),
+           "prob": _missing_or(lambda v: prob(v, 3)), "p_value": _missing_or(p_value),
+           "bool": _missing_or(lambda v: "yes" if v else "no")}
+
+
 def table(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (), p: tuple[str, ...] = (),
          digits: dict[str, int] | None = None, caption: str | None = None):
-    """A Styler: `pct` columns as 12.3%, `pp` as +1.2 pp, `p` as p-values, integers with commas."""
+    """A Styler: each column formatted by the kind its name announces (`registry.fields`: a share as 12.3%, a
+    change as +1.2 pp, a probability or p-value never as 0 or 1, a count with separators, a boolean as yes/no);
+    `pct`, `pp`, `p` and `digits` format other columns (e.g. a pivot's year columns) the same way."""
     fmt = {}
     for c in df.columns:
+        kind = kind_by_name(c) if isinstance(c, str) else None
         if c in pct:
-            fmt[c] = "{:.1%}"
+            fmt[c] = BY_KIND["share"]
         elif c in pp:
-            fmt[c] = lambda v: "" if pd.isna(v) else f"{100 * v:+.1f} pp"
-        elif c in p or c in P_VALUE_COLUMNS:
-            fmt[c] = lambda v: "" if pd.isna(v) else p_value(v)
-        elif c in PROB_COLUMNS:
-            fmt[c] = lambda v: "" if pd.isna(v) else prob(v, 3)
+            fmt[c] = BY_KIND["change"]
+        elif c in p:
+            fmt[c] = BY_KIND["p_value"]
+        elif kind in BY_KIND:
+            fmt[c] = BY_KIND[kind]
         elif digits and c in digits:
             fmt[c] = f"{{:.{digits[c]}f}}"
         elif pd.api.types.is_integer_dtype(df[c]) and c not in ("year", "year_before", "year_after"):
@@ -59,7 +58,7 @@ def table(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (),
         elif pd.api.types.is_float_dtype(df[c]):
             fmt[c] = "{:.3g}"
     text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object]
-    styler = (df.style.format(fmt, na_rep="").hide(axis="index")
+    styler = (df.style.format(fmt, na_rep=MISSING).hide(axis="index")
               .set_properties(subset=text, **{"text-align": "left"})
               .set_properties(subset=[c for c in df.columns if c not in text], **{"white-space": "nowrap"})
               .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])

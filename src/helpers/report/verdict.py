@@ -38,10 +38,11 @@ def summary_text(lead: pd.DataFrame, year: int, common: pd.Series | None = None)
         head = (f"In {year} the signals disagree: PyTorch led on {n_pt} of {len(have)} "
                 f"({', '.join(have[have['leader'] == 'PyTorch']['signal']) or 'none'}), TensorFlow on {n_tf} "
                 f"({', '.join(have[have['leader'] == 'TensorFlow']['signal']) or 'none'}).")
-    if common is not None and common["months"] > 0:
-        side = ("PyTorch" if common["low"] > 0.5 else "TensorFlow" if common["high"] < 0.5 else "neither clearly")
+    if common is not None and common["n_months"] > 0:
+        low, high = common["common_share_low"], common["common_share_high"]
+        side = ("PyTorch" if low > 0.5 else "TensorFlow" if high < 0.5 else "neither clearly")
         head += (f" The trend they share puts a typical signal at {common['common_share']:.0%} PyTorch "
-                 f"(95% interval {common['low']:.0%} to {common['high']:.0%}): {side} ahead.")
+                 f"(95% interval {low:.0%} to {high:.0%}): {side} ahead.")
     families = dict.fromkeys(SIGNAL_BY_ID[sid].family for sid in have["signal_id"])
     why = ("They measure different people: " + "; ".join(
         f"{FAMILIES[f].label} — {FAMILIES[f].who}" for f in families) + ".")

@@ -20,24 +20,24 @@ SUBMISSIONS = {("ICLR", 2021), ("ICLR", 2022)}
 
 
 def papers(raw: Path | None = None) -> pd.DataFrame:
-    """The `conference_papers.csv` contract: conference, year, pytorch_papers, tensorflow_papers, total_papers."""
+    """The `conference_papers.csv` contract: conference, year, n_pytorch_papers, n_tensorflow_papers, n_papers."""
     path = (raw or paths.RAW) / FOLDER / "chillee_data.csv"
     df = read_csv_checked(path, header=None, dtype=str)
     if df.shape[1] != 5:
         raise InputFileError(f"data/raw/conference_papers/{path.name}: {df.shape[1]} columns, expected 5 "
                              "(conference, MM/YY, pytorch, tensorflow, total)")
-    df.columns = ["conference", "date", "pytorch_papers", "tensorflow_papers", "total_papers"]
+    df.columns = ["conference", "date", "n_pytorch_papers", "n_tensorflow_papers", "n_papers"]
     if (bad := ~df["date"].str.fullmatch(r"\d{2}/\d{2}")).any():
         raise InputFileError(f"data/raw/conference_papers/{path.name}: date {df.loc[bad, 'date'].iloc[0]!r} is not MM/YY")
     out = pd.DataFrame({"conference": df["conference"].str.strip(), "year": 2000 + df["date"].str[3:].astype(int),
-                        "month": df["date"].str[:2].astype(int)})
-    for c in ("pytorch_papers", "tensorflow_papers", "total_papers"):
+                        "month_of_year": df["date"].str[:2].astype(int)})
+    for c in ("n_pytorch_papers", "n_tensorflow_papers", "n_papers"):
         out[c] = pd.to_numeric(df[c], errors="raise").astype(int)
     out["papers_are"] = ["submissions" if (c, y) in SUBMISSIONS else "accepted"
                          for c, y in zip(out["conference"], out["year"], strict=True)]
-    named = out["pytorch_papers"] + out["tensorflow_papers"]
-    out["pytorch_share"] = np.where(named > 0, out["pytorch_papers"] / named.where(named > 0, 1), np.nan)
-    cols = ["conference", "year", "pytorch_papers", "tensorflow_papers", "total_papers", "month", "papers_are",
+    named = out["n_pytorch_papers"] + out["n_tensorflow_papers"]
+    out["pytorch_share"] = np.where(named > 0, out["n_pytorch_papers"] / named.where(named > 0, 1), np.nan)
+    cols = ["conference", "year", "n_pytorch_papers", "n_tensorflow_papers", "n_papers", "month_of_year", "papers_are",
             "pytorch_share"]
     return out[cols].sort_values(["conference", "year"], ignore_index=True)
 

@@ -142,7 +142,7 @@ def parse(path: Path) -> tuple[pd.DataFrame, dict]:
                           "term": terms * int(keep.sum()), "value": values[keep].ravel()})
     last_day = start[-1] + pd.Timedelta(days=int(days[-1]) - 1)
     facts = {"file": name, "geo": geos.pop(), "resolution": resolution, "terms": ", ".join(terms),
-             "first": str(start[0].date()), "last": str(last_day.date()), "rows": len(body),
+             "first": str(start[0].date()), "last": str(last_day.date()), "n_rows": len(body),
              "dropped_partial": ", ".join(flagged)}
     return table, facts
 
@@ -177,7 +177,7 @@ def monthly(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     complete = m["days_covered"] == m["days_in_month"]
     part = m[~complete].drop_duplicates("month").sort_values("month")
     full = m[complete]
-    facts |= {"months": int(full["month"].nunique()),
+    facts |= {"n_months": int(full["month"].nunique()),
               "first_month": full["month"].min() if len(full) else "", "last_month": full["month"].max() if len(full) else "",
               "partial_months": "; ".join(f"{r.month} ({r.days_covered} of {r.days_in_month} days)"
                                           for r in part.itertuples())}
@@ -207,8 +207,8 @@ def describe(facts: pd.DataFrame) -> str:
     f = facts.iloc[0]
     partial = f" Partly covered months left out: {f['partial_months']}." if f["partial_months"] else ""
     return (f"The Google Trends export {f['file']} ({f['resolution']} rows, {f['first']} to {f['last']}, region "
-            f"{f['geo']}, terms {f['terms']}) gives {f['months']} complete months"
-            + (f", {f['first_month']} to {f['last_month']}." if f["months"] else ".") + partial)
+            f"{f['geo']}, terms {f['terms']}) gives {f['n_months']} complete months"
+            + (f", {f['first_month']} to {f['last_month']}." if f["n_months"] else ".") + partial)
 
 
 def missing_year(facts: pd.DataFrame, year: int) -> str:

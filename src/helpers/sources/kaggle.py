@@ -38,7 +38,7 @@ ROLE_QUESTION = re.compile(r"^Select the title most similar to your current role
 STUDENT_QUESTION = re.compile(r"^Are you currently a student\?", re.I)
 WORDING = {2018: "used in the past 5 years", 2019: "use on a regular basis", 2020: "use on a regular basis",
            2021: "use on a regular basis", 2022: "use on a regular basis"}
-# Who saw the framework question: the denominator population of pct_answered.
+# Who saw the framework question: the denominator population of answered_share.
 GATE = {2018: "everyone (drop-outs excepted)", 2019: "respondents who write code",
         2020: "coders who use ML", 2021: "coders who use ML", 2022: "coders who use ML"}
 
@@ -213,7 +213,7 @@ def respondents(year: int, source: Path | None = None) -> pd.DataFrame:
     out["role"] = role.fillna("(no answer)")
     out["role_group"] = _role_group(role.fillna(""), df[cols.student] if cols.student else None)
     if not cols.framework:
-        out["answered"] = pd.array([pd.NA] * len(df), dtype="boolean")
+        out["is_answered"] = pd.array([pd.NA] * len(df), dtype="boolean")
         return out
     flags = {}
     for col, fid in cols.framework.items():
@@ -223,7 +223,7 @@ def respondents(year: int, source: Path | None = None) -> pd.DataFrame:
             raise KaggleFileError(f"{source}: column {col} ({fid}) holds {bad!r}, not its option label")
         flags[fid] = flags.get(fid, False) | df[col].notna().to_numpy()
     fw = pd.DataFrame({f"fw_{k}": pd.array(v, dtype="boolean") for k, v in sorted(flags.items())})
-    out["answered"] = pd.array(fw.any(axis=1).to_numpy(), dtype="boolean")
+    out["is_answered"] = pd.array(fw.any(axis=1).to_numpy(), dtype="boolean")
     return pd.concat([out, fw], axis=1)
 
 
@@ -240,23 +240,23 @@ def all_respondents(raw: Path | None = None) -> pd.DataFrame:
 def framework_shares(resp: pd.DataFrame) -> pd.DataFrame:
     """The `kaggle_framework_shares.csv` contract: one row per year (2018-2022) and option.
 
-    pct_all = n_selected / n_respondents; pct_answered = n_selected / n_answered; both are
+    all_share = n_selected / n_respondents; answered_share = n_selected / n_answered; both are
     fractions in [0, 1]. n_answered counts respondents who selected any option, None and Other
     included.
     """
     rows = []
     for year, g in resp.groupby("year", sort=True):
-        if g["answered"].isna().all():
+        if g["is_answered"].isna().all():
             continue  # 2017: the question was not asked
-        n, n_ans = len(g), int(g["answered"].sum())
+        n, n_ans = len(g), int(g["is_answered"].sum())
         for col in sorted(c for c in g.columns if c.startswith("fw_")):
             if g[col].isna().all():
                 continue  # option not offered this year
             k = int(g[col].sum())
             rows.append({"year": int(year), "framework": col[3:], "n_selected": k, "n_respondents": n,
-                         "n_answered": n_ans, "pct_all": k / n, "pct_answered": k / n_ans,
+                         "n_answered": n_ans, "all_share": k / n, "answered_share": k / n_ans,
                          "wording": WORDING.get(int(year), ""), "shown_to": GATE.get(int(year), "")})
-    columns = ["year", "framework", "n_selected", "n_respondents", "n_answered", "pct_all", "pct_answered",
+    columns = ["year", "framework", "n_selected", "n_respondents", "n_answered", "all_share", "answered_share",
                "wording", "shown_to"]
     return pd.DataFrame(rows, columns=columns).sort_values(["year", "framework"], ignore_index=True)
 

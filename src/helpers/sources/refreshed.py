@@ -107,8 +107,8 @@ def overlap(signals: pd.DataFrame) -> pd.DataFrame:
         return empty
     both = both.assign(ratio=both["value_refreshed"] / both["value"])
     g = both.groupby(["source", "metric", "framework"])
-    out = g.agg(months=("month", "size"), first_month=("month", "min"), last_month=("month", "max"),
-                acquired_total=("value", "sum"), refreshed_total=("value_refreshed", "sum"),
+    out = g.agg(n_months=("month", "size"), first_month=("month", "min"), last_month=("month", "max"),
+                n_acquired=("value", "sum"), n_refreshed=("value_refreshed", "sum"),
                 ratio_median=("ratio", "median"), ratio_min=("ratio", "min"), ratio_max=("ratio", "max"))
-    out[["acquired_total", "refreshed_total"]] = out[["acquired_total", "refreshed_total"]].round().astype("int64")
+    out[["n_acquired", "n_refreshed"]] = out[["n_acquired", "n_refreshed"]].round().astype("int64")
     return out.reset_index()[list(empty.columns)]

@@ -207,8 +207,8 @@ def monthly_values(chart: Chart, label: str) -> pd.DataFrame:
         per_day = ya * y + yb
         n_days = calendar.monthrange(period.year, period.month)[1]
         count = per_day * n_days
-        rows.append({"month": str(period), "per_day": per_day, "days": n_days, "questions_exact": count,
-                     "questions": int(round(count)), "residual": count - round(count), "method": method})
+        rows.append({"month": str(period), "per_day": per_day, "n_days": n_days, "n_questions_exact": count,
+                     "n_questions": int(round(count)), "residual": count - round(count), "method": method})
     return pd.DataFrame(rows)
 
 
@@ -217,5 +217,5 @@ def digitise(svg_text: str, source: str = "") -> pd.DataFrame:
     chart = parse_chart(svg_text, source)
     frames = [monthly_values(chart, label).assign(tag=label) for label in sorted(chart.lines)]
     out = pd.concat(frames, ignore_index=True)
-    out["questions"] = out["questions"].clip(lower=0)
+    out["n_questions"] = out["n_questions"].clip(lower=0)
     return out

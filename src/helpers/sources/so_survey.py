@@ -165,7 +165,7 @@ def flags(answers: pd.Series, lay: Layout) -> tuple[pd.DataFrame, dict[str, bool
     counts as offered when the year's layout lists it, or when its label appears in the answers anyway."""
     picked = options_of(answers)
     seen = set().union(*picked) if len(picked) else set()
-    out = pd.DataFrame({"answered": answers.notna().to_numpy()})
+    out = pd.DataFrame({"is_answered": answers.notna().to_numpy()})
     offered = {}
     for fw in FRAMEWORKS:
         labels = ALIASES[fw] | ({lay.options[fw].lower()} if fw in lay.options else set())
@@ -188,35 +188,36 @@ def shares(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     for year, path in files(raw).items():
         answers, n, lay = read(year, path)
         note = sample_note(n, lay.published)
-        base = {"year": year, "n_respondents": n, "column": lay.column or "", "published_respondents": lay.published,
-                "complete": not note, "sample_note": note}
+        base = {"year": year, "n_respondents": n, "column": lay.column or "", "n_published_respondents": lay.published,
+                "is_complete": not note, "sample_note": note}
         if lay.column is None:
-            rows += [base | {"framework": fw, "n_selected": None, "n_answered": None, "pct_all": None,
-                             "pct_answered": None, "offered": False,
+            rows += [base | {"framework": fw, "n_selected": None, "n_answered": None, "all_share": None,
+                             "answered_share": None, "is_offered": False,
                              "status": f"not asked: the {year} survey has no frameworks question"} for fw in FRAMEWORKS]
             continue
         f, offered = flags(answers, lay)
-        n_ans = int(f["answered"].sum())
+        n_ans = int(f["is_answered"].sum())
         for fw in FRAMEWORKS:
             k = int(f[fw].sum()) if offered[fw] else None
             rows.append(base | {"framework": fw, "n_selected": k, "n_answered": n_ans,
-                                "pct_all": k / n if k is not None and n else None,
-                                "pct_answered": k / n_ans if k is not None and n_ans else None,
-                                "offered": offered[fw],
+                                "all_share": k / n if k is not None and n else None,
+                                "answered_share": k / n_ans if k is not None and n_ans else None,
+                                "is_offered": offered[fw],
                                 "status": "offered" if offered[fw] else f"not offered in {year}"})
-        a = f[f["answered"]]
-        pairs.append({"year": year, "n": len(a), "both": int((a["tensorflow"] & a["pytorch"]).sum()),
-                      "tensorflow_only": int((a["tensorflow"] & ~a["pytorch"]).sum()),
-                      "pytorch_only": int((~a["tensorflow"] & a["pytorch"]).sum()),
-                      "neither": int((~a["tensorflow"] & ~a["pytorch"]).sum()), "complete": not note,
+        a = f[f["is_answered"]]
+        pairs.append({"year": year, "n_answered": len(a), "n_both": int((a["tensorflow"] & a["pytorch"]).sum()),
+                      "n_tensorflow_only": int((a["tensorflow"] & ~a["pytorch"]).sum()),
+                      "n_pytorch_only": int((~a["tensorflow"] & a["pytorch"]).sum()),
+                      "n_neither": int((~a["tensorflow"] & ~a["pytorch"]).sum()), "is_complete": not note,
                       "sample_note": note})
-    cols = ["year", "framework", "n_selected", "n_respondents", "n_answered", "pct_all", "pct_answered", "column",
-            "published_respondents", "complete", "sample_note", "offered", "status"]
-    pair_cols = ["year", "n", "both", "tensorflow_only", "pytorch_only", "neither", "complete", "sample_note"]
+    cols = ["year", "framework", "n_selected", "n_respondents", "n_answered", "all_share", "answered_share", "column",
+            "n_published_respondents", "is_complete", "sample_note", "is_offered", "status"]
+    pair_cols = ["year", "n_answered", "n_both", "n_tensorflow_only", "n_pytorch_only", "n_neither", "is_complete",
+                 "sample_note"]
     out = pd.DataFrame(rows, columns=cols)
     for c in ("n_selected", "n_answered"):
         out[c] = out[c].astype("Int64")
-    for c in ("pct_all", "pct_answered"):
+    for c in ("all_share", "answered_share"):
         out[c] = out[c].astype(float)
     return out, pd.DataFrame(pairs, columns=pair_cols)
 
@@ -233,4 +234,4 @@ def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
 def samples(shares_: pd.DataFrame) -> list[str]:
     """One line per survey year that is a sample: for the report's banner."""
     s = shares_.drop_duplicates("year")
-    return [f"{int(r.year)}: {r.sample_note}" for r in s.itertuples() if not r.complete]
+    return [f"{int(r.year)}: {r.sample_note}" for r in s.itertuples() if not r.is_complete]

@@ -59,12 +59,12 @@ def so_digitised(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     every = pd.concat(frames, ignore_index=True)
     current = every[every["version"] == "current"].drop(columns="version")
     vx = every[every["method"] == "vertex"]
-    agree = vx.groupby(["tag", "month"]).agg(n_svg_versions=("questions", "size"),
-                                             n_distinct_values=("questions", "nunique"),
+    agree = vx.groupby(["tag", "month"]).agg(n_svg_versions=("n_questions", "size"),
+                                             n_distinct_values=("n_questions", "nunique"),
                                              max_abs_residual=("residual", lambda s: float(s.abs().max())))
     table = current.merge(agree.reset_index(), on=["tag", "month"], how="left")
     table[["n_svg_versions", "n_distinct_values"]] = table[["n_svg_versions", "n_distinct_values"]].fillna(0).astype(int)
-    cols = ["tag", "month", "questions", "per_day", "days", "method", "n_svg_versions", "n_distinct_values",
+    cols = ["tag", "month", "n_questions", "per_day", "n_days", "method", "n_svg_versions", "n_distinct_values",
             "max_abs_residual"]
     versions = every.groupby("version").agg(kind=("tag", lambda s: "total" if (s == ALL).all() else "ml"),
                                             tags=("tag", lambda s: ", ".join(sorted(s.unique()))),
@@ -78,9 +78,9 @@ def so_signals(digitised: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for tag, g in digitised.groupby("tag"):
         g = g.sort_values("month")
-        g = g[g["questions"].gt(0).cummax()]
+        g = g[g["n_questions"].gt(0).cummax()]
         rows.append(pd.DataFrame({"source": "stackoverflow", "metric": "questions", "framework": tag,
-                                  "month": g["month"], "value": g["questions"].astype(float)}))
+                                  "month": g["month"], "value": g["n_questions"].astype(float)}))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -93,7 +93,7 @@ def sede_top100(raw: Path | None = None) -> pd.DataFrame:
     require_columns(df, ["CreationYear", "CreationMonth", "TagName", "PostCount"], path)
     df = df[df["TagName"].isin(TAGS)]
     month = df["CreationYear"].astype(int).astype(str) + "-" + df["CreationMonth"].astype(int).map("{:02d}".format)
-    return pd.DataFrame({"tag": df["TagName"], "month": month, "questions": df["PostCount"].astype(int)})
+    return pd.DataFrame({"tag": df["TagName"], "month": month, "n_questions": df["PostCount"].astype(int)})
 
 
 def stack_index(raw: Path | None = None) -> pd.DataFrame:
@@ -101,7 +101,7 @@ def stack_index(raw: Path | None = None) -> pd.DataFrame:
     path = (raw or paths.RAW) / SO_DIR / "sede_so_tag_counts_by_month__ragulkesavan_STACK-INDEX_multiTimeline.csv"
     df = pd.read_csv(path, usecols=lambda c: c in ("month", "pytorch", "keras", "scikit-learn"), index_col=False)
     require_columns(df, ["month"], path)
-    return df.melt(id_vars="month", var_name="tag", value_name="questions").dropna()
+    return df.melt(id_vars="month", var_name="tag", value_name="n_questions").dropna()
 
 
 def aiindex_yearly(raw: Path | None = None) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def aiindex_yearly(raw: Path | None = None) -> pd.DataFrame:
     require_columns(df, ["Date", "Keras_Question_Count", "Tensorflow_Question_Count", "Pytorch_Question_Count"], path)
     out = df.rename(columns={"Date": "year", "Keras_Question_Count": "keras", "Tensorflow_Question_Count": "tensorflow",
                              "Pytorch_Question_Count": "pytorch"})[["year", "keras", "tensorflow", "pytorch"]]
-    return out.melt(id_vars="year", var_name="tag", value_name="questions").astype({"questions": int})
+    return out.melt(id_vars="year", var_name="tag", value_name="n_questions").astype({"n_questions": int})
 
 
 def aiindex_monthly(raw: Path | None = None) -> pd.DataFrame:
@@ -120,7 +120,7 @@ def aiindex_monthly(raw: Path | None = None) -> pd.DataFrame:
         path = (raw or paths.RAW) / SO_DIR / f"aiindex2020_{tag}_questions.csv"
         df = read_csv_checked(path)
         require_columns(df, ["Date"], path)
-        m = pd.to_datetime(df["Date"]).dt.strftime("%Y-%m").value_counts().rename("questions")
+        m = pd.to_datetime(df["Date"]).dt.strftime("%Y-%m").value_counts().rename("n_questions")
         frames.append(m.rename_axis("month").reset_index().assign(tag=tag))
     return pd.concat(frames, ignore_index=True)
 
@@ -129,11 +129,11 @@ def cross_check(digitised: pd.DataFrame, other: pd.DataFrame, name: str, by: str
     """Differences digitised minus `other`, per tag: months compared, median/mean/max relative difference."""
     d = digitised
     if by == "year":
-        d = d.assign(year=d["month"].str[:4].astype(int)).groupby(["tag", "year"], as_index=False)["questions"].sum()
+        d = d.assign(year=d["month"].str[:4].astype(int)).groupby(["tag", "year"], as_index=False)["n_questions"].sum()
     m = d.merge(other, on=["tag", by], suffixes=("_svg", "_other"))
-    m = m[m["questions_other"] > 0]
-    m["diff"] = m["questions_svg"] - m["questions_other"]
-    m["rel_diff"] = m["diff"] / m["questions_other"]
+    m = m[m["n_questions_other"] > 0]
+    m["diff"] = m["n_questions_svg"] - m["n_questions_other"]
+    m["rel_diff"] = m["diff"] / m["n_questions_other"]
     return (m.groupby("tag").agg(compared=(by, "size"), first=(by, "min"), last=(by, "max"),
                                  median_diff=("diff", "median"), median_rel_diff=("rel_diff", "median"),
                                  mean_rel_diff=("rel_diff", "mean"),
@@ -204,11 +204,11 @@ def snapshot_sensitivity(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFr
     last = min(first["month"].max(), second["month"].max())
     a = yearly(first[first["month"] <= last])
     b = yearly(second[second["month"] <= last])
-    out = pd.DataFrame({"pytorch_first": a["pytorch"], "tensorflow_first": a["tensorflow"],
-                        "pytorch_second": b["pytorch"], "tensorflow_second": b["tensorflow"]}).dropna().astype(int)
-    out["pt_share_first"] = out["pytorch_first"] / (out["pytorch_first"] + out["tensorflow_first"])
-    out["pt_share_second"] = out["pytorch_second"] / (out["pytorch_second"] + out["tensorflow_second"])
-    out["share_difference"] = out["pt_share_second"] - out["pt_share_first"]
+    out = pd.DataFrame({"n_pytorch_first": a["pytorch"], "n_tensorflow_first": a["tensorflow"],
+                        "n_pytorch_second": b["pytorch"], "n_tensorflow_second": b["tensorflow"]}).dropna().astype(int)
+    out["first_pytorch_share"] = out["n_pytorch_first"] / (out["n_pytorch_first"] + out["n_tensorflow_first"])
+    out["second_pytorch_share"] = out["n_pytorch_second"] / (out["n_pytorch_second"] + out["n_tensorflow_second"])
+    out["share_change"] = out["second_pytorch_share"] - out["first_pytorch_share"]
     return out.reset_index()
 
 

@@ -210,7 +210,7 @@ def cell(method: str, scenario: str, hits, errors, widths, unit: str, signal: st
     oracle = float(hi - lo)
     if unit == "months":
         oracle = max(oracle, 1.0)
-    return {"method": method, "scenario": scenario, "signal_id": signal, "nominal": NOMINAL, "coverage": c,
+    return {"method": method, "scenario": scenario, "signal_id": signal, "nominal_share": NOMINAL, "coverage_share": c,
             "mc_se": float(np.sqrt(c * (1 - c) / len(hits))), "n_sim": len(hits), "bias": float(np.mean(errors)),
             "width": float(np.median(widths)), "oracle_width": oracle, "unit": unit, "year": year}
 
@@ -251,20 +251,20 @@ def survey_study(shares: pd.DataFrame, within: pd.DataFrame, resp: pd.DataFrame,
     rows = []
     main = shares[shares["framework"].isin(["tensorflow", "pytorch"])]
     for _, r in main.iterrows():
-        n, p = int(r["n_answered"]), float(r["pct_answered"])
+        n, p = int(r["n_answered"]), float(r["answered_share"])
         k = rng.binomial(n, p, n_sim)
         lo, hi = proportion_confint(k, n, method="wilson")
         rows.append(cell("Wilson share", f"Kaggle {r['year']} {r['framework']} (n={n:,})", (lo <= p) & (p <= hi),
                          k / n - p, hi - lo, "share"))
     for _, r in within.iterrows():
-        n = int(r["n"])
-        cells = np.array([r["both"], r["tensorflow_only"], r["pytorch_only"]], float)
+        n = int(r["n_answered"])
+        cells = np.array([r["n_both"], r["n_tensorflow_only"], r["n_pytorch_only"]], float)
         probs = np.r_[cells, n - cells.sum()] / n
         true = probs[1] - probs[2]
         hits, errors, widths = [], [], []
         for b, a, c, d in rng.multinomial(n, probs, n_sim):
             t = proportions.paired_counts(int(b), int(a), int(c), int(d))
-            hits.append(t["diff_low"] <= true <= t["diff_high"])
+            hits.append(t["diff_low"] <= true <= t["diff_high"])  # proportions.paired_counts' own names
             errors.append(t["diff"] - true)
             widths.append(t["diff_high"] - t["diff_low"])
         rows.append(cell("McNemar paired difference", f"Kaggle {r['year']} (n={n:,})", hits, errors, widths,
@@ -272,7 +272,7 @@ def survey_study(shares: pd.DataFrame, within: pd.DataFrame, resp: pd.DataFrame,
     for fw in ("tensorflow", "pytorch"):
         s = shares[shares["framework"] == fw].sort_values("year")
         for (_, a), (_, b) in zip(s.iloc[:-1].iterrows(), s.iloc[1:].iterrows(), strict=True):
-            n1, p1, n2, p2 = int(a["n_answered"]), a["pct_answered"], int(b["n_answered"]), b["pct_answered"]
+            n1, p1, n2, p2 = int(a["n_answered"]), a["answered_share"], int(b["n_answered"]), b["answered_share"]
             k1, k2 = rng.binomial(n1, p1, n_sim), rng.binomial(n2, p2, n_sim)
             lo, hi = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb")
             true = p2 - p1
@@ -330,15 +330,15 @@ def study(results: dict, shares: pd.DataFrame, within: pd.DataFrame, resp: pd.Da
              yearly_signal_study(yearly, n_surveys)]
     out = pd.concat(parts, ignore_index=True)
     out["width_ratio"] = out["width"] / out["oracle_width"]
-    cols = ["method", "scenario", "signal_id", "nominal", "coverage", "mc_se", "n_sim", "bias", "width", "oracle_width",
-            "width_ratio", "unit", "year"]
+    cols = ["method", "scenario", "signal_id", "nominal_share", "coverage_share", "mc_se", "n_sim", "bias", "width",
+            "oracle_width", "width_ratio", "unit", "year"]
     return add_labels(out[cols])
 
 
 def shortfalls(table: pd.DataFrame, target: float = TARGET, width_max: float = WIDTH_MAX) -> pd.DataFrame:
     """The cells that fail the pass mark: coverage below `target` as measured, or an interval more than
     `width_max` times its oracle width (an interval that covers because it says nothing)."""
-    return table[(table["coverage"] < target) | (table["width_ratio"] > width_max)].reset_index(drop=True)
+    return table[(table["coverage_share"] < target) | (table["width_ratio"] > width_max)].reset_index(drop=True)
 
 
 def chance_undercover(table: pd.DataFrame, nominal: float = NOMINAL, target: float = TARGET) -> float:
@@ -353,10 +353,10 @@ def verdict(table: pd.DataFrame) -> dict:
     """The pass mark over the whole table: cells below TARGET (and how many a true 95% interval would give by chance
     at these replicate counts), cells over WIDTH_MAX, the median width ratio."""
     median = float(table["width_ratio"].median())
-    return {"cells": len(table), "undercover": int((table["coverage"] < TARGET).sum()),
+    return {"cells": len(table), "undercover": int((table["coverage_share"] < TARGET).sum()),
             "undercover_by_chance": chance_undercover(table),
             "too_wide": int((table["width_ratio"] > WIDTH_MAX).sum()), "median_width_ratio": median,
-            "passes": bool((table["coverage"] >= TARGET).all() and (table["width_ratio"] <= WIDTH_MAX).all()
+            "passes": bool((table["coverage_share"] >= TARGET).all() and (table["width_ratio"] <= WIDTH_MAX).all()
                            and median <= WIDTH_MEDIAN)}
 
 

@@ -267,10 +267,10 @@ def leave_one_out(f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         g = without(f, name)
         c = crossing(g)
         rows.append({"signal_id": name, "crossover": c["crossover"], "crossover_low": c["crossover_low"],
-                     "crossover_high": c["crossover_high"], "p_not_yet": c["p_not_yet"]})
+                     "crossover_high": c["crossover_high"], "not_yet_prob": c["not_yet_prob"]})
         years += sm.distribution_by_year(name, g["months"], c["distribution"])
     return (add_labels(pd.DataFrame(rows)),
-            add_labels(pd.DataFrame(years, columns=["signal_id", "year", "probability"])))
+            add_labels(pd.DataFrame(years, columns=["signal_id", "crossover_year", "year_prob"])))
 
 
 def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -280,22 +280,23 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
     months, trend = f["months"], d["trend"]
     share = sm.logistic(trend)
     lo, hi = np.quantile(share, [0.025, 0.975], axis=0)
-    per_month = pd.DataFrame({"month": months, "common_share": share.mean(axis=0), "low": lo, "high": hi,
-                              "p_ahead": (trend > 0).mean(axis=0)})
+    per_month = pd.DataFrame({"month": months, "common_share": share.mean(axis=0), "common_share_low": lo,
+                              "common_share_high": hi,
+                              "ahead_prob": (trend > 0).mean(axis=0)})
     c = sm.crossover_summary(months, sm.first_run(trend))
     years = []
     for year, idx in sm.year_months(months).items():
         ys = sm.year_summary(sm.year_values(share, idx), len(idx))
-        years.append({"year": year, "months": ys["months"], "common_share": ys["share"], "low": ys["low"],
-                      "high": ys["high"], "p_ahead": ys["p_ahead"]})
+        years.append({"year": year, "n_months": ys["months"], "common_share": ys["share"],
+                      "common_share_low": ys["low"], "common_share_high": ys["high"], "ahead_prob": ys["ahead_prob"]})
     off = d["offsets"]
     offsets = pd.DataFrame({"signal_id": f["names"], "offset": off.mean(axis=0),
                             "offset_low": np.quantile(off, 0.025, axis=0), "offset_high": np.quantile(off, 0.975, axis=0),
                             "sd_deviation": np.sqrt(f["params"][1:1 + len(f["names"])]),
                             "phi": f["model"].phis(f["params"])})
     summary = pd.DataFrame([{"crossover": c["crossover"], "crossover_low": c["crossover_low"],
-                             "crossover_high": c["crossover_high"], "p_not_yet": c["p_not_yet"],
-                             "signals": len(f["names"]), "converged": f["converged"],
+                             "crossover_high": c["crossover_high"], "not_yet_prob": c["not_yet_prob"],
+                             "n_signals": len(f["names"]), "is_converged": f["converged"],
                              "sd_slope": float(np.sqrt(f["params"][0]))}])
     years_dist = pd.DataFrame(sm.distribution_by_year(COMMON_TREND, months, c["distribution"]))
     loo, loo_years = leave_one_out(f)

@@ -1,8 +1,8 @@
 """Conference papers analysed: PyTorch's share among papers naming only one framework, with Wilson intervals,
 pooled by year (with and without ICLR's submission rows), and a one-sided binomial test per conference.
 
-Input: the `conference_papers` table (`sources.conferences`): conference, year, pytorch_papers,
-tensorflow_papers, total_papers, papers_are (`accepted` or `submissions`).
+Input: the `conference_papers` table (`sources.conferences`): conference, year, n_pytorch_papers,
+n_tensorflow_papers, n_papers, papers_are (`accepted` or `submissions`).
 """
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from .proportions import wilson
 
 def shares(df: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     """PyTorch share among framework-naming papers (only-PT / (only-PT + only-TF)) with Wilson intervals."""
-    g = df.groupby(group, as_index=False)[["pytorch_papers", "tensorflow_papers", "total_papers"]].sum()
-    n = g["pytorch_papers"] + g["tensorflow_papers"]
+    g = df.groupby(group, as_index=False)[["n_pytorch_papers", "n_tensorflow_papers", "n_papers"]].sum()
+    n = g["n_pytorch_papers"] + g["n_tensorflow_papers"]
     g["named"] = n
-    g["pytorch_share"] = g["pytorch_papers"] / n.where(n > 0)
-    lo, hi = wilson(g["pytorch_papers"], n.where(n > 0, 1))
-    g["low"], g["high"] = np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
+    g["pytorch_share"] = g["n_pytorch_papers"] / n.where(n > 0)
+    lo, hi = wilson(g["n_pytorch_papers"], n.where(n > 0, 1))
+    g["pytorch_share_low"], g["pytorch_share_high"] = np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
     return g
 
 
@@ -35,6 +35,6 @@ def majority_test(df: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per conference in `year`: PyTorch share and a one-sided binomial test of share > 1/2."""
     s = shares(df[df["year"] == year], ["conference"])
     s["p_majority"] = [binomtest(int(k), int(n), 0.5, alternative="greater").pvalue if n else np.nan
-                       for k, n in zip(s["pytorch_papers"], s["named"], strict=True)]
+                       for k, n in zip(s["n_pytorch_papers"], s["named"], strict=True)]
     return s
 

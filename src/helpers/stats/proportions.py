@@ -32,11 +32,11 @@ def wilson(k, n, alpha: float = ALPHA):
 
 
 def add_wilson(shares: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    """Add ci_all_low/high and ci_answered_low/high (Wilson, 1-alpha) to a shares table."""
+    """Add all_share_low/high and answered_share_low/high (Wilson, 1-alpha) to a shares table."""
     out = shares.copy()
     k = out["n_selected"].astype(float)
-    out["ci_all_low"], out["ci_all_high"] = wilson(k, out["n_respondents"].astype(float), alpha)
-    out["ci_answered_low"], out["ci_answered_high"] = wilson(k, out["n_answered"].astype(float), alpha)
+    out["all_share_low"], out["all_share_high"] = wilson(k, out["n_respondents"].astype(float), alpha)
+    out["answered_share_low"], out["answered_share_high"] = wilson(k, out["n_answered"].astype(float), alpha)
     return out
 
 
@@ -57,7 +57,8 @@ def two_proportion(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> 
         z, p = proportions_ztest([k2, k1], [n2, n1])
     low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", alpha=alpha)
     p1, p2 = k1 / n1, k2 / n2
-    return {"p_before": p1, "p_after": p2, "shift": p2 - p1, "shift_low": low, "shift_high": high,
+    return {"before_share": p1, "after_share": p2, "share_change": p2 - p1, "share_change_low": low,
+            "share_change_high": high,
             "z": float(z), "p_value": float(p), "cohen_h": float(cohen_h(p2, p1))}
 
 

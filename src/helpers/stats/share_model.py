@@ -407,7 +407,7 @@ def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, draws: int = IMPORTANCE_DRA
     return HyperSample([model.transform_params(U[i]) for i in chosen], counts / m, ess, draws)
 
 
-def approximation_check(f: Fit, draws: dict) -> float:
+def approximation_ess_share(f: Fit, draws: dict) -> float:
     """How good the approximating Gaussian model is: the effective sample size of importance weights (binomial
     likelihood over its Gaussian approximation, per path) as a share of the paths. 1 means the approximation is
     exact; well above 0.5 means the reported intervals would not move if the exact binomial likelihood were used.
@@ -455,11 +455,11 @@ def monthly_table(series: Series, posts: list[Posterior], weights: np.ndarray) -
         return np.array([g[0] for g in got]), np.maximum(np.array([g[1] for g in got]), 1e-12)
 
     (m, sd), (ma, sda) = moments("A_theta"), moments("A_adjusted")
-    return pd.DataFrame({"month": series.months, "observed_share": series.observed, "n": series.total,
+    return pd.DataFrame({"month": series.months, "observed_share": series.observed, "pt_plus_tf": series.total,
                          "latent_share": logistic(_mixture_quantile(m, sd, 0.5, weights)),
-                         "low": logistic(_mixture_quantile(m, sd, 0.025, weights)),
-                         "high": logistic(_mixture_quantile(m, sd, 0.975, weights)),
-                         "p_ahead": weights @ norm.sf(0, loc=m, scale=sd),
+                         "latent_share_low": logistic(_mixture_quantile(m, sd, 0.025, weights)),
+                         "latent_share_high": logistic(_mixture_quantile(m, sd, 0.975, weights)),
+                         "ahead_prob": weights @ norm.sf(0, loc=m, scale=sd),
                          "adjusted_share": logistic(_mixture_quantile(ma, sda, 0.5, weights))})
 
 
@@ -481,8 +481,9 @@ def observed_table(series: Series) -> pd.DataFrame:
     """The monthly_table columns for a series that is not modelled: observed share and its counting interval."""
     lo, hi = counting_interval(series)
     nan = np.full(len(series.months), np.nan)
-    return pd.DataFrame({"month": series.months, "observed_share": series.observed, "n": series.total,
-                         "latent_share": nan, "low": lo, "high": hi, "p_ahead": nan, "adjusted_share": nan})
+    return pd.DataFrame({"month": series.months, "observed_share": series.observed, "pt_plus_tf": series.total,
+                         "latent_share": nan, "latent_share_low": lo, "latent_share_high": hi, "ahead_prob": nan,
+                         "adjusted_share": nan})
 
 
 def first_run(eta: np.ndarray, horizon: int = HORIZON) -> np.ndarray:
@@ -512,10 +513,10 @@ class Summary:
     changes: dict           # year -> change_summary: change within the year, 95% and 90% intervals, P(fall)
     crossover: dict         # crossover_summary, with its `distribution` over all paths
     onset: dict             # onset summary, with its `distribution` over all paths
-    approximation: float    # approximation_check
+    approximation: float    # approximation_ess_share
     rise: dict              # rise_summary: PyTorch's gain per year in 2017 (launch months left out) and in 2018
     ess: float = float("nan")  # effective sample size of the hyperparameters' importance draws ...
-    hyper_draws: int = 1       # ... of this many
+    n_hyper_draws: int = 1       # ... of this many
 
 
 def year_months(months: list[str]) -> dict[int, list[int]]:
@@ -552,8 +553,9 @@ def rise_summary(gains: np.ndarray) -> dict:
     out = {}
     for j, y in enumerate(RISE_YEARS):
         lo, hi = interval(gains[:, j])
-        out |= {f"gain_{y}": float(gains[:, j].mean()), f"gain_{y}_low": lo, f"gain_{y}_high": hi}
-    return out | {f"p_faster_{RISE_YEARS[1]}": float((gains[:, 1] > gains[:, 0]).mean())}
+        out |= {f"gain_per_year_{y}": float(gains[:, j].mean()), f"gain_per_year_{y}_low": lo,
+                f"gain_per_year_{y}_high": hi}
+    return out | {f"faster_prob_{RISE_YEARS[1]}": float((gains[:, 1] > gains[:, 0]).mean())}
 
 
 def spans_break(series: Series, idx: list[int]) -> bool:
@@ -565,14 +567,14 @@ def spans_break(series: Series, idx: list[int]) -> bool:
 def year_summary(values: np.ndarray, months: int) -> dict:
     lo, hi = interval(values)
     return {"months": months, "share": float(values.mean()), "low": lo, "high": hi,
-            "p_ahead": float((values > 0.5).mean())}
+            "ahead_prob": float((values > 0.5).mean())}
 
 
 def change_summary(values: np.ndarray, months: int) -> dict:
     lo, hi = interval(values)
     lo90, hi90 = interval(values, 0.90)
     return {"months": months, "change": float(values.mean()), "low": lo, "high": hi, "low90": lo90, "high90": hi90,
-            "p_fall": float((values < 0).mean())}
+            "fall_prob": float((values < 0).mean())}
 
 
 def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPER_SETS,
@@ -610,7 +612,7 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
         if len(window) >= ONSET_MARGIN * 2 + 6:
             taus.append(hinge_batch(adjusted[:, window], margin=ONSET_MARGIN, accelerating=True))
     weights = np.array(used) / np.sum(used)
-    approx = approximation_check(f, posterior(f).draws(min(n, 2000), seed=seed)) if monthly else float("nan")
+    approx = approximation_ess_share(f, posterior(f).draws(min(n, 2000), seed=seed)) if monthly else float("nan")
     years = {y: year_summary(np.concatenate(v), len(by_year[y]))
              | {"observed_share": float(series.pt[by_year[y]].sum() / series.total[by_year[y]].sum())}
              for y, v in shares.items()}
@@ -650,7 +652,7 @@ def crossover_summary(months: list[str], idx: np.ndarray, horizon: int = HORIZON
         return quantile_month(idx, months, q, side)
 
     return {"crossover": month(0.5), "crossover_low": month(0.025, "low"), "crossover_high": month(0.975, "high"),
-            "p_not_yet": float((idx == T).mean()), "last_decidable": months[T - horizon] if T >= horizon else "",
+            "not_yet_prob": float((idx == T).mean()), "last_decidable": months[T - horizon] if T >= horizon else "",
             "distribution": idx}
 
 
@@ -665,8 +667,8 @@ def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: 
     found = taus[taus >= 0]
     p_none = float(1 - len(found) / len(taus))
     if len(found) < 0.5 * len(taus):
-        return {"months": len(window), "onset": "", "onset_low": "", "onset_high": "", "p_none": p_none,
-                "p_edge": float("nan"), "distribution": taus, "window": months}
+        return {"months": len(window), "onset": "", "onset_low": "", "onset_high": "", "none_prob": p_none,
+                "edge_prob": float("nan"), "distribution": taus, "window": months}
     every = np.where(taus >= 0, taus, len(window))
 
     def month(q: float, side: str = "") -> str:
@@ -674,13 +676,13 @@ def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: 
 
     edge = (found <= margin) | (found >= len(window) - margin - 1)
     return {"months": len(window), "onset": month(0.5), "onset_low": month(0.025, "low"),
-            "onset_high": month(0.975, "high"), "p_none": p_none, "p_edge": float(edge.mean()), "distribution": taus,
+            "onset_high": month(0.975, "high"), "none_prob": p_none, "edge_prob": float(edge.mean()), "distribution": taus,
             "window": months}
 
 
 def distribution_by_year(signal_id: str, months: list[str], idx: np.ndarray) -> list[dict]:
-    """Rows (signal_id, year, probability) of a crossover distribution over month indices (index len(months) and
+    """Rows (signal_id, crossover_year, year_prob) of a crossover distribution over month indices (index len(months) and
     beyond, year '': not yet)."""
     years = np.array([months[i][:4] if i < len(months) else "" for i in idx])
-    return [{"signal_id": signal_id, "year": str(y), "probability": k / len(idx)}
+    return [{"signal_id": signal_id, "crossover_year": str(y), "year_prob": k / len(idx)}
             for y, k in zip(*np.unique(years, return_counts=True), strict=True)]

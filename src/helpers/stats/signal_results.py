@@ -98,7 +98,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
     short = too_short(ms)
     for sig in MONTHLY:
         r = results.get(sig.id)
-        row = {"signal_id": sig.id, "source": sig.source, "popularity": sig.popularity, "available": r is not None,
+        row = {"signal_id": sig.id, "source": sig.source, "is_popularity": sig.popularity, "is_available": r is not None,
                "estimand": sig.estimand,
                "status": "modelled" if r is not None else (too_short_reason(short[sig.id]) if sig.id in short
                                                            else "no data")}
@@ -109,19 +109,21 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
             continue
         s, (s2_slope, phi, s2_ar, s2_irr) = r.series, r.fit.params
         observed = pd.Series(s.observed)
+        mk = trend_tests.mann_kendall(observed)
+        mk["n_months"] = mk.pop("n")
         onset = r.summary.onset
         rows.append(row | {
-            "first_month": s.months[0], "last_month": s.months[-1], **trend_tests.mann_kendall(observed),
+            "first_month": s.months[0], "last_month": s.months[-1], **mk,
             **trend_tests.seasonality(observed), "phi": phi, "sd_ar": np.sqrt(s2_ar), "sd_irregular": np.sqrt(s2_irr),
             "sd_slope": np.sqrt(s2_slope), "breaks": "; ".join(f"{b.start}: {b.description}" for b in s.breaks),
-            "converged": r.fit.converged, "approximation_check": r.summary.approximation,
-            "ess_hyper": r.summary.ess, "hyper_draws": r.summary.hyper_draws, **r.summary.rise,
-            **{f"change_2017{k}": r.summary.changes.get(2017, {}).get(v, np.nan)
+            "is_converged": r.fit.converged, "approximation_ess_share": r.summary.approximation,
+            "ess_hyper": r.summary.ess, "n_hyper_draws": r.summary.n_hyper_draws, **r.summary.rise,
+            **{f"share_change_2017{k}": r.summary.changes.get(2017, {}).get(v, np.nan)
                for k, v in (("", "change"), ("_low", "low"), ("_high", "high"))},
             **{f"onset_{k}" if not k.startswith("onset") else k: v for k, v in onset.items()
                if k not in ("distribution", "window", "months")}})
     t = add_labels(pd.DataFrame(rows))
-    pop = t["available"] & t["popularity"]
+    pop = t["is_available"] & t["is_popularity"]
     for method, col in (("holm", "p_holm"), ("fdr_bh", "p_bh")):
         t[col] = np.nan
         t.loc[pop, col] = trend_tests.adjust(t.loc[pop, "p_value"], method)
@@ -134,12 +136,12 @@ def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None 
     def starts(t: pd.DataFrame, s: sm.Series) -> pd.Series:
         starts_ = {b.start: b.id for b in s.breaks}
         return t["month"].map(lambda m: starts_.get(m, ""))
-    frames = [(t := r.summary.monthly).assign(signal_id=sid, modelled=True, break_id=starts(t, r.series))
+    frames = [(t := r.summary.monthly).assign(signal_id=sid, is_modelled=True, break_id=starts(t, r.series))
               for sid, r in results.items()]
-    frames += [(t := sm.observed_table(s)).assign(signal_id=sid, modelled=False, break_id=starts(t, s))
+    frames += [(t := sm.observed_table(s)).assign(signal_id=sid, is_modelled=False, break_id=starts(t, s))
                for sid, s in (short or {}).items()]
-    cols = ["signal_id", "month", "observed_share", "n", "latent_share", "low", "high", "p_ahead", "adjusted_share",
-            "modelled", "break_id"]
+    cols = ["signal_id", "month", "observed_share", "pt_plus_tf", "latent_share", "latent_share_low", "latent_share_high",
+            "ahead_prob", "adjusted_share", "is_modelled", "break_id"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     return add_labels(out.sort_values(["signal_id", "month"], ignore_index=True))
 
@@ -161,17 +163,18 @@ def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
             resid = x - np.polyval(np.polyfit(np.arange(len(x)), x, 1), np.arange(len(x)))
             mde = trend_tests.minimum_detectable_slope(len(x), float(resid.std(ddof=2)), phi)
             ch, ys = r.summary.changes[year], r.summary.years[year]
-            rows.append({"signal_id": sid, "popularity": r.signal.popularity, "year": year, "n": len(idx),
-                         "mean_share": ys["share"], "change": ch["change"], "change_low": ch["low"],
-                         "change_high": ch["high"], "change_low90": ch["low90"], "change_high90": ch["high90"],
-                         "p_fall": ch["p_fall"], "tau": mk_["tau"], "p_value": mk_["p_value"], "test": mk_["test"],
+            rows.append({"signal_id": sid, "is_popularity": r.signal.popularity, "year": year, "n_months": len(idx),
+                         "mean_share": ys["share"], "share_change": ch["change"], "share_change_low": ch["low"],
+                         "share_change_high": ch["high"], "share_change_low90": ch["low90"],
+                         "share_change_high90": ch["high90"],
+                         "fall_prob": ch["fall_prob"], "tau": mk_["tau"], "p_value": mk_["p_value"], "test": mk_["test"],
                          "sen_slope_per_year": mk_["sen_slope"] * 12, "mde_per_year": mde * 12})
     out = pd.DataFrame(rows)
     out["p_holm_within_year"] = np.nan
-    pop = out["popularity"]
+    pop = out["is_popularity"]
     out.loc[pop, "p_holm_within_year"] = out[pop].groupby("year")["p_value"].transform(
         lambda p: trend_tests.adjust(p, "holm"))
-    return add_labels(out.drop(columns="popularity"))
+    return add_labels(out.drop(columns="is_popularity"))
 
 
 # --- yearly signals ------------------------------------------------------------------------------------------
@@ -181,10 +184,10 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     Kaggle: share among respondents who picked exactly one of the two (the McNemar comparison); conference
     papers: accepted papers naming only one framework, all conferences of the year pooled."""
     k = survey_shift.within_year(resp)
-    n = k["pytorch_only"] + k["tensorflow_only"]
-    lo, hi = wilson(k["pytorch_only"], n)
+    n = k["n_pytorch_only"] + k["n_tensorflow_only"]
+    lo, hi = wilson(k["n_pytorch_only"], n)
     kaggle = pd.DataFrame({"signal_id": "kaggle_survey", "source": "kaggle_survey", "year": k["year"],
-                           "pytorch": k["pytorch_only"], "named": n, "pytorch_share": k["pytorch_only"] / n,
+                           "pytorch": k["n_pytorch_only"], "named": n, "pytorch_share": k["n_pytorch_only"] / n,
                            "low": lo, "high": hi,
                            "basis": [f"respondents using exactly one of the two (n={m:,}); Wilson" for m in n]})
     accepted = papers[papers["papers_are"] == "accepted"]
@@ -198,8 +201,8 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
         return f"accepted papers naming one framework (n={named:,}; {which}); Wilson"
 
     conf = pd.DataFrame({"signal_id": "conference_papers", "source": "conference_papers", "year": c["year"],
-                         "pytorch": c["pytorch_papers"], "named": c["named"], "pytorch_share": c["pytorch_share"],
-                         "low": c["low"], "high": c["high"],
+                         "pytorch": c["n_pytorch_papers"], "named": c["named"], "pytorch_share": c["pytorch_share"],
+                         "low": c["pytorch_share_low"], "high": c["pytorch_share_high"],
                          "basis": [basis(int(y), int(m)) for y, m in zip(c["year"], c["named"], strict=True)]})
     return add_labels(pd.concat([kaggle, conf], ignore_index=True))
 
@@ -211,8 +214,8 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
     """The `crossovers.csv` contract: one row per signal, the first period PyTorch led and stayed ahead, with its
     uncertainty, or empty with the reason (closest approach as columns)."""
     rows = [{"signal_id": sid, "source": s.signal.source, "metric": s.signal.metric, "granularity": "month",
-             "popularity": s.signal.popularity, "crossover": "", "crossover_low": "", "crossover_high": "",
-             "p_not_yet": np.nan, "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
+             "is_popularity": s.signal.popularity, "crossover": "", "crossover_low": "", "crossover_high": "",
+             "not_yet_prob": np.nan, "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
              "first_period": s.months[0], "last_period": s.months[-1], "last_decidable": "", "rule": CROSSOVER_RULE,
              "interval": "", "is_modelled": False} for sid, s in (short or {}).items()]
     for sid, r in results.items():
@@ -228,13 +231,13 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
                     f"with {run} month{'' if run == 1 else 's'} ahead since" if len(behind) and latent[best] > 0.5 else
                     f"closest: {latent[best]:.1%} in {s.months[best]}")
             reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months in a row (P(not yet) "
-                      f"{prob_eq(c['p_not_yet'])}): {last}; series ends {s.months[-1]}")
-        elif c["p_not_yet"] > 0.025:
-            reason = f"tentative: P(not yet) {prob_eq(c['p_not_yet'])}"
+                      f"{prob_eq(c['not_yet_prob'])}): {last}; series ends {s.months[-1]}")
+        elif c["not_yet_prob"] > 0.025:
+            reason = f"tentative: P(not yet) {prob_eq(c['not_yet_prob'])}"
         rows.append({"signal_id": sid, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
-                     "popularity": r.signal.popularity, "crossover": c["crossover"],
+                     "is_popularity": r.signal.popularity, "crossover": c["crossover"],
                      "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
-                     "p_not_yet": c["p_not_yet"], "closest_share": np.nan if c["crossover"] else latent[best],
+                     "not_yet_prob": c["not_yet_prob"], "closest_share": np.nan if c["crossover"] else latent[best],
                      "closest_period": "" if c["crossover"] else s.months[best], "reason": reason,
                      "first_period": s.months[0], "last_period": s.months[-1],
                      "last_decidable": c["last_decidable"], "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL,
@@ -249,7 +252,7 @@ def crossover_years(results: dict[str, Result]) -> pd.DataFrame:
     rows = []
     for sid, r in results.items():
         rows += sm.distribution_by_year(sid, r.series.months, r.summary.crossover["distribution"])
-    return pd.DataFrame(rows, columns=["signal_id", "year", "probability"])
+    return pd.DataFrame(rows, columns=["signal_id", "crossover_year", "year_prob"])
 
 
 def yearly_crossover(sid: str, g: pd.DataFrame) -> dict:
@@ -262,8 +265,8 @@ def yearly_crossover(sid: str, g: pd.DataFrame) -> dict:
         idx = below[-1] + 1 if below else 0
     best = int(np.nanargmax(shares_))
     return {"signal_id": sid, "source": g["source"].iloc[0], "metric": SIGNAL_BY_ID[sid].metric,
-            "granularity": "year", "popularity": True, "crossover": str(periods[idx]) if idx is not None else "",
-            "crossover_low": "", "crossover_high": "", "p_not_yet": np.nan,
+            "granularity": "year", "is_popularity": True, "crossover": str(periods[idx]) if idx is not None else "",
+            "crossover_low": "", "crossover_high": "", "not_yet_prob": np.nan,
             "closest_share": shares_[best] if idx is None else np.nan,
             "closest_period": str(periods[best]) if idx is None else "",
             "reason": "" if idx is not None else f"PyTorch never led; closest: {shares_[best]:.1%} in {periods[best]}",
@@ -287,8 +290,8 @@ def observed_year(series: sm.Series, year: int) -> dict | None:
         share, lo, hi = float(series.observed[idx].mean()), float(low[idx].mean()), float(high[idx].mean())
         how = "rounding bounds of the index only (its sampling error is not published)"
     partial = f"{len(idx)} of 12 months; " if len(idx) < 12 else ""
-    return {"pytorch_share": share, "low": lo, "high": hi, "p_ahead": np.nan, "leader": leader(lo, hi),
-            "months": len(idx), "basis": f"observed share ({partial}{how}); too short for the model"}
+    return {"pytorch_share": share, "pytorch_share_low": lo, "pytorch_share_high": hi, "ahead_prob": np.nan,
+            "leader": leader(lo, hi), "n_months": len(idx), "basis": f"observed share ({partial}{how}); too short for the model"}
 
 
 def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
@@ -304,16 +307,18 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
         if r is None and sig.id in short:
             got = observed_year(short[sig.id], year)
             rows.append({"signal_id": sig.id, **got} if got else
-                        {"signal_id": sig.id, "leader": f"not covered in {year}", "months": 0,
+                        {"signal_id": sig.id, "leader": f"not covered in {year}", "n_months": 0,
                          "basis": too_short_reason(short[sig.id])})
         elif r is None:
-            rows.append({"signal_id": sig.id, "leader": "no data", "basis": "", "months": 0})
+            rows.append({"signal_id": sig.id, "leader": "no data", "basis": "", "n_months": 0})
         elif ys["months"] == 0:
-            rows.append({"signal_id": sig.id, "leader": f"not covered in {year}", "basis": sig.coverage, "months": 0})
+            rows.append({"signal_id": sig.id, "leader": f"not covered in {year}", "basis": sig.coverage,
+                         "n_months": 0})
         else:
             partial = f" ({ys['months']} of 12 months)" if ys["months"] < 12 else ""
-            rows.append({"signal_id": sig.id, "pytorch_share": ys["share"], "low": ys["low"], "high": ys["high"],
-                         "p_ahead": ys["p_ahead"], "leader": leader(ys["low"], ys["high"]), "months": ys["months"],
+            rows.append({"signal_id": sig.id, "pytorch_share": ys["share"], "pytorch_share_low": ys["low"],
+                         "pytorch_share_high": ys["high"], "ahead_prob": ys["ahead_prob"],
+                         "leader": leader(ys["low"], ys["high"]), "n_months": ys["months"],
                          "basis": f"mean latent share over the year's months{partial}, as the source counted each "
                                   "month; state-space model"})
     for sig in YEARLY:
@@ -323,13 +328,14 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
             r = r.iloc[0]
             from scipy.stats import beta  # P(share > 1/2) from the Jeffreys posterior of the count
             p = float(beta.sf(0.5, r["pytorch"] + 0.5, r["named"] - r["pytorch"] + 0.5))
-            rows.append({"signal_id": sig.id, "pytorch_share": r["pytorch_share"], "low": float(r["low"]),
-                         "high": float(r["high"]), "p_ahead": p, "leader": leader(r["low"], r["high"]),
-                         "months": 12, "basis": r["basis"]})
+            rows.append({"signal_id": sig.id, "pytorch_share": r["pytorch_share"], "pytorch_share_low": float(r["low"]),
+                         "pytorch_share_high": float(r["high"]), "ahead_prob": p, "leader": leader(r["low"], r["high"]),
+                         "n_months": 12, "basis": r["basis"]})
         else:
-            rows.append({"signal_id": sig.id, "basis": sig.coverage, "months": 0, "leader": f"not covered in {year}"})
-    out = pd.DataFrame(rows, columns=["signal_id", "pytorch_share", "low", "high", "p_ahead", "leader", "months",
-                                      "basis"])
+            rows.append({"signal_id": sig.id, "basis": sig.coverage, "n_months": 0,
+                         "leader": f"not covered in {year}"})
+    out = pd.DataFrame(rows, columns=["signal_id", "pytorch_share", "pytorch_share_low", "pytorch_share_high",
+                                      "ahead_prob", "leader", "n_months", "basis"])
     return add_labels(out, family=True)
 
 
@@ -357,7 +363,7 @@ def overview(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for sig in MONTHLY:
         r = table[table["signal_id"] == sig.id]
-        have = len(r) and bool(r["available"].iloc[0])
+        have = len(r) and bool(r["is_available"].iloc[0])
         rows.append({"signal": sig.name, "family": sig.family_label, "counted in verdicts": sig.popularity,
                      "months": f"{r['first_month'].iloc[0]} to {r['last_month'].iloc[0]}" if have else "no data",
                      "whose behaviour": sig.audience, "what the share estimates": sig.estimand})

@@ -32,7 +32,7 @@ def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.Dat
     """Respondents of `year` on the given basis ('answered' or 'all')."""
     g = resp[resp["year"] == year]
     if basis == "answered":
-        g = g[g["answered"].fillna(False).astype(bool)]
+        g = g[g["is_answered"].fillna(False).astype(bool)]
     elif basis != "all":
         raise ValueError(f"basis must be 'answered' or 'all', not {basis!r}")
     return g
@@ -41,13 +41,21 @@ def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.Dat
 def within_year(resp: pd.DataFrame, a: str = "tensorflow", b: str = "pytorch", basis: str = "answered") -> pd.DataFrame:
     """McNemar of `a` vs `b` per survey year (paired: one respondent can select both)."""
     rows = []
-    for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
+    for year in sorted(resp.loc[resp["is_answered"].notna(), "year"].unique()):
         g = population(resp, int(year), basis)
         rows.append({"year": int(year), "basis": basis,
                      **proportions.paired_comparison(g[f"fw_{a}"].fillna(False), g[f"fw_{b}"].fillna(False))})
-    out = pd.DataFrame(rows).rename(columns={"p_a": f"share_{a}", "p_b": f"share_{b}",
-                                             "only_a": f"{a}_only", "only_b": f"{b}_only"})
-    return out
+    return pd.DataFrame(rows).rename(columns=paired_columns(a, b))
+
+
+def paired_columns(a: str, b: str) -> dict[str, str]:
+    """`proportions.paired_counts`' generic names (a, b) as the survey tables name them (`tensorflow_share`,
+    `n_pytorch_only`, `tf_minus_pt_change` ...)."""
+    short = {"tensorflow": "tf", "pytorch": "pt"}
+    minus = f"{short.get(a, a)}_minus_{short.get(b, b)}_change"
+    return {"p_a": f"{a}_share", "p_b": f"{b}_share", "only_a": f"n_{a}_only", "only_b": f"n_{b}_only",
+            "n": "n_answered", "both": "n_both", "neither": "n_neither", "diff": minus, "diff_low": f"{minus}_low",
+            "diff_high": f"{minus}_high"}
 
 
 def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered",
@@ -80,7 +88,7 @@ ROLE_CODED_DIFFERENTLY = {2022}
 def reference_mix(resp: pd.DataFrame, basis: str = "answered") -> pd.Series:
     """Reference country x role mix: the average over survey years (2022 excepted) of each year's cell shares
     (each year weighs the same, so no single year's sample defines the standard)."""
-    years = sorted(y for y in resp.loc[resp["answered"].notna(), "year"].unique() if y not in ROLE_CODED_DIFFERENTLY)
+    years = sorted(y for y in resp.loc[resp["is_answered"].notna(), "year"].unique() if y not in ROLE_CODED_DIFFERENTLY)
     mixes = [population(resp, int(y), basis).groupby(["country_group", "role_group"]).size()
              .pipe(lambda s: s / s.sum()) for y in years]
     mix = pd.concat(mixes, axis=1).fillna(0.0).mean(axis=1)
@@ -94,7 +102,7 @@ def reweighted(resp: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> 
     by_country = mix.groupby(level=0).sum()
     mix.index = [f"{c} | {r}" for c, r in mix.index]
     rows = []
-    for year in sorted(resp.loc[resp["answered"].notna(), "year"].unique()):
+    for year in sorted(resp.loc[resp["is_answered"].notna(), "year"].unique()):
         g = population(resp, int(year), basis)
         country_only = year in ROLE_CODED_DIFFERENTLY
         cells = g["country_group"] if country_only else g["country_group"] + " | " + g["role_group"]
@@ -102,8 +110,8 @@ def reweighted(resp: pd.DataFrame, frameworks=MAIN, basis: str = "answered") -> 
             flags = g[f"fw_{fw}"].fillna(False)
             rw = proportions.poststratified_share(flags, cells, by_country if country_only else mix)
             rows.append({"year": int(year), "framework": fw, "basis": basis, "raw_share": float(flags.mean()),
-                         "reweighted_share": rw["share"], "reweighted_low": rw["low"], "reweighted_high": rw["high"],
-                         "composition_effect": float(flags.mean()) - rw["share"], "weight_coverage": rw["coverage"],
+                         "reweighted_share": rw["share"], "reweighted_share_low": rw["low"], "reweighted_share_high": rw["high"],
+                         "composition_change": float(flags.mean()) - rw["share"], "covered_share": rw["coverage"],
                          "cells": "country (roles coded differently)" if country_only else "country x role"})
     return pd.DataFrame(rows)
 
@@ -124,14 +132,15 @@ def summary(shares: pd.DataFrame, resp: pd.DataFrame, year: int | None = None) -
     within = within_year(resp)
     lines = []
     for _, r in within.iterrows():
-        leader = "TensorFlow" if r["diff_low"] > 0 else ("PyTorch" if r["diff_high"] < 0 else "neither (tie)")
-        lines.append(f"{r['year']}: {leader} led; TensorFlow {r['share_tensorflow']:.1%} vs PyTorch "
-                     f"{r['share_pytorch']:.1%} of those who answered (gap {100 * r['diff']:+.1f} pp, "
-                     f"95% CI {100 * r['diff_low']:+.1f} to {100 * r['diff_high']:+.1f}).")
+        low, high = r["tf_minus_pt_change_low"], r["tf_minus_pt_change_high"]
+        leader = "TensorFlow" if low > 0 else ("PyTorch" if high < 0 else "neither (tie)")
+        lines.append(f"{r['year']}: {leader} led; TensorFlow {r['tensorflow_share']:.1%} vs PyTorch "
+                     f"{r['pytorch_share']:.1%} of those who answered (gap {100 * r['tf_minus_pt_change']:+.1f} pp, "
+                     f"95% CI {100 * low:+.1f} to {100 * high:+.1f}).")
     yoy = year_over_year(shares, ("tensorflow", "pytorch"))
     into = year if year in set(yoy["year_after"]) else yoy["year_after"].max()
     for _, r in yoy[yoy["year_after"] == into].iterrows():
-        lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['shift']:+.1f} pp "
+        lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['share_change']:+.1f} pp "
                      f"(Cohen's h {r['cohen_h']:+.3f}, Holm-adjusted p {r['p_holm']:.2g}).")
     return "\n".join(lines)
 
@@ -140,20 +149,21 @@ def so_within_year(pairs: pd.DataFrame) -> pd.DataFrame:
     """McNemar of TensorFlow vs PyTorch per Stack Overflow survey year, from the paired counts (a comparison
     inside one file, so a sample is tested too, and labelled by `sample_note`)."""
     rows = [{"year": int(r["year"]), "sample_note": r["sample_note"] if isinstance(r["sample_note"], str) else "",
-             **proportions.paired_counts(int(r["both"]), int(r["tensorflow_only"]), int(r["pytorch_only"]), int(r["neither"]))}
+             **proportions.paired_counts(int(r["n_both"]), int(r["n_tensorflow_only"]), int(r["n_pytorch_only"]),
+                                         int(r["n_neither"]))}
             for _, r in pairs.iterrows()]
-    return pd.DataFrame(rows).rename(columns={"p_a": "share_tensorflow", "p_b": "share_pytorch",
-                                              "only_a": "tensorflow_only", "only_b": "pytorch_only"})
+    return pd.DataFrame(rows).rename(columns=paired_columns("tensorflow", "pytorch"))
 
 
 def so_comparable(shares: pd.DataFrame) -> pd.DataFrame:
     """The SO survey rows that year-over-year tests may use: complete files, options offered. A sample (a file
     with fewer rows than published) is never tested against a full year: its selection is unknown."""
-    return shares[shares["complete"].astype(bool) & shares["offered"].astype(bool)]
+    return shares[shares["is_complete"].astype(bool) & shares["is_offered"].astype(bool)]
 
 
-WITHIN_COLUMNS = ["year", "n", "share_tensorflow", "share_pytorch", "diff", "diff_low", "diff_high", "tensorflow_only",
-                  "pytorch_only", "both", "statistic", "p_value", "test", "sample_note"]
+WITHIN_COLUMNS = ["year", "n_answered", "tensorflow_share", "pytorch_share", "tf_minus_pt_change",
+                  "tf_minus_pt_change_low", "tf_minus_pt_change_high", "n_tensorflow_only", "n_pytorch_only", "n_both",
+                  "statistic", "p_value", "test", "sample_note"]
 
 
 def build() -> dict[str, pd.DataFrame]:

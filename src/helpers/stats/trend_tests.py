@@ -58,10 +58,10 @@ def seasonality(share: pd.Series) -> dict:
     F_s, 0 = none, 1 = all) and the seasonal Mann-Kendall trend p-value."""
     x = pd.Series(np.asarray(share, dtype=float))
     if len(x) < 36:
-        return {"seasonal_strength": np.nan, "seasonal_mk_p": np.nan}
+        return {"seasonal_strength": np.nan, "p_seasonal_mk": np.nan}
     res = STL(x, period=12, robust=True).fit()
     strength = max(0.0, 1 - np.var(res.resid) / np.var(res.seasonal + res.resid))
-    return {"seasonal_strength": float(strength), "seasonal_mk_p": float(mk.seasonal_test(x.to_numpy(), period=12).p)}
+    return {"seasonal_strength": float(strength), "p_seasonal_mk": float(mk.seasonal_test(x.to_numpy(), period=12).p)}
 
 
 @lru_cache(maxsize=64)
