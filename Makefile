@@ -47,6 +47,11 @@ $(error $(wordlist 2,999,$(_gen)))
 endif
 endif
 
+# Say what is about to happen before anything runs (a step's own line appears when it is done, with its time).
+ifneq ($(filter all all-years calibrate,$(MAKECMDGOALS)),)
+$(info make $(MAKECMDGOALS) (YEAR=$(YEAR)): $(if $(wildcard $(ENV_STAMP)),,first the environment in $(VENV) (once, 1-2 minutes of pip), then )each step of the chain that is not up to date, two at a time; each reports its time when done.)
+endif
+
 .DEFAULT_GOAL := help
 .PHONY: help all all-years calibrate test lint env check-year bench clean clean-all verify fetch refresh refresh-check
 
@@ -75,6 +80,7 @@ check-year: ## Check YEAR (it is also checked before anything runs)
 	@echo "YEAR=$(YEAR) is valid"
 
 all: $(HTML)/index.html ## Verify raw data, run the chain (once) and the verdict for YEAR, export HTML reports
+	@echo "Done. The verdict for $(YEAR): $(HTML)/40_verdict_$(YEAR).html  (every report: $(HTML)/index.html)"
 
 verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acquire)
 
@@ -85,10 +91,11 @@ YEAR_REPORTS := $(subst %,$(YEAR),$(PER_YEAR))
 ALL_YEAR_REPORTS := $(foreach y,$(VALID_YEARS),$(subst %,$(y),$(PER_YEAR)))
 
 $(HTML)/index.html: $(ONCE) $(YEAR_REPORTS) $(HELPERS)
-	$(PY) -m helpers.report.index $(HTML)
+	@$(PY) -m helpers.report.index $(HTML)
 
 all-years: $(ONCE) $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY) ## Run the chain once and the verdict for every valid year
-	$(PY) -m helpers.report.index $(HTML)
+	@$(PY) -m helpers.report.index $(HTML)
+	@echo "Done. Every year at a glance: $(HTML)/50_all_years.html  (every report: $(HTML)/index.html)"
 
 calibrate: $(CALIBRATE) ## The coverage and width study of every interval (CALIBRATION_SIMS replicates; ~8 min at 50)
 	$(PY) -m helpers.report.index $(HTML)

@@ -58,11 +58,11 @@ def rules() -> str:
         options = "".join(f" --param {name}=$({var})" for name, var, _ in s.parameters)
         if s.per_year:
             targets = " ".join(_out_files(s, "%"))
-            command = f"$(RUN) {s.name} --year $*{options}"
+            command = f"@$(RUN) {s.name} --year $*{options}"
             per_year.append(f"{HTML}/{s.name}_%.html")
         else:
             targets = " ".join(_out_files(s))
-            command = f"$(RUN) {s.name}{options}"
+            command = f"@$(RUN) {s.name}{options}"
             goals[s.goal].extend(_out_files(s)[-1:] if s.notebook else _out_files(s))
         grouped = "&:" if len(targets.split()) > 1 else ":"
         out.append(f"\n# {s.name}: {s.title}\n{targets} {grouped} {' '.join(_in_files(s))} $(HELPERS) | $(ENV_STAMP)\n"

@@ -37,7 +37,7 @@ def validate_year(year) -> int:
                         f"Example: make all YEAR={DEFAULT_YEAR}")
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise YearError(f"year {year} is outside the range the data can speak to ({rng}): "
-                        f"PyTorch was released in {FIRST_YEAR} and the newest monthly data end in {LAST_YEAR}.")
+                        f"PyTorch was released in {FIRST_YEAR}, and the newest monthly data are from {LAST_YEAR}")
     return int(year)
 
 

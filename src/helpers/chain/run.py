@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from importlib import import_module
 from pathlib import Path
 
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyError, ValueError, params.YearError) as e:
         print(f"error: {e.args[0]}", file=sys.stderr)
         return 2
+    started = time.monotonic()
     try:
         if s.notebook:
             import papermill as pm
@@ -125,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         if not s.notebook or not type(e).__name__.startswith("Papermill"):
             print(f"error: step {s.name} failed: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
+    shown = f"{paths.relative(paths.HTML / f'{s.report(year)}.html')}" if s.notebook else "tables written"
+    print(f"[{time.monotonic() - started:5.0f} s] {s.report(year)}: {s.title} -> {shown}", flush=True)
     return 0
 
 

@@ -19,3 +19,6 @@ CLAIMS = {
     "he_2019_conference_majority": "In 2019 every major ML conference had a majority of framework-naming papers using "
                                    "PyTorch (He, 2019)",
 }
+
+VERDICTS = ("supported", "contradicted", "mixed", "untestable")
+HEADLINE = "pt_overtook_2021"  # the article's headline claim: first on every page that lists the claims

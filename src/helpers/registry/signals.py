@@ -30,7 +30,8 @@ class Signal:
     `pytorch`/`tensorflow` are the `framework` values summed on each side (PyPI: package names).
     `granularity` is "month" (rows of monthly_signals.csv) or "year" (a survey or paper count).
     `popularity` False marks a process signal: shown, never counted in verdicts.
-    `estimand` says in one sentence what the share estimates.
+    `estimand` says in one sentence what the share estimates. `colour` and `marker` draw the signal in charts; the
+    colour is never one of the reports' leader colours (`helpers.report.colours`).
     """
     id: str
     name: str
@@ -45,6 +46,7 @@ class Signal:
     coverage: str
     granularity: str = "month"
     popularity: bool = True
+    marker: str = "o"  # matplotlib marker: with the colour and a direct label, how charts tell signals apart
 
     @property
     def family_label(self) -> str:
@@ -63,55 +65,55 @@ FAMILIES = {f.id: f for f in (
 
 SIGNALS = (
     Signal("so_questions", "Stack Overflow questions", "stackoverflow", "questions", ("pytorch",), ("tensorflow",),
-           "qa", "developers asking for help", "#0072B2",
+           "qa", "developers asking for help", "#009E73",
            "a near-census: the share of new Stack Overflow questions tagged pytorch among those tagged pytorch or "
            "tensorflow (still carrying the tag when counted)",
-           "2016-12 to 2023-05 (the charts stop)"),
+           "2016-12 to 2023-05 (the charts stop)", marker="o"),
     Signal("dsse_questions", "Data Science SE questions", "dsse", "questions", ("pytorch",), ("tensorflow",),
-           "qa", "data scientists asking for help (small site)", "#56B4E9",
+           "qa", "data scientists asking for help (small site)", "#9ACD32",
            "the share of new Data Science SE questions tagged pytorch among those tagged pytorch or tensorflow, "
            "without counting noise (5-50 questions a month per tag, so a month's share is known only roughly)",
-           "2014-05 to 2024-07 (the export's last complete month)"),
+           "2014-05 to 2024-07 (the export's last complete month)", marker="s"),
     Signal("github_stars", "GitHub new stars", "github", "new_stars", ("pytorch",), ("tensorflow",),
-           "github", "GitHub users' attention", "#D55E00",
+           "github", "GitHub users' attention", "#6A3D9A",
            "a near-census of surviving stars: the share of new stars given to pytorch/pytorch among the two "
            "repositories (stars later removed are missing)",
-           "2016-08 to 2025-07 (later months hold net changes)"),
+           "2016-08 to 2025-07 (later months hold net changes)", marker="^"),
     Signal("github_forks", "GitHub new forks", "github", "new_forks", ("pytorch",), ("tensorflow",),
-           "github", "people who build on the code", "#E69F00",
+           "github", "people who build on the code", "#E377C2",
            "a near-census of surviving forks: the share of new forks made of pytorch/pytorch among the two",
-           "2016-08 to 2025-07"),
+           "2016-08 to 2025-07", marker="v"),
     Signal("github_issues", "GitHub new issues", "github", "new_issues", ("pytorch",), ("tensorflow",),
-           "github", "users reporting problems", "#CC79A7",
+           "github", "users reporting problems", "#B8005C",
            "a census: the share of new issues opened on pytorch/pytorch among the two repositories (also reflects "
            "each project's triage process)",
-           "2016-08 to 2025-07"),
+           "2016-08 to 2025-07", marker="D"),
     Signal("pypi_downloads", "PyPI downloads", "pypi", "downloads", ("torch",), ("tensorflow", "tensorflow-gpu",
                                                                                    "tensorflow-cpu"),
-           "installs", "pip installs, mostly CI and automation (PyTorch's CUDA builds are not on PyPI)", "#009E73",
+           "installs", "pip installs, mostly CI and automation (PyTorch's CUDA builds are not on PyPI)", "#8C6D1F",
            "a near-census of downloads from PyPI: torch's share of torch plus the TensorFlow packages, in one "
            "snapshot window per month (counting rules changed three times)",
-           "2018-02 to 2026-03 (no snapshot upstream for 2024-07 and 2024-12)"),
+           "2018-02 to 2026-03 (no snapshot upstream for 2024-07 and 2024-12)", marker="P"),
     Signal("google_trends", "Google Trends interest", "google_trends", "interest", ("pytorch",), ("tensorflow",),
            "search", "web searchers", "#000000",
            "a relative index: PyTorch's share of the two search interests in one Google Trends request (a sample "
            "of searches, rescaled)",
-           "only when an export is added to data/raw/google_trends/"),
+           "only when an export is added to data/raw/google_trends/", marker="X"),
     Signal("github_prs", "GitHub new pull requests", "github", "new_prs", ("pytorch",), ("tensorflow",),
-           "github", "each project's own workflow", "#999999",
+           "github", "each project's own workflow", "#D4B000",
            "a process measure: the share of new pull requests opened on pytorch/pytorch (PyTorch opens one per "
            "change; TensorFlow mirrors automated PRs)",
-           "2016-08 to 2025-07", popularity=False),
+           "2016-08 to 2025-07", popularity=False, marker="*"),
     Signal("kaggle_survey", "Kaggle survey", "kaggle_survey", "exclusive_users", ("pytorch",), ("tensorflow",),
-           "surveys", "Kaggle's data scientists", "#8C564B",
+           "surveys", "Kaggle's data scientists", "#5A3A22",
            "a sample estimate: among Kaggle respondents who use exactly one of the two, the share using PyTorch "
            "(describes Kaggle respondents only, not all practitioners)",
-           "survey years 2018-2022 (2017 had no framework question)", granularity="year"),
+           "survey years 2018-2022 (2017 had no framework question)", granularity="year", marker="h"),
     Signal("conference_papers", "Conference papers", "conference_papers", "papers", ("pytorch",), ("tensorflow",),
-           "surveys", "researchers publishing at ML conferences", "#7F7F7F",
+           "surveys", "researchers publishing at ML conferences", "#1F5C3A",
            "a census of accepted papers: among papers at the listed conferences naming only one framework, the "
            "share naming PyTorch",
-           "2015-2021 accepted papers (ICLR 2021-2022 rows are submissions)", granularity="year"),
+           "2015-2021 accepted papers (ICLR 2021-2022 rows are submissions)", granularity="year", marker="<"),
 )
 SIGNAL_BY_ID = {s.id: s for s in SIGNALS}
 MONTHLY = tuple(s for s in SIGNALS if s.granularity == "month")

@@ -28,6 +28,7 @@ class Step:
     per_year: bool = False
     goal: str = "all"              # the Make goal that builds it: all, all-years (only), calibrate (only)
     parameters: tuple[tuple[str, str, str], ...] = ()  # (notebook parameter, Make variable, default)
+    question: str = ""             # what its report answers, as the index links it ({year}: the year in question)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -40,39 +41,53 @@ class Step:
 
 
 STEPS = (
-    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.fetch:build", raw=False),
-    Step("10_clean_kaggle", "Kaggle survey: cleaning and framework shares", "helpers.sources.kaggle:build", raw=True),
+    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.fetch:build", raw=False,
+         question="Are the raw files exactly the ones the manifest lists (hash, size, upstream, licence)?"),
+    Step("10_clean_kaggle", "Kaggle survey: cleaning and framework shares", "helpers.sources.kaggle:build", raw=True,
+         question="Which frameworks do Kaggle's respondents use, year by year?"),
     Step("11_clean_stackexchange", "Stack Overflow and Data Science SE: monthly questions",
-         "helpers.sources.stackexchange:build", raw=True),
+         "helpers.sources.stackexchange:build", raw=True,
+         question="How many questions a month does each framework get on Stack Overflow and Data Science SE?"),
     Step("12_clean_github", "GitHub: monthly stars, forks, issues, pull requests", "helpers.sources.github:build",
-         raw=True),
-    Step("13_clean_pypi", "PyPI: monthly downloads", "helpers.sources.pypi:build", raw=True),
-    Step("14_clean_conferences", "Conference papers", "helpers.sources.conferences:build", raw=True),
-    Step("15_clean_google_trends", "Google Trends (a source you add)", "helpers.sources.google_trends:build", raw=True),
+         raw=True,
+         question="How many new stars, forks, issues and pull requests a month on GitHub?"),
+    Step("13_clean_pypi", "PyPI: monthly downloads", "helpers.sources.pypi:build", raw=True,
+         question="How many downloads a month from PyPI, and where did the counting change?"),
+    Step("14_clean_conferences", "Conference papers", "helpers.sources.conferences:build", raw=True,
+         question="Which framework do conference papers name?"),
+    Step("15_clean_google_trends", "Google Trends (a source you add)", "helpers.sources.google_trends:build", raw=True,
+         question="What does the Google Trends export you added say?"),
     Step("16_clean_so_survey", "Stack Overflow Developer Survey (a source you add)", "helpers.sources.so_survey:build",
-         raw=True),
+         raw=True,
+         question="What do the Stack Overflow survey files you added say?"),
     Step("assemble_signals", "Monthly signals assembled from each source's part", "helpers.sources.monthly:build",
          inputs=tuple(t.id for t in MONTHLY_PARTS), notebook=False),
     Step("20_trend_tests", "A share model per signal and a common trend: crossovers, leaders by year, trends",
          "helpers.stats.signal_results:build",
-         inputs=("monthly_signals", "refresh_overlap", "kaggle_respondents", "conference_papers")),
+         inputs=("monthly_signals", "refresh_overlap", "kaggle_respondents", "conference_papers"),
+         question="Per signal: PyTorch's share over time, when it took the lead, and how sure we are"),
     Step("30_survey_shift", "Survey shares and year-over-year shifts", "helpers.stats.surveys:build",
-         inputs=("kaggle_framework_shares", "kaggle_respondents", "so_survey_framework_shares", "so_survey_pairs")),
+         inputs=("kaggle_framework_shares", "kaggle_respondents", "so_survey_framework_shares", "so_survey_pairs"),
+         question="Did the surveys shift from TensorFlow to PyTorch, beyond sampling noise?"),
     Step("25_calibration", "Appendix to the trend tests: do the intervals keep their promise? (make calibrate)",
          "helpers.stats.calibration:build",
          inputs=("monthly_signals", "kaggle_respondents", "conference_papers", "kaggle_framework_shares",
-                 "survey_within_year"), goal="calibrate", parameters=(("n_sim", "CALIBRATION_SIMS", "50"),)),
+                 "survey_within_year"), goal="calibrate", parameters=(("n_sim", "CALIBRATION_SIMS", "50"),),
+         question="Do the intervals cover the truth 95% of the time, and are they no wider than needed?"),
     Step("35_claims", "The article's claims, checked: the scorecard and its robustness", "helpers.report.scorecard:build",
          inputs=("monthly_signals", "signal_tests", "signal_months", "crossovers", "crossover_years", "yearly_trends",
                  "leaders_by_year", "common_trend_crossover", "common_trend_loo", "common_trend_loo_years",
                  "kaggle_framework_shares", "kaggle_respondents",
                  "survey_within_year", "survey_shifts", "survey_reweighted", "conference_papers",
-                 "google_trends_export")),
-    Step("40_verdict", "Verdict: who led in the year, and the claims (start here)", "helpers.report.verdict:build",
+                 "google_trends_export"),
+         question="Each of the article's claims, every test and number, and how robust each verdict is"),
+    Step("40_verdict", "Verdict: who led in the year, and the claims", "helpers.report.verdict:build",
          inputs=("crossovers", "leaders_by_year", "common_trend", "common_trend_years", "common_trend_crossover",
-                 "signal_months", "verdict"), per_year=True),
+                 "signal_months", "verdict"), per_year=True,
+         question="Who led in {year}, was the article right, and how sure are we?"),
     Step("50_all_years", "All years: leaders by year and signal", "helpers.report.verdict:all_years",
-         inputs=("leaders_by_year", "common_trend_years"), goal="all-years"),
+         inputs=("leaders_by_year", "common_trend_years"), goal="all-years",
+         question="Who led in every year, signal by signal (the overview)"),
 )
 STEP_BY_NAME = {s.name: s for s in STEPS}
 

@@ -16,7 +16,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
-from ..registry.claims import CLAIMS
+from ..registry.claims import CLAIMS, VERDICTS
 from ..registry.formats import pct, pp, prob, prob_eq, pval
 from ..registry.signals import COMMON_TREND, MONTHLY, SIGNAL_BY_ID, label
 from ..registry.sources import SOURCE_BY_ID, survey_breaks
@@ -25,7 +25,6 @@ from ..stats import papers as paper_shares
 from ..stats import proportions, surveys
 
 ALPHA = proportions.ALPHA
-VERDICTS = ("supported", "contradicted", "mixed", "untestable")
 # The thresholds every rule states (each is also varied in the robustness table).
 P_CLEAR = 0.975        # a month counts as "PyTorch ahead" when P(latent share > 1/2) exceeds this (and the reverse)
 SHARE_MARGIN = 0.02    # a claimed share "matches" the survey when the survey's 95% interval lies within +-2 pp of it

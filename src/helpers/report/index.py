@@ -9,33 +9,41 @@ import re
 import sys
 from pathlib import Path
 
-from ..registry.steps import STEP_BY_NAME
+from ..chain.params import DEFAULT_YEAR
+from ..registry.steps import STEP_BY_NAME, STEPS
 
-ONCE = "The evidence (the same for every year)"
+
+def _page(filename: str) -> tuple[str, int | None]:
+    m = re.match(r"(.+?)(?:_(\d{4}))?\.html$", filename)
+    return m.group(1), int(m.group(2)) if m.group(2) else None
 
 
-def title(filename: str) -> str:
-    stem = re.sub(r"_\d{4}$", "", filename.removesuffix(".html"))
-    return STEP_BY_NAME[stem].title if stem in STEP_BY_NAME else stem
+def link(filename: str) -> str:
+    """A list item: what the page answers (the step registry's question), linked."""
+    stem, year = _page(filename)
+    s = STEP_BY_NAME.get(stem)
+    text = (s.question or s.title).format(year=year) if s else stem
+    return f'<li><a href="{html.escape(filename)}">{html.escape(text)}</a></li>'
 
 
 def build(folder: Path) -> str:
+    """The index: the article's year's verdict first, then the all-years overview, the other years' verdicts, and
+    the evidence pages (in chain order), each link saying what its page answers."""
     pages = sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")
-    groups: dict[str, list[str]] = {}
-    for name in pages:
-        m = re.match(r"(.+?)(?:_(\d{4}))?\.html$", name)
-        groups.setdefault(f"The verdict for {m.group(2)}" if m.group(2) else ONCE, []).append(name)
-    order = sorted(groups, key=lambda g: (g == ONCE, g))  # the years first, then the evidence
-    items = []
-    for group in order:
-        links = "".join(f'<li><a href="{html.escape(n)}">{html.escape(title(n))}</a> <code>{html.escape(n)}</code></li>'
-                        for n in groups[group])
-        items.append(f"<h2>{html.escape(group)}</h2><ul>{links}</ul>")
+    verdicts = sorted((p for p in pages if _page(p)[1] is not None), key=lambda p: (_page(p)[1] != DEFAULT_YEAR,
+                                                                                     _page(p)[1]))
+    overview = [p for p in pages if _page(p)[0] == "50_all_years"]
+    order = {s.name: i for i, s in enumerate(STEPS)}
+    evidence = sorted((p for p in pages if p not in verdicts and p not in overview),
+                      key=lambda p: order.get(_page(p)[0], len(order)))
+    sections = [("Start here", verdicts[:1] + overview), ("The verdict for other years", verdicts[1:]),
+                ("The evidence (the same for every year)", evidence)]
+    body = "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(link(p) for p in ps)}</ul>" for t, ps in sections if ps)
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>PyTorch vs TensorFlow: reports</title>"
             "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
-            "code{color:#666;font-size:.85em}</style></head><body><h1>PyTorch vs TensorFlow: reports</h1>"
-            "<p>Each page is a notebook of the chain, exported without code. Open the verdict of a year first; "
-            "the other pages are its evidence.</p>" + "".join(items) + "</body></html>\n")
+            "</style></head><body><h1>PyTorch vs TensorFlow: reports</h1>"
+            "<p>Each page is a notebook of the chain, exported without code. The first link answers the question; "
+            "the rest are its evidence.</p>" + body + "</body></html>\n")
 
 
 def main(argv: list[str]) -> int:

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ..registry.signals import COMMON_TREND_LABEL, SIGNAL_BY_ID
+from . import colours
 
-COLORS = {"pytorch": "#D55E00", "tensorflow": "#0072B2", "keras": "#009E73", "transformers": "#CC79A7",
-          "jax": "#E69F00", "scikit-learn": "#999999"}
+COLORS = colours.FRAMEWORK  # PyTorch and TensorFlow in the reports' one colour language
 LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "transformers": "Transformers",
           "jax": "JAX", "scikit-learn": "scikit-learn"}
 
@@ -148,9 +148,10 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
         ax.fill_between(x, s["latent_share_low"], s["latent_share_high"], color=colour, alpha=0.15, lw=0)
         if s["latent_share"].notna().any():
             ax.plot(x, s["observed_share"], color=colour, alpha=0.3, lw=0.8)
-            ax.plot(x, s["latent_share"], color=colour, lw=2, ls="-" if sig.popularity else "--", label=name)
+            ax.plot(x, s["latent_share"], color=colour, lw=2, ls="-" if sig.popularity else "--", label=name,
+                    marker=sig.marker, markevery=max(len(x) // 8, 1), ms=5)
         else:  # too short for the model: the observed shares themselves, with their counting interval
-            ax.plot(x, s["observed_share"], color=colour, lw=1.5, marker="o", ms=3,
+            ax.plot(x, s["observed_share"], color=colour, lw=1.5, marker=sig.marker, ms=4,
                     label=f"{name} (observed; too short to model)")
         c = cx.loc[sid] if sid in cx.index else None
         if c is not None and c["crossover"]:
@@ -165,8 +166,8 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
                         fontsize=7, color="0.4")
     ax.axhline(0.5, color="0.2", lw=1)
     ax.text(ax.get_xlim()[0], 0.505, " PyTorch ahead ↑", fontsize=8, va="bottom", color="0.3")
-    if year is not None:
-        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.5, zorder=0)
+    year_band(ax, year)
+    ax.plot([], [], color="0.5", lw=6, alpha=0.3, label="95% band")
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_ylabel("PyTorch / (PyTorch + TensorFlow)")
@@ -176,16 +177,24 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
     return fig
 
 
+def year_band(ax, year: int | None) -> None:
+    """The year in question behind a time series: a pale band, named in the legend."""
+    if year is not None:
+        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color=colours.YEAR_BAND, zorder=0,
+                   label=f"{year}, the year in question")
+
+
 def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = None, year: int | None = None):
     """One row per signal on one time axis: crossover (dot) with its 95% interval (bar; an open end runs to the
     last month a crossover can still be seen); 'not yet' signals say how close they came. `common`: the
     common trend's crossover row, drawn first."""
     c = crossovers.copy()
-    rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", True)] if common is not None else [])
-    rows += [(r["signal"], r, signal_colour(r["signal_id"]), r["is_popularity"]) for _, r in c.iterrows()]
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.2))
+    rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", True, "o")] if common is not None else [])
+    rows += [(r["signal"], r, signal_colour(r["signal_id"]), r["is_popularity"], SIGNAL_BY_ID[r["signal_id"]].marker)
+             for _, r in c.iterrows()]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.6))
     end = pd.Timestamp("2026-12-31")
-    for i, (_, r, colour, _) in enumerate(rows):
+    for i, (_, r, colour, _, marker) in enumerate(rows):
         yearly = r.get("granularity", "month") == "year"
         if r["crossover_low"]:
             lo = _ts(r["crossover_low"])
@@ -195,7 +204,7 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
                 ax.annotate("→ not yet", (hi, i), va="center", fontsize=8, color="0.3")
         if r["crossover"]:
             t = pd.Period(r["crossover"], freq="Y" if yearly else "M").to_timestamp()
-            ax.plot([t], [i], "o", color=colour, ms=8)
+            ax.plot([t], [i], marker, color=colour, ms=8)
             ax.annotate(f" {r['crossover']}", (t, i), va="center", fontsize=8)
         elif not r.get("is_modelled", True):
             ax.annotate(f"too short to date ({r['first_period']} to {r['last_period']})", (end, i), ha="right",
@@ -204,12 +213,14 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
             closest = (f"closest {r['closest_share']:.0%} in {r['closest_period']}"
                        if "closest_share" in r and pd.notna(r["closest_share"]) else "no crossover yet")
             ax.annotate(f"not yet ({closest})", (end, i), ha="right", va="center", fontsize=8, color="0.3")
-    ax.set_yticks(range(len(rows)), [f"{n}{'' if p else ' (process)'}" for n, _, _, p in rows])
+    ax.set_yticks(range(len(rows)), [f"{n}{'' if p else ' (process)'}" for n, _, _, p, _ in rows])
     ax.set_xlim(pd.Timestamp("2016-06-01"), end)
-    if year is not None:
-        ax.axvspan(pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"), color="0.85", alpha=0.6, zorder=0)
+    year_band(ax, year)
+    ax.plot([], [], "o", color="0.3", label="crossover month (median)")
+    ax.plot([], [], color="0.3", lw=6, alpha=0.35, label="95% interval")
+    ax.legend(loc="lower left", fontsize=8, ncol=3, frameon=True)
     ax.invert_yaxis()
-    ax.set_title("When PyTorch took the lead and kept it for 12 months (dot), with 95% interval (bar)")
+    ax.set_title("When PyTorch took the lead and kept it for 12 months (marker), with 95% interval (bar)")
     fig.tight_layout()
     return fig
 
@@ -217,9 +228,12 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
 def leaders(lead: pd.DataFrame, year: int):
     """PyTorch's share in `year` per signal with its 95% interval; right of 50% = PyTorch ahead."""
     d = lead[lead["pytorch_share"].notna()].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.3))
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.6))
+    for name, colour in colours.LEADER.items():
+        ax.plot([], [], "o", color=colour, ms=8, label=f"{name} ahead" if name != "too close to call" else name)
+    ax.plot([], [], color="0.5", lw=5, alpha=0.35, label="95% interval")
     for i, (_, r) in enumerate(d.iterrows()):
-        color = {"PyTorch": COLORS["pytorch"], "TensorFlow": COLORS["tensorflow"]}.get(r["leader"], "0.5")
+        color = colours.leader(r["leader"])
         ax.plot([r["pytorch_share_low"], r["pytorch_share_high"]], [i, i], color=color, lw=5, alpha=0.35,
                 solid_capstyle="butt")
         ax.plot([r["pytorch_share"]], [i], "o", color=color, ms=8)
@@ -230,6 +244,7 @@ def leaders(lead: pd.DataFrame, year: int):
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("PyTorch's share of PyTorch + TensorFlow   (← TensorFlow ahead | PyTorch ahead →)")
     ax.set_title(f"Who led in {year}? PyTorch's share per signal, 95% interval")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -258,15 +273,52 @@ def common_trend(common: pd.DataFrame, signal_months: pd.DataFrame | None = None
     return fig
 
 
-def leaders_by_year(grid: pd.DataFrame):
-    """Heat map: signal x year, PyTorch's share (blue = TensorFlow ahead, red = PyTorch ahead)."""
-    fig, ax = plt.subplots(figsize=(11, 0.5 * len(grid) + 1.5))
-    import seaborn as sns  # only here: importing seaborn costs ~2 s per kernel
-    sns.heatmap(grid, annot=grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}"), fmt="", cmap="RdBu_r", center=0.5,
-                vmin=0, vmax=1, cbar_kws={"label": "PyTorch's share"}, linewidths=0.5, ax=ax)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_title("Who led, by year and signal (red: PyTorch ahead; blue: TensorFlow ahead; blank: no data)")
+def leaders_by_year(by_year: pd.DataFrame, common: pd.DataFrame | None = None):
+    """Signal x year, each cell coloured by who led (the reports' colours: PyTorch, TensorFlow, too close to call;
+    white: not covered), PyTorch's share printed in it, and a part year marked with its months. Rows in the table's
+    order; the last row is the trend all signals share (`common`: common_trend_years)."""
+    from matplotlib.patches import Patch
+
+    from ..stats.signal_results import leader  # the rule that names a leader (loaded only for this chart)
+    rows = list(dict.fromkeys(zip(by_year["signal_id"], by_year["signal"], strict=True)))
+    years = sorted(by_year["year"].unique())
+    cells = {(r.signal_id, r.year): r for r in by_year.itertuples()}
+    if common is not None:
+        rows.append(("common_trend", COMMON_TREND_LABEL))
+        for r in common.itertuples():
+            lead = leader(r.common_share_low, r.common_share_high)
+            cells[("common_trend", r.year)] = pd.Series({"leader": lead, "pytorch_share": r.common_share,
+                                                          "n_months": r.n_months})
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(rows) + 2.2))
+    rgb = np.ones((len(rows), len(years), 3))
+    for i, (sid, _) in enumerate(rows):
+        for j, y in enumerate(years):
+            c = cells.get((sid, y))
+            share = getattr(c, "pytorch_share", np.nan) if c is not None else np.nan
+            colour = colours.leader(c.leader) if c is not None and pd.notna(share) else colours.NOT_COVERED
+            rgb[i, j] = matplotlib.colors.to_rgb(colour)
+            if pd.isna(share):
+                ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                                                          edgecolor="0.85", lw=0))
+                continue
+            months = int(c.n_months) if pd.notna(c.n_months) else 12
+            text = f"{share:.0%}" + (f"\n{months} of 12 mo" if 0 < months < 12 else "")
+            dark = colour in (colours.PYTORCH, colours.TENSORFLOW)
+            ax.text(j, i, text, ha="center", va="center", fontsize=8 if months < 12 else 9,
+                    color="white" if dark else "black", fontweight="bold" if months == 12 else "normal")
+    ax.imshow(rgb, aspect="auto")
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.set_yticks(range(len(rows)), [label for _, label in rows])
+    ax.set_xticks(np.arange(-0.5, len(years)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
+    ax.grid(which="minor", color="white", lw=2)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    handles = [Patch(facecolor=colours.PYTORCH, label="PyTorch ahead"), Patch(facecolor=colours.TENSORFLOW,
+               label="TensorFlow ahead"), Patch(facecolor=colours.TOO_CLOSE, label="too close to call"),
+               Patch(facecolor="white", edgecolor="0.6", hatch="///", label="not covered")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4, frameon=False, fontsize=9)
+    ax.set_title("Who led, by year and signal: colour = the leader named by a 95% interval; number = PyTorch's share")
     fig.tight_layout()
     return fig
 

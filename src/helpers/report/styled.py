@@ -5,8 +5,10 @@ import re
 
 import pandas as pd
 
+from ..registry.claims import CLAIMS
 from ..registry.fields import HEADERS, kind_by_name
 from ..registry.formats import p_value, pct, pp, pp_per_year, prob
+from .colours import VERDICT as VERDICT_COLORS
 
 WORDS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "pt": "PyTorch", "tf": "TensorFlow", "dsse": "DSSE",
          "so": "SO", "mk": "MK", "svg": "SVG", "n": "n"}
@@ -40,9 +42,12 @@ def table(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (),
     """A Styler: each column formatted by the kind its name announces (`registry.fields`: a share as 12.3%, a
     change as +1.2 pp, a probability or p-value never as 0 or 1, a count with separators, a boolean as yes/no);
     `pct`, `pp`, `p` and `digits` format other columns (e.g. a pivot's year columns) the same way."""
+    df = df.drop(columns=[c for c in df.columns if isinstance(c, str) and kind_by_name(c) == "id"])  # ids: never shown
     fmt = {}
     for c in df.columns:
         kind = kind_by_name(c) if isinstance(c, str) else None
+        if kind is None and pd.api.types.is_bool_dtype(df[c]):
+            kind = "bool"
         if c in pct:
             fmt[c] = BY_KIND["share"]
         elif c in pp:
@@ -81,7 +86,6 @@ def banner(title: str, lines: list[str]):
                 f'margin: 0.8em 0"><strong>{h.escape(title)}</strong><ul style="margin: 0.3em 0">{items}</ul></div>')
 
 
-VERDICT_COLORS = {"supported": "#d9f2d9", "contradicted": "#f8d7d3", "mixed": "#fff0c2", "untestable": "#e6e6e6"}
 
 
 def verdicts(df: pd.DataFrame):
@@ -100,8 +104,7 @@ def scorecard(card: pd.DataFrame):
         colour = VERDICT_COLORS.get(r["verdict"], "")
         rows.append(
             "<tr>"
-            f"<td style='text-align:left;vertical-align:top'>{h.escape(r['claim'])}<br>"
-            f"<code style='color:#777;font-size:.8em'>{h.escape(r['claim_id'])}</code></td>"
+            f"<td style='text-align:left;vertical-align:top'>{h.escape(r['claim'])}</td>"
             f"<td style='vertical-align:top;background-color:{colour};font-weight:bold'>{h.escape(r['verdict'])}</td>"
             f"<td style='text-align:left;vertical-align:top'>{h.escape(r['finding'])}"
             f"<details><summary>Evidence</summary><p style='font-size:.9em'>{h.escape(r['evidence'])}</p></details></td>"
@@ -127,7 +130,7 @@ def robustness(robust: pd.DataFrame):
                          f"margin:1px;display:inline-block'>{h.escape(r['variant'])}: <b>{h.escape(r['verdict'])}</b>"
                          "</span>")
         changed = int((g["verdict"] != base).sum())
-        rows.append(f"<tr><td style='text-align:left;vertical-align:top'><code>{h.escape(claim_id)}</code></td>"
+        rows.append(f"<tr><td style='text-align:left;vertical-align:top'>{h.escape(CLAIMS[claim_id])}</td>"
                     f"<td style='vertical-align:top'>{changed} of {len(g) - 1}</td>"
                     f"<td style='text-align:left'>{' '.join(cells)}</td></tr>")
     return HTML("<table class='robustness'><thead><tr><th style='text-align:left'>Claim</th><th>Variants that change "

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..chain import io, provenance
-from ..registry.claims import CLAIMS
-from ..registry.signals import COMMON_TREND_LABEL, FAMILIES, SIGNAL_BY_ID
+from ..registry.claims import CLAIMS, HEADLINE, VERDICTS
+from ..registry.signals import FAMILIES, SIGNAL_BY_ID
+from . import colours
 
 
 def year_leaders(year: int) -> pd.DataFrame:
@@ -22,45 +23,93 @@ def common_in_year(year: int) -> pd.Series | None:
     return row.iloc[0] if len(row) else None
 
 
-def summary_text(lead: pd.DataFrame, year: int, common: pd.Series | None = None) -> str:
-    """Three short paragraphs a stakeholder reads first."""
+def who_led(lead: pd.DataFrame, year: int, common: pd.Series | None = None) -> str:
+    """One line: who led in `year`, with the number of signals each way and the typical (common-trend) share."""
     have = lead[lead["pytorch_share"].notna()]
-    n_pt, n_tf = int((have["leader"] == "PyTorch").sum()), int((have["leader"] == "TensorFlow").sum())
-    close = have[have["leader"] == "too close to call"]["signal"].tolist()
-    missing = lead[lead["pytorch_share"].isna()]["signal"].tolist()
+    n = {k: int((have["leader"] == k).sum()) for k in ("PyTorch", "TensorFlow", "too close to call")}
     if not len(have):
-        head = f"No popularity signal covers {year}."
-    elif n_pt and not n_tf:
-        head = f"In {year}, PyTorch led on every signal with a clear leader ({n_pt} of {len(have)})."
-    elif n_tf and not n_pt:
-        head = f"In {year}, TensorFlow led on every signal with a clear leader ({n_tf} of {len(have)})."
+        return f"No popularity signal covers {year}."
+    if n["PyTorch"] > n["TensorFlow"]:
+        answer = "PyTorch" if not n["TensorFlow"] else "PyTorch, on more signals"
+    elif n["TensorFlow"] > n["PyTorch"]:
+        answer = "TensorFlow" if not n["PyTorch"] else "TensorFlow, on more signals"
     else:
-        head = (f"In {year} the signals disagree: PyTorch led on {n_pt} of {len(have)} "
-                f"({', '.join(have[have['leader'] == 'PyTorch']['signal']) or 'none'}), TensorFlow on {n_tf} "
-                f"({', '.join(have[have['leader'] == 'TensorFlow']['signal']) or 'none'}).")
+        answer = "Neither clearly"
+    missing = len(lead) - len(have)
+    others = f" ({missing} more {'does' if missing == 1 else 'do'} not)" if missing else ""
+    covering = (f"the one signal that covers {year}" if len(have) == 1 else
+                f"the {len(have)} signals that cover {year}") + others
+    if max(n.values()) == len(have):
+        line = f"{answer}, on {covering.replace('the ', 'all ', 1) if len(have) > 1 else covering}."
+    else:
+        parts = [f"PyTorch ahead on {n['PyTorch']}", f"TensorFlow on {n['TensorFlow']}"]
+        if n["too close to call"]:
+            parts.append(f"too close to call on {n['too close to call']}")
+        line = f"{answer}: {', '.join(parts)} of {covering}."
     if common is not None and common["n_months"] > 0:
-        low, high = common["common_share_low"], common["common_share_high"]
-        side = ("PyTorch" if low > 0.5 else "TensorFlow" if high < 0.5 else "neither clearly")
-        head += (f" The trend they share puts a typical signal at {common['common_share']:.0%} PyTorch "
-                 f"(95% interval {low:.0%} to {high:.0%}): {side} ahead.")
-    families = dict.fromkeys(SIGNAL_BY_ID[sid].family for sid in have["signal_id"])
-    why = ("They measure different people: " + "; ".join(
-        f"{FAMILIES[f].label} — {FAMILIES[f].who}" for f in families) + ".")
-    sure = ("A leader is named only where a 95% interval excludes a tie"
-            + (f"; too close to call: {', '.join(close)}" if close else "") + "."
-            + (f" No data for {year}: {', '.join(missing)}." if missing else ""))
-    return "\n\n".join([head, why, sure])
+        line += (f" A typical signal (the trend they share): {common['common_share']:.0%} PyTorch "
+                 f"[{common['common_share_low']:.0%}, {common['common_share_high']:.0%}].")
+    return line
 
 
-def summary(lead: pd.DataFrame, year: int):
-    """The opening paragraphs, as Markdown for the notebook."""
+def tally(card: pd.DataFrame) -> str:
+    """The scorecard counted by verdict, in the order supported, contradicted, mixed, untestable."""
+    counts = card["verdict"].value_counts()
+    return " · ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
+
+
+def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.Series | None = None) -> str:
+    """The three answers a reader wants first, in this order: who led in `year`, was the article right (a tally, the
+    headline claim first, the rest one click away), and how sure we are."""
+    import html as h
+    head = card.set_index("claim_id").loc[HEADLINE]
+    colour = colours.VERDICT.get(head["verdict"], "")
+    box = "margin:.35em 0;padding:.45em .8em;border-left:5px solid {};background:{}"
+    return (
+        f"<div class='answers' style='font-size:1.02em;line-height:1.4'>"
+        f"<div id='who-led' style='{box.format(colours.leader(_lead_word(lead)), '#f7f7f7')}'>"
+        f"<b>Who led in {year}?</b> {h.escape(who_led(lead, year, common))}</div>"
+        f"<div id='article-right' style='{box.format('#555', '#f7f7f7')}'>"
+        f"<b>Was the article right?</b> Of its {len(card)} claims: {h.escape(tally(card))}. The headline, "
+        f"<i>“{h.escape(CLAIMS[HEADLINE])}”</i>: <span style='background:{colour};padding:0 .3em'>"
+        f"<b>{h.escape(head['verdict'])}</b></span> — {h.escape(head['finding'])} "
+        f"<a href='#claims'>Every claim, with its evidence ↓</a></div>"
+        f"<div id='how-sure' style='{box.format('#555', '#f7f7f7')}'>"
+        f"<b>How sure are we?</b> {h.escape(HOW_SURE)}</div></div>")
+
+
+def _lead_word(lead: pd.DataFrame) -> str:
+    have = lead[lead["pytorch_share"].notna()]
+    pt, tf = int((have["leader"] == "PyTorch").sum()), int((have["leader"] == "TensorFlow").sum())
+    return "PyTorch" if pt > tf else "TensorFlow" if tf > pt else "too close to call"
+
+
+HOW_SURE = ("Each bar is a 95% interval for the share as the source counted it, without counting noise (surveys and "
+            "papers: Wilson), and a leader is named only where that interval excludes 50%. A simulation study "
+            "(make calibrate) measures how often such intervals cover the truth and how much wider they are than "
+            "the data need. The signals count different crowds, so they may disagree and all be right.")
+
+
+def answers(lead: pd.DataFrame, card: pd.DataFrame, year: int):
+    """The three answers, as HTML for the notebook."""
+    from IPython.display import HTML
+    return HTML(headline_html(lead, card, year, common_in_year(year)))
+
+
+def who_is_counted(lead: pd.DataFrame):
+    """Why the signals may disagree: whose behaviour each family of the covered signals measures (Markdown)."""
     from IPython.display import Markdown
-    return Markdown(summary_text(lead, year, common_in_year(year)))
+    have = lead[lead["pytorch_share"].notna()]
+    families = dict.fromkeys(SIGNAL_BY_ID[sid].family for sid in have["signal_id"])
+    return Markdown("The signals measure different people: " + "; ".join(
+        f"**{FAMILIES[f].label}** — {FAMILIES[f].who}" for f in families) + ".")
 
 
 def with_claims(card: pd.DataFrame) -> pd.DataFrame:
-    """verdict.csv with each claim's wording (for the scorecard display)."""
-    return card.assign(claim=card["claim_id"].map(CLAIMS))
+    """verdict.csv with each claim's wording (for the scorecard display), the headline claim first."""
+    order = card["claim_id"].ne(HEADLINE).astype(int)
+    return card.assign(claim=card["claim_id"].map(CLAIMS), order=order).sort_values("order", kind="stable").drop(
+        columns="order").reset_index(drop=True)
 
 
 def build(year: int) -> dict:
@@ -78,8 +127,5 @@ def by_year_grid(by_year: pd.DataFrame, values: str) -> pd.DataFrame:
 
 
 def all_years() -> dict[str, pd.DataFrame]:
-    """Step 50_all_years: the leaders of every valid year (computed once, by step 20), for the grid."""
-    by_year = io.read_table("leaders_by_year")
-    grid = by_year_grid(by_year, "pytorch_share").set_index("signal")
-    common = io.read_table("common_trend_years").set_index("year")["common_share"].rename(COMMON_TREND_LABEL)
-    return {"grid": pd.concat([grid, common.to_frame().T]), "leaders_by_year": by_year}
+    """Step 50_all_years: the leaders of every valid year (computed once, by step 20) and the common trend's."""
+    return {"leaders_by_year": io.read_table("leaders_by_year"), "common_trend_years": io.read_table("common_trend_years")}
