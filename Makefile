@@ -75,6 +75,7 @@ $(ENV_STAMP): $(ENV_DEPS)
 	$(PY) -c 'import json, sys; p = sys.prefix + "/share/jupyter/kernels/$(KERNEL)/kernel.json"; k = json.load(open(p)); \
 	  k["argv"][-2:-2] = ["--IPKernelApp.log_level=CRITICAL"]; json.dump(k, open(p, "w"), indent=1)'
 	touch $@
+	@echo "[env] $(VENV) is ready: pinned versions from pyproject.toml, Jupyter kernel pytorch-vs-tensorflow"
 
 check-year: ## Check YEAR (it is also checked before anything runs)
 	@echo "YEAR=$(YEAR) is valid"
