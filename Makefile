@@ -72,9 +72,9 @@ $(ENV_STAMP): $(ENV_DEPS)
 	$(PY) -m pip install --quiet -e '.[test]'
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pytorch-vs-tensorflow)" >/dev/null
 	@# quiet the kernel's own start-up log (a loopback-TCP notice on every run); user warnings still show
-	$(PY) -c 'import json, sys; p = sys.prefix + "/share/jupyter/kernels/$(KERNEL)/kernel.json"; k = json.load(open(p)); \
+	@$(PY) -c 'import json, sys; p = sys.prefix + "/share/jupyter/kernels/$(KERNEL)/kernel.json"; k = json.load(open(p)); \
 	  k["argv"][-2:-2] = ["--IPKernelApp.log_level=CRITICAL"]; json.dump(k, open(p, "w"), indent=1)'
-	touch $@
+	@touch $@
 	@echo "[env] $(VENV) is ready: pinned versions from pyproject.toml, Jupyter kernel pytorch-vs-tensorflow"
 
 check-year: ## Check YEAR (it is also checked before anything runs)

@@ -15,13 +15,13 @@ import pandas as pd
 
 from ..chain.refresh_files import shift_month
 from . import clickhouse, http, queries
-from .run import ENGINE_CHOICES, ENGINE_NAMES, OVERLAP_MONTHS, SOURCES, SPECS, _engine, engine_of, items, table_for
+from .run import ENGINE_CHOICES, ENGINE_NAMES, OVERLAP_MONTHS, SOURCES, SPECS, connect, engine_of, items, table_for
 from .stackexchange_api import Client
 
 
 def check_engine(source: str, engine: str, today: dt.date) -> dict:
     """One source on a query engine: the table's existence and its newest day for the source's items."""
-    agg, run, url = _engine(source, engine)
+    agg, run, url = connect(source, engine)
     table = table_for(source, engine)
     row = {"source": source, "engine": ENGINE_NAMES[engine], "endpoint": http.redact(url), "table": table}
     if engine == "clickhouse":
@@ -39,9 +39,11 @@ def check_engine(source: str, engine: str, today: dt.date) -> dict:
 
 
 def check_api(source: str, client: Client) -> dict:
+    """A Stack Exchange site: the requests left today (read once per run: each read spends one)."""
+    left = client.quota_remaining if client.quota_remaining is not None else client.read_quota(SPECS[source].site)
     return {"source": source, "engine": ENGINE_NAMES["stackexchange_api"], "endpoint": client.url,
             "table": f"site={SPECS[source].site}", "table exists": "yes",
-            "newest day": "", "status": f"ok: {client.read_quota(SPECS[source].site)} requests left today"}
+            "newest day": "", "status": f"ok: {left} requests left today"}
 
 
 def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.stdout) -> int:

@@ -100,7 +100,7 @@ def _check_complete(source: str, rows: pd.DataFrame, first: str, last: str) -> N
 def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: Callable[[str], None],
                    today: dt.date) -> Added:
     """Query `source` on `engine` from `start_month` to its last complete month; save the result."""
-    agg, run, url = _engine(source, engine)
+    agg, run, url = connect(source, engine)
     table = table_for(source, engine)
     start, bound = f"{start_month}-01", f"{today:%Y-%m}-01"
     log(f"{source}: asking {engine} ({url}) for its newest day ...")
@@ -123,7 +123,8 @@ def table_for(source: str, engine: str) -> str:
     return os.environ.get(f"{engine.upper()}_{source.upper()}_TABLE") or SPECS[source].tables[engine]
 
 
-def _engine(source: str, engine: str):
+def connect(source: str, engine: str):
+    """(the source's aggregation, a function running SQL on `engine` and returning its rows, the shown endpoint)."""
     agg = queries.AGGREGATIONS[SPECS[source].aggregation]
     if engine == "clickhouse":
         url = clickhouse.endpoint(source)

@@ -77,28 +77,29 @@ def check_name(name: str, kind: str) -> str:
     return ""
 
 
-# Display headers of columns whose name, words joined, would not read well (the rest: `report.styled.header`).
+# Display headers of columns whose name, words joined, would not read well. An interval's bound needs none: `_low`
+# and `_high` read "95% low"/"95% high", `_low90` "90% low" (`bound_header`).
 HEADERS = {
     "n_selected": "selected", "n_respondents": "respondents", "n_answered": "answered", "all_share": "% of all",
-    "answered_share": "% of those who answered", "p_value": "p", "p_holm": "p (Holm)", "p_bh": "p (BH)",
-    "sen_slope_per_year": "Sen's slope per year", "cohen_h": "Cohen's h",
-    "answered_share_low": "95% low", "answered_share_high": "95% high", "all_share_low": "95% low (all)",
-    "all_share_high": "95% high (all)", "tf_minus_pt_change": "TF minus PT", "tf_minus_pt_change_low": "95% low",
-    "tf_minus_pt_change_high": "95% high", "pytorch_share_low": "95% low", "pytorch_share_high": "95% high",
-    "latent_share_low": "95% low", "latent_share_high": "95% high", "common_share_low": "95% low",
-    "common_share_high": "95% high", "reweighted_share_low": "95% low", "reweighted_share_high": "95% high",
-    "share_change_low": "95% low", "share_change_high": "95% high", "share_change": "change",
-    "p_seasonal_mk": "seasonal MK p", "tau": "Kendall's tau", "max_abs_residual": "max |residual|",
-    "p_holm_within_year": "p (Holm, within the year)", "mde_per_year": "detectable slope (80% power)",
+    "answered_share": "% of those who answered", "all_share_low": "95% low (all)", "all_share_high": "95% high (all)",
+    "p_value": "p", "p_holm": "p (Holm)", "p_bh": "p (BH)", "p_holm_within_year": "p (Holm, within the year)",
+    "p_seasonal_mk": "seasonal MK p", "sen_slope_per_year": "Sen's slope per year", "cohen_h": "Cohen's h",
+    "tf_minus_pt_change": "TF minus PT", "share_change": "change", "share_change_2017": "change in 2017",
+    "tau": "Kendall's tau", "max_abs_residual": "max |residual|", "mde_per_year": "detectable slope (80% power)",
     "not_yet_prob": "P(not yet)", "ahead_prob": "P(PyTorch ahead)", "fall_prob": "P(fell)",
-    "onset_none_prob": "P(no acceleration)", "onset_edge_prob": "P(edge)", "share_change_2017": "change in 2017",
-    "share_change_2017_low": "95% low", "share_change_2017_high": "95% high", "sd_ar": "s.d. deviations",
-    "sd_irregular": "s.d. irregular", "phi": "persistence (phi)", "n_sim": "replicates", "mc_se": "MC error",
-    "gain_per_year_2017": "gain per year, 2017", "gain_per_year_2017_low": "95% low",
-    "gain_per_year_2017_high": "95% high", "gain_per_year_2018": "gain per year, 2018",
-    "gain_per_year_2018_low": "95% low", "gain_per_year_2018_high": "95% high", "faster_prob_2018": "P(2018 faster)",
-    "ess_hyper": "ESS (hyperparameters)", "width_ratio": "width / oracle", "year_prob": "P(in that year)",
-    "coverage_share": "coverage", "nominal_share": "nominal", "n_months": "months", "pt_plus_tf": "PyTorch + TensorFlow",
-    "before_share": "share before", "after_share": "share after", "is_popularity": "counted in verdicts",
-    "is_available": "modelled", "is_modelled": "modelled", "n_hyper_draws": "hyperparameter draws",
+    "onset_none_prob": "P(no acceleration)", "onset_edge_prob": "P(edge)", "faster_prob_2018": "P(2018 faster)",
+    "year_prob": "P(in that year)", "sd_ar": "s.d. deviations", "sd_irregular": "s.d. irregular",
+    "phi": "persistence (phi)", "n_sim": "replicates", "mc_se": "MC error", "ess_hyper": "ESS (hyperparameters)",
+    "n_hyper_draws": "hyperparameter draws", "width_ratio": "width / oracle", "coverage_share": "coverage",
+    "nominal_share": "nominal", "gain_per_year_2017": "gain per year, 2017", "gain_per_year_2018": "gain per year, 2018",
+    "n_months": "months", "pt_plus_tf": "PyTorch + TensorFlow", "before_share": "share before",
+    "after_share": "share after", "is_popularity": "counted in verdicts", "is_available": "modelled",
+    "is_modelled": "modelled",
 }
+
+
+def bound_header(name: str) -> str:
+    """The header of an interval bound (`pytorch_share_low` -> '95% low', `share_change_high90` -> '90% high'), or
+    '' when `name` is not one."""
+    m = re.search(r"_(low|high)(90)?$", name)
+    return f"{m[2] or 95}% {m[1]}" if m else ""

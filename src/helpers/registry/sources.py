@@ -66,8 +66,8 @@ class RefreshSpec:
     `aggregation` of `helpers.refresh.queries` on `tables[engine]`; `stackexchange_api`: question totals per tag
     on Stack Exchange site `site`). `items` maps each `framework` value the signals read to the name the upstream
     uses (a package, a repository, a tag); `acquired_end` is the acquired data's last usable month, where the
-    refresh's 12 overlap months end (a test checks it against the cleaned data). `licence` goes into the manifest
-    row of every refreshed file.
+    refresh's 12 overlap months end (tests/sources/test_declared_sources.py reads it back from the raw files).
+    `licence` goes into the manifest row of every refreshed file.
     """
     engines: tuple[str, ...]
     items: dict[str, str]
@@ -83,8 +83,8 @@ class Source:
     """One upstream's way of counting.
 
     `folder`: its folder under data/raw/ (shared by sources of one upstream); `files`: glob patterns of the
-    acquired files the cleaning reads; `dropin`: the regular expression (a file name inside `folder`) of exports
-    a user may add, which are not in the manifest (empty: none);
+    acquired files the cleaning reads (every manifest file must match one, a test checks); `dropin`: the regular
+    expression (a file name inside `folder`) of exports a user may add, which are not in the manifest (empty: none);
     `measure`: `counts` (events, downloads, questions, papers), `index` (a rescaled relative index) or `responses`
     (survey answers); `step`: the cleaning step that reads it.
     """

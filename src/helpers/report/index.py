@@ -38,7 +38,10 @@ def build(folder: Path) -> str:
                       key=lambda p: order.get(_page(p)[0], len(order)))
     sections = [("Start here", verdicts[:1] + overview), ("The verdict for other years", verdicts[1:]),
                 ("The evidence (the same for every year)", evidence)]
-    body = "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(link(p) for p in ps)}</ul>" for t, ps in sections if ps)
+    later = "" if overview else ("<li>Every year at a glance, signal by signal: run <code>make all-years</code> "
+                                 "(a few minutes more)</li>")
+    body = "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(link(p) for p in ps)}{later if i == 0 else ''}</ul>"
+                   for i, (t, ps) in enumerate(sections) if ps)
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>PyTorch vs TensorFlow: reports</title>"
             "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
             "</style></head><body><h1>PyTorch vs TensorFlow: reports</h1>"

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 
 from ..registry.claims import CLAIMS
-from ..registry.fields import HEADERS, kind_by_name
+from ..registry.fields import HEADERS, bound_header, kind_by_name
 from ..registry.formats import p_value, pct, pp, pp_per_year, prob
 from .colours import VERDICT as VERDICT_COLORS
 
@@ -16,12 +16,12 @@ MISSING = ""  # how an empty cell is shown
 
 
 def header(name) -> str:
-    """A column name as a reader wants it: the field registry's header, else its words ('pytorch_share' ->
-    'PyTorch share'; a count's `n_` and a boolean's `is_` are dropped)."""
+    """A column name as a reader wants it: the field registry's header (an interval bound's by its rule), else its
+    words ('pytorch_share' -> 'PyTorch share'; a count's `n_` and a boolean's `is_` are dropped)."""
     if not isinstance(name, str):
         return str(name)
-    if name in HEADERS:
-        return HEADERS[name]
+    if name in HEADERS or bound_header(name):
+        return HEADERS.get(name) or bound_header(name)
     words = [WORDS.get(w, w) for w in re.split(r"[_\s]+", re.sub(r"^(n|is)_", "", name)) if w]
     text = " ".join(words)
     return text[:1].upper() + text[1:] if text[:1].islower() else text
@@ -86,11 +86,6 @@ def banner(title: str, lines: list[str]):
                 f'margin: 0.8em 0"><strong>{h.escape(title)}</strong><ul style="margin: 0.3em 0">{items}</ul></div>')
 
 
-
-
-def verdicts(df: pd.DataFrame):
-    """The scorecard with each verdict cell coloured (green supported, red contradicted, amber mixed, grey untestable)."""
-    return table(df).map(lambda v: f"background-color: {VERDICT_COLORS.get(v, '')}; font-weight: bold", subset=["verdict"])
 
 
 def scorecard(card: pd.DataFrame):

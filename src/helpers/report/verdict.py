@@ -1,5 +1,5 @@
-"""The year's verdict (step 40, per year): who led in Y on every signal, the common trend in Y, a summary; and the
-grid of every year (step 50)."""
+"""The year's verdict (step 40, per year): the three answers a reader wants first (who led in Y, was the article
+right, how sure we are), who led on every signal, the scorecard; and every year's leaders (step 50)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -23,18 +23,24 @@ def common_in_year(year: int) -> pd.Series | None:
     return row.iloc[0] if len(row) else None
 
 
+def leader_counts(lead: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int], str]:
+    """The signals that cover the year, how many each leader value has, and who led on more of them (`PyTorch`,
+    `TensorFlow`, or `too close to call` on a tie)."""
+    have = lead[lead["pytorch_share"].notna()]
+    n = {k: int((have["leader"] == k).sum()) for k in colours.LEADER}
+    more = ("PyTorch" if n["PyTorch"] > n["TensorFlow"] else "TensorFlow" if n["TensorFlow"] > n["PyTorch"]
+            else "too close to call")
+    return have, n, more
+
+
 def who_led(lead: pd.DataFrame, year: int, common: pd.Series | None = None) -> str:
     """One line: who led in `year`, with the number of signals each way and the typical (common-trend) share."""
-    have = lead[lead["pytorch_share"].notna()]
-    n = {k: int((have["leader"] == k).sum()) for k in ("PyTorch", "TensorFlow", "too close to call")}
+    have, n, more = leader_counts(lead)
     if not len(have):
         return f"No popularity signal covers {year}."
-    if n["PyTorch"] > n["TensorFlow"]:
-        answer = "PyTorch" if not n["TensorFlow"] else "PyTorch, on more signals"
-    elif n["TensorFlow"] > n["PyTorch"]:
-        answer = "TensorFlow" if not n["PyTorch"] else "TensorFlow, on more signals"
-    else:
-        answer = "Neither clearly"
+    other = "TensorFlow" if more == "PyTorch" else "PyTorch"
+    answer = ("Neither clearly" if more == "too close to call" else more if not n[other] else
+              f"{more}, on more signals")
     missing = len(lead) - len(have)
     others = f" ({missing} more {'does' if missing == 1 else 'do'} not)" if missing else ""
     covering = (f"the one signal that covers {year}" if len(have) == 1 else
@@ -67,7 +73,7 @@ def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.
     box = "margin:.35em 0;padding:.45em .8em;border-left:5px solid {};background:{}"
     return (
         f"<div class='answers' style='font-size:1.02em;line-height:1.4'>"
-        f"<div id='who-led' style='{box.format(colours.leader(_lead_word(lead)), '#f7f7f7')}'>"
+        f"<div id='who-led' style='{box.format(colours.leader(leader_counts(lead)[2]), '#f7f7f7')}'>"
         f"<b>Who led in {year}?</b> {h.escape(who_led(lead, year, common))}</div>"
         f"<div id='article-right' style='{box.format('#555', '#f7f7f7')}'>"
         f"<b>Was the article right?</b> Of its {len(card)} claims: {h.escape(tally(card))}. The headline, "
@@ -76,12 +82,6 @@ def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.
         f"<a href='#claims'>Every claim, with its evidence ↓</a></div>"
         f"<div id='how-sure' style='{box.format('#555', '#f7f7f7')}'>"
         f"<b>How sure are we?</b> {h.escape(HOW_SURE)}</div></div>")
-
-
-def _lead_word(lead: pd.DataFrame) -> str:
-    have = lead[lead["pytorch_share"].notna()]
-    pt, tf = int((have["leader"] == "PyTorch").sum()), int((have["leader"] == "TensorFlow").sum())
-    return "PyTorch" if pt > tf else "TensorFlow" if tf > pt else "too close to call"
 
 
 HOW_SURE = ("Each bar is a 95% interval for the share as the source counted it, without counting noise (surveys and "

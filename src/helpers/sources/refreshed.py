@@ -64,8 +64,9 @@ def _check(df: pd.DataFrame, source: str, path: Path) -> None:
 
 def with_breaks(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     """`rows` (with `month`) plus `break_id` and `break_kind` from the source registry's breaks."""
-    fields = [break_fields(source, m) for m in rows["month"]]
-    return rows.assign(break_id=[f[0] for f in fields], break_kind=[f[1] for f in fields])
+    fields = {m: break_fields(source, m) for m in rows["month"].unique()}
+    return rows.assign(break_id=rows["month"].map(lambda m: fields[m][0]),
+                       break_kind=rows["month"].map(lambda m: fields[m][1]))
 
 
 def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,

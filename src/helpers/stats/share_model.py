@@ -102,7 +102,7 @@ class Series:
 
 def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> Series:
     """`share`: the signal's monthly table (month, pt, tf, break_id, break_kind; pt_refreshed, tf_refreshed where a refresh also
-    holds an acquired month) from `sources.monthly.share`. Months before `start` are left out (GitHub's histories
+    holds an acquired month) from `stats.shares.share`. Months before `start` are left out (GitHub's histories
     begin before PyTorch's release: its first months are launch, not popularity), and so are months of an `exclude`
     break (unless refreshed data, counted anew, replace them). Every `changes_mix` break inside the range becomes a
     shift regressor, and so does a splice onto refreshed data (`break_id` "splice"), whose shift's prior is

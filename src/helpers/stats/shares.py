@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..registry.signals import MONTHLY, Signal
+from ..registry.signals import Signal
 
 
 def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
@@ -35,14 +35,3 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     out = out.join(marked.set_index("month")).fillna({"break_id": "", "break_kind": ""})
     return out.reset_index().rename(columns={"index": "month"})
 
-
-def shares(signals: pd.DataFrame, popularity_only: bool = False) -> dict[str, pd.DataFrame]:
-    """Signal id -> monthly share table, for the registered monthly signals present in `signals`."""
-    out = {}
-    for sig in MONTHLY:
-        if popularity_only and not sig.popularity:
-            continue
-        s = share(signals, sig)
-        if len(s):
-            out[sig.id] = s
-    return out
