@@ -90,16 +90,29 @@ fetch: $(ENV_STAMP) ## Download raw files missing from data/raw (manifest URLs; 
 
 YEAR_REPORTS := $(subst %,$(YEAR),$(PER_YEAR))
 ALL_YEAR_REPORTS := $(foreach y,$(VALID_YEARS),$(subst %,$(y),$(PER_YEAR)))
+# `make all-years YEARS="2024 2025"`: the verdict for those years only (and the overview); every valid year by default
+YEARS ?= $(VALID_YEARS)
+ifneq ($(filter all-years,$(MAKECMDGOALS)),)
+ifneq ($(filter-out $(VALID_YEARS),$(YEARS)),)
+$(error YEARS holds $(filter-out $(VALID_YEARS),$(YEARS)): the valid years are $(firstword $(VALID_YEARS))-$(lastword $(VALID_YEARS)))
+endif
+endif
+# Pages built before (other years' verdicts, the all-years overview) are rebuilt whenever their tables change, so the
+# index never links a page built from older tables; any other stale page (the coverage study) the index marks.
+BUILT := $(filter $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY),$(wildcard $(HTML)/*.html))
+QUOTE_CALIBRATION := $(filter $(ALL_YEAR_REPORTS),$(BUILT))
 
-$(HTML)/index.html: $(ONCE) $(YEAR_REPORTS) $(HELPERS)
+$(HTML)/index.html: $(ONCE) $(YEAR_REPORTS) $(BUILT) $(HELPERS)
 	@$(PY) -m helpers.report.index $(HTML)
 
-all-years: $(ONCE) $(ALL_YEAR_REPORTS) $(ALL_YEARS_ONLY) ## Run the chain once and the verdict for every valid year
+all-years: $(ONCE) $(foreach y,$(YEARS),$(subst %,$(y),$(PER_YEAR))) $(ALL_YEARS_ONLY) ## Run the chain once and the verdict for every valid year (or YEARS)
 	@$(PY) -m helpers.report.index $(HTML)
 	@echo "Done. Every year at a glance: $(HTML)/50_all_years.html  (every report: $(HTML)/index.html)"
 
 calibrate: $(CALIBRATE) ## The coverage and width study of every interval (CALIBRATION_SIMS replicates; ~8 min at 50)
-	$(PY) -m helpers.report.index $(HTML)
+	@# the verdict pages already built quote the study (it is not their prerequisite: `make all` never starts it)
+	@$(if $(QUOTE_CALIBRATION),rm -f $(QUOTE_CALIBRATION) && $(MAKE) --no-print-directory $(QUOTE_CALIBRATION))
+	@$(PY) -m helpers.report.index $(HTML)
 
 # Online, never part of `all`: new raw files (and manifest rows) for the months after the acquired data. Options:
 # REFRESH_ARGS='--sources pypi,github --engine bigquery'; endpoints from the environment (README, "Refreshing").
@@ -119,8 +132,9 @@ lint: $(ENV_STAMP) ## Lint src/, tests/ and the notebooks with ruff; check the p
 	$(VENV)/bin/ruff check src tests notebooks
 	$(VENV)/bin/lint-imports
 
+BENCH_ARGS ?=
 bench: $(ENV_STAMP) ## Time cold `make all`, a no-op `make all`, cold `make all-years`, and the kernel-free lower bound
-	$(PY) -m helpers.chain.bench --year $(YEAR)
+	$(PY) -m helpers.chain.bench --year $(YEAR) $(BENCH_ARGS)
 
 clean: ## Remove processed data, reports and build files (keeps .venv and data/raw)
 	rm -rf build data/processed reports

@@ -15,12 +15,10 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import shutil
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +26,6 @@ import pytest
 
 from helpers.chain import paths
 from helpers.chain import run as chain_run
-from helpers.registry.steps import STEPS, needs
 
 # The fixture chains check structure and contracts, not published months: fewer simulated paths per signal (the
 # same code; kernels inherit the setting). Tests of seed stability pass their own number of paths.
@@ -83,8 +80,12 @@ def rooted(tree: Path):
 
 
 def run_step(name: str, tree: Path, year: int | None = None) -> int:
-    """Run one step on `tree` as Make does; the exit status (0 = success)."""
-    with rooted(tree):
+    """Run one step on `tree` as Make does (its kernel importing the tree's own copy of the package, when it has
+    one, as Make's PYTHONPATH does); the exit status (0 = success)."""
+    own = tree / "src"
+    with rooted(tree), pytest.MonkeyPatch.context() as mp:
+        if own.is_dir():
+            mp.setenv("PYTHONPATH", str(own))
         return chain_run.main([name] + (["--year", str(year)] if year is not None else []))
 
 
@@ -95,31 +96,33 @@ def execute(name: str, tree: Path, year=None, out: Path | None = None, parameter
         return chain_run.execute(step(name), year, out or tree / "build" / "test.ipynb", parameters)
 
 
-def run_chain(tree: Path, year: int = 2021, jobs: int = 2) -> None:
-    """Every step of `make all YEAR=year` on `tree` as Make runs them: each as its own process, once the steps
-    writing its inputs (and, for a step reading data/raw, the verification) are done; `jobs` at a time."""
-    todo = {s.name: s for s in STEPS if s.goal == "all"}
-    waits = {n: needs(s) for n, s in todo.items()}
-    env = {**os.environ, "PTVTF_ROOT": str(tree), "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
-                                                                                   os.environ.get("PYTHONPATH", "")])}
-    logs = tree / "build" / "test-logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    running, done = {}, set()
-    while todo or running:
-        for name in [n for n in todo if waits[n] <= done][: jobs - len(running)]:
-            s = todo.pop(name)
-            args = [sys.executable, "-m", "helpers.chain.run", name] + (["--year", str(year)] if s.per_year else [])
-            log = open(logs / f"{name}.log", "w")
-            running[name] = (subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT), log)
-        finished = [n for n, (p, _) in running.items() if p.poll() is not None]
-        for name in finished:
-            proc, log = running.pop(name)
-            log.close()
-            rc = proc.returncode
-            assert rc == 0, f"step {name} failed:\n{(logs / f'{name}.log').read_text()[-3000:]}"
-            done.add(name)
-        if not finished:
-            time.sleep(0.05)
+def install_make(tree: Path) -> Path:
+    """Make `tree` a checkout Make can drive: the Makefile, pyproject.toml and the package under test copied (a
+    notebook checks that its code comes from its own checkout), tests/ linked (for `make lint`), so
+    `make -C tree ...` runs exactly the commands a user runs."""
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO / name, tree / name)
+    shutil.copytree(REPO / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+                    dirs_exist_ok=True)
+    if not (tree / "tests").exists():
+        (tree / "tests").symlink_to(REPO / "tests", target_is_directory=True)
+    return tree
+
+
+def make(tree: Path, *args: str, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    """`make -C tree ARGS` with this test run's environment (its virtual environment and kernel; no reinstall),
+    output captured."""
+    venv = Path(sys.prefix)
+    clean = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PTVTF_ROOT")}
+    return subprocess.run(["make", "-C", str(tree), "--no-print-directory", f"VENV={venv}",
+                           f"ENV_STAMP={venv / 'bin' / 'python'}", f"PYTHON={sys.executable}", *args],
+                          env={**clean, **(env or {})}, capture_output=True, text=True, timeout=timeout)
+
+
+def made(proc: subprocess.CompletedProcess) -> str:
+    """The output of a `make` that must have succeeded (its end when it did not)."""
+    assert proc.returncode == 0, f"{' '.join(proc.args[4:])} failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+    return proc.stdout
 
 
 @pytest.fixture
@@ -149,31 +152,19 @@ def add_drop_ins(tree: Path) -> None:
 REFRESH_DAY = dt.date(2026, 11, 25)
 
 
-def add_refresh(tree: Path) -> str:
-    """`make refresh` against the local stand-ins (tests/fake_upstreams.py): a refresh file and manifest row per
-    source, as a user's online run adds them. Returns what it printed."""
-    from fake_upstreams import Upstreams
-
-    from helpers.refresh import run as refresh_run
-    up = Upstreams()
-    out = io.StringIO()
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            for k, v in up.env().items():
-                mp.setenv(k, v)
-            rc = refresh_run.main([], raw=tree / "data" / "raw", today=REFRESH_DAY, out=out)
-    finally:
-        up.close()
-    assert rc == 0, out.getvalue()
-    return out.getvalue()
-
-
 @pytest.fixture(scope="session")
 def chain(tmp_path_factory):
-    """The whole chain (make all YEAR=2021) on a fixture tree with drop-ins and a refresh, once per test session."""
-    tree = make_tree(tmp_path_factory.mktemp("chain") / "project", monthly=True)
+    """The whole chain as a user runs it, once per test session, on a fixture tree with drop-ins: `make refresh`
+    against the local stand-ins (tests/fake_upstreams.py), then `make all YEAR=2021`."""
+    from fake_upstreams import Upstreams
+    tree = install_make(make_tree(tmp_path_factory.mktemp("chain") / "project", monthly=True))
     add_drop_ins(tree)
-    add_refresh(tree)
+    up = Upstreams()
+    try:
+        refresh_log = made(make(tree, "refresh", f"REFRESH_ARGS=--today {REFRESH_DAY}", env=up.env()))
+    finally:
+        up.close()
     raw_before = tree_snapshot(tree / "data" / "raw")
-    run_chain(tree)
-    yield {"tree": tree, "raw_before": raw_before, "html": tree / "reports" / "html"}
+    all_log = made(make(tree, "all", "YEAR=2021"))
+    yield {"tree": tree, "raw_before": raw_before, "html": tree / "reports" / "html", "refresh_log": refresh_log,
+           "all_log": all_log}

@@ -19,7 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import REPO, rooted, run_step, sha, tree_snapshot
+from conftest import REFRESH_DAY, REPO, made, make, rooted, run_step, sha, tree_snapshot
 from helpers.chain import io, schemas
 from helpers.registry.claims import CLAIMS
 from helpers.registry.signals import SIGNAL_BY_ID
@@ -63,19 +63,27 @@ def test_kaggle_shares_and_monthly_signals_content(chain):
 
 
 def test_crossovers_contract(chain):
+    """Each signal's crossover is a month inside its interval, or one of the plain-word findings with its reason;
+    never dated at a series' first month; the reader's sentence is the registry's wording."""
+    from helpers.registry.crossover import OUTCOMES, describe_record
     with rooted(chain["tree"]):
         c = io.read_table("crossovers")
     assert c["signal_id"].is_unique
     for _, r in c.iterrows():
-        if r["crossover"]:
-            assert re.fullmatch(r"\d{4}(-\d{2})?", r["crossover"])
-            if r["crossover_low"]:
-                assert r["crossover_low"] <= r["crossover"] and (not r["crossover_high"]  # "" = not yet
-                                                                  or r["crossover"] <= r["crossover_high"])
+        if not r["is_modelled"]:
+            assert r["reason"] and not r["crossover"]
+            continue
+        assert r["outcome_id"] in OUTCOMES and r["summary"] == describe_record(r)
+        if r["outcome_id"] == "dated":
+            assert re.fullmatch(r"\d{4}(-\d{2})?", r["crossover"]) and r["crossover"] != r["first_period"]
+            if r["granularity"] == "month":
+                assert (not r["crossover_low"] or r["crossover_low"] <= r["crossover"]) and (
+                    not r["crossover_high"] or r["crossover"] <= r["crossover_high"])
         else:
-            # no 12-month lead yet (a share can pass 50% for fewer months), or too short to model
-            assert r["reason"], r.to_dict()
-            assert not r["is_modelled"] or (0 < r["closest_share"] < 1 and r["closest_period"])
+            assert not r["crossover"] and r["reason"], r.to_dict()
+        if r["granularity"] == "month":
+            probs = r[["dated_prob", "not_yet_prob", "not_decidable_prob", "ahead_since_start_prob"]]
+            assert probs.sum() == pytest.approx(1.0)
     assert {"so_questions", "github_stars", "pypi_downloads", "kaggle_survey"} <= set(c["signal_id"])
 
 
@@ -148,7 +156,7 @@ def test_year_independent_work_runs_once(chain):
     assert (tree / "reports" / "tables" / "verdict.csv").exists()
     assert not list((tree / "reports" / "tables").glob("signal_tests_*.csv"))
     per_year = {s.name for s in STEPS if s.per_year}
-    for page in chain["html"].glob("*.html"):
+    for page in chain["html"].glob("[0-9]*.html"):
         stem = re.sub(r"_\d{4}$", "", page.stem)
         assert (stem != page.stem) == (stem in per_year), page.name
 
@@ -162,7 +170,7 @@ def test_provenance_record(chain):
 
 
 def test_html_has_no_code_and_needs_no_network(chain):
-    pages = list(chain["html"].glob("*.html"))
+    pages = [p for p in chain["html"].glob("*.html") if p.name != "index.html"]
     assert len(pages) == sum(1 for s in STEPS if s.notebook and s.goal == "all")
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -182,6 +190,69 @@ def test_charts_appear_where_they_are_drawn(chain):
             kinds = {("image" if "image/png" in o.get("data", {}) else "table" if "text/html" in o.get("data", {})
                       else "text") for o in cell.get("outputs", []) if o.get("output_type") != "stream"}
             assert len(kinds - {"text"}) <= 1, f"{path.name}: a cell shows {kinds}:\n{cell.source}"
+
+
+# --- every Make target the README documents, on the chain's own tree (tiny settings; the last ones change it) -------
+
+STEP_LINE = re.compile(r"^\[\s*\d+ s\] ", re.M)
+
+
+def test_make_refresh_and_make_all_ran_and_a_second_make_all_does_nothing(chain):
+    assert "saved" in chain["refresh_log"] and "Next: `make all`" in chain["refresh_log"]
+    assert STEP_LINE.search(chain["all_log"]) and "Done. The verdict for 2021" in chain["all_log"]
+    again = made(make(chain["tree"], "all", "YEAR=2021"))
+    assert not STEP_LINE.search(again) and "Done." in again
+
+
+def test_make_help_verify_check_year_env_fetch_and_lint(chain):
+    tree = chain["tree"]
+    listed = made(make(tree, "help"))
+    assert all(t in listed for t in ("all-years", "calibrate", "refresh-check", "bench"))
+    made(make(tree, "verify"))
+    assert "YEAR=2024 is valid" in made(make(tree, "check-year", "YEAR=2024"))
+    bad = make(tree, "check-year", "YEAR=1999")
+    assert bad.returncode != 0 and "1999" in bad.stdout + bad.stderr
+    made(make(tree, "env"))
+    made(make(tree, "fetch"))   # nothing is missing: nothing is downloaded
+    made(make(tree, "lint"))    # ruff and the layer contracts, on the package under test
+
+
+def test_make_refresh_check_against_the_local_stand_ins(chain):
+    from fake_upstreams import Upstreams
+    up = Upstreams()
+    try:
+        out = made(make(chain["tree"], "refresh-check", f"REFRESH_ARGS=--today {REFRESH_DAY}", env=up.env()))
+    finally:
+        up.close()
+    assert "sources ready for `make refresh`" in out
+
+
+def test_make_bench_resolves_every_command_it_times(chain):
+    assert "resolve" in made(make(chain["tree"], "bench", "BENCH_ARGS=--dry-run"))
+
+
+def test_make_calibrate_with_one_replicate_and_the_verdict_quotes_it(chain):
+    """The coverage study at one replicate a cell runs end to end; the verdict page already built is rebuilt and
+    now says what the study measured."""
+    tree = chain["tree"]
+    before = (chain["html"] / "40_verdict_2021.html").stat().st_mtime
+    made(make(tree, "calibrate", "CALIBRATION_SIMS=1"))
+    with rooted(tree):
+        table = io.read_table("calibration")
+    assert {"year share", "within-year change"} <= set(table["method"]) and (table["n_sim"] >= 1).all()
+    page = chain["html"] / "40_verdict_2021.html"
+    assert page.stat().st_mtime > before and "In the coverage study (" in page.read_text(encoding="utf-8")
+    assert "25_calibration.html" in (chain["html"] / "index.html").read_text(encoding="utf-8")
+
+
+def test_make_all_years_adds_the_years_asked_and_the_overview(chain):
+    """A tiny run: the verdict for one more year (every valid year by default) and the all-years overview."""
+    html = chain["html"]
+    made(make(chain["tree"], "all-years", "YEARS=2025"))
+    assert sorted(int(p.stem[-4:]) for p in html.glob("40_verdict_*.html")) == [2021, 2025]
+    assert (html / "50_all_years.html").exists()
+    bad = make(chain["tree"], "all-years", "YEARS=1999")
+    assert bad.returncode != 0 and "valid years" in bad.stdout + bad.stderr
 
 
 def test_processed_tables_are_deterministic_and_the_pipeline_writes_the_same_bytes(chain, tmp_path):
@@ -245,7 +316,7 @@ def browser():
 
 @needs_chromium
 def test_every_report_loads_offline_with_images_and_no_code(chain, browser):
-    pages = sorted(chain["html"].glob("*.html"))
+    pages = sorted(chain["html"].glob("[0-9]*.html"))
     assert len(pages) >= 3
     for page_path in pages:
         page = browser.new_page()
@@ -390,3 +461,31 @@ def relabelled_package(target) -> dict[str, str]:
             back[new] = old
         path.write_text(text)
     return back
+
+
+def test_no_page_built_from_older_tables_is_linked(chain):
+    """When a table the year pages read changes, `make all` rebuilds every verdict page already built (not only
+    YEAR's) and the overview; a page Make does not rebuild (the coverage study) is marked in the index."""
+    tree, html = chain["tree"], chain["html"]
+    years = sorted(int(p.stem[-4:]) for p in html.glob("40_verdict_*.html"))
+    (tree / "reports" / "tables" / "leaders_by_year.csv").touch()
+    plan = made(make(tree, "-n", "all", "YEAR=2021"))
+    assert years == [2021, 2025] and all(f"40_verdict --year {y}" in plan for y in years) and "50_all_years" in plan
+    (tree / "data" / "processed" / "monthly_signals.csv").touch()
+    subprocess.run([sys.executable, "-m", "helpers.report.index", str(html)], check=True,
+                   env={**os.environ, "PTVTF_ROOT": str(tree)})
+    index = (html / "index.html").read_text(encoding="utf-8")
+    stale = re.search(r'25_calibration.html">[^<]*</a>([^<]*<em>[^<]*)', index)
+    assert stale and "built from older tables" in stale.group(1)
+
+
+def test_make_clean_and_clean_all_remove_only_what_make_built(chain, tmp_path):
+    tree = chain["tree"]
+    made(make(tree, "clean"))
+    assert not (tree / "reports").exists() and not (tree / "data" / "processed").exists()
+    assert tree_snapshot(tree / "data" / "raw") == chain["raw_before"]
+    venv = tmp_path / "throwaway-venv"
+    venv.mkdir()
+    subprocess.run(["make", "-C", str(tree), "--no-print-directory", f"VENV={venv}", "clean-all"], check=True,
+                   capture_output=True, env={k: v for k, v in os.environ.items() if k != "MAKEFLAGS"})
+    assert not venv.exists() and (tree / "data" / "raw" / "MANIFEST.csv").exists()

@@ -14,51 +14,91 @@ def ev(**tables):
     return claims.Evidence(dict(tables))
 
 
-# --- overtaking in 2021: about crossings in 2021, not about who led ---------------------------------------------
+# --- overtaking in 2021: did each signal's persistent lead begin in 2021? one standard both ways -------------------
 
-def crossings(rows, common_p=0.0, loo_p=None):
-    """Signals (name, crossover, P(in 2021)), the common trend's P(in 2021), and its leave-one-out refits' (by
-    default each equal to the full fit's)."""
+def years_rows(signal_id: str, p_in: float, p_later: float = 0.0, extra: tuple = ()) -> list[dict]:
+    """crossover_years rows of the primary rule: P(dated in 2021), P(dated in 2023), the rest 'not yet'; `extra`:
+    (outcome, year, probability) taken from 'not yet'."""
+    rest = 1 - p_in - p_later - sum(p for *_, p in extra)
+    rows = [("dated", "2021", p_in), ("dated", "2023", p_later), ("not_yet", "", rest), *extra]
+    return [{"signal_id": signal_id, "rule_id": "window", "outcome_id": o, "crossover_year": y, "year_prob": p}
+            for o, y, p in rows if p > 0]
+
+
+def crossings(rows, common_p=0.0, loo_p=None, first="2017-01", leader="TensorFlow"):
+    """Signals (id, P(crossed in 2021), P(crossed later)), the common trend's P(in 2021) (the rest in 2022), and its
+    leave-one-out refits' (by default each equal to the full fit's)."""
     cross = pd.DataFrame([{"signal_id": s, "signal": label(s), "granularity": "month", "is_popularity": True,
-                           "crossover": c, "crossover_low": c,
-                           "crossover_high": c, "last_period": "2025-07"} for s, c, _ in rows])
-    years = pd.DataFrame([{"signal_id": s, "crossover_year": "2021", "year_prob": p} for s, _, p in rows]
-                         + [{"signal_id": COMMON_TREND, "crossover_year": "2021", "year_prob": common_p}])
-    common = pd.DataFrame([{"crossover": "2022-09", "crossover_low": "2021-12", "crossover_high": "2023-06"}])
-    loo_p = loo_p or {s: common_p for s, _, _ in rows}
-    loo = pd.DataFrame([{"signal_id": s, "crossover": "2022-09", "crossover_low": "2021-12",
-                         "crossover_high": "2023-06"} for s in loo_p])
-    loo_years = pd.DataFrame([{"signal_id": s, "crossover_year": "2021", "year_prob": p} for s, p in loo_p.items()])
+                           "outcome_id": "dated", "crossover": "2021-06", "crossover_low": "2021-01",
+                           "crossover_high": "2023-06", "window_end": "2021-12", "high_outcome_id": "",
+                           "decidable_from": "", "first_period": first, "last_period": "2025-07",
+                           "last_decidable": "2024-09"} for s, *_ in rows])
+    years = pd.DataFrame([r for s, p_in, p_later in rows for r in years_rows(s, p_in, p_later)]
+                         + years_rows(COMMON_TREND, common_p, 1 - common_p))
+    common = pd.DataFrame([{"outcome_id": "dated", "crossover": "2022-09", "crossover_low": "2021-12",
+                            "crossover_high": "2023-06", "window_end": "2023-03"}])
+    loo_p = loo_p or {s: common_p for s, *_ in rows}
+    loo = pd.DataFrame([{"signal_id": s, "outcome_id": "dated", "crossover": "2022-09"} for s in loo_p])
+    loo_years = pd.DataFrame([r for s, p in loo_p.items() for r in years_rows(s, p, 1 - p)])
+    lead = pd.DataFrame([{"year": 2021, "signal_id": s, "pytorch_share": 0.4, "leader": leader} for s, *_ in rows])
+    trend = pd.DataFrame({"month": ["2017-01", "2025-07"]})
     return ev(crossovers=cross, crossover_years=years, common_trend_crossover=common, common_trend_loo=loo,
-              common_trend_loo_years=loo_years)
+              common_trend_loo_years=loo_years, leaders_by_year=lead, common_trend=trend)
 
 
 @pytest.mark.parametrize("rows, common_p, verdict", [
-    ([(A, "2021-03", 0.9), (B, "2021-06", 0.8), (C, "2023-01", 0.0)], 0.0, "supported"),   # most crossed in 2021
-    ([(A, "2023-03", 0.0), (B, "2021-06", 0.8), (C, "2023-01", 0.0), (D, "2022-04", 0.02)], 0.0,
-     "contradicted"),                                                                             # one of four; common not
-    ([(A, "2023-03", 0.0), (B, "2021-06", 0.8), (C, "2023-01", 0.0)], 0.2, "mixed"),       # common trend undecided
-    ([(A, "2019-03", 0.0), (B, "2022-06", 0.1)], 0.6, "supported"),                         # the common trend crossed
+    ([(A, 0.97, 0.0), (B, 0.96, 0.0), (C, 0.0, 1.0)], 0.5, "supported"),     # 2 of 3 crossed in 2021
+    ([(A, 0.0, 1.0), (B, 0.97, 0.0), (C, 0.0, 1.0), (D, 0.0, 0.98)], 0.0, "contradicted"),  # 3 of 4 did not
+    ([(A, 0.0, 1.0), (B, 0.97, 0.0), (C, 0.0, 1.0), (D, 0.97, 0.0)], 0.0, "mixed"),  # 2 and 2
+    ([(A, 0.0, 1.0), (B, 0.0, 1.0), (C, 0.97, 0.0)], 0.99, "mixed"),         # the common trend, decided, disagrees
 ])
-def test_overtook_is_about_crossings_in_the_year(rows, common_p, verdict):
+def test_overtook_tallies_the_signals_with_one_standard(rows, common_p, verdict):
     r = claims.overtook(crossings(rows, common_p))
-    assert r["verdict"] == verdict and "Crossed in 2021" in r["evidence"]
+    assert r["verdict"] == verdict and "Crossed in 2021" in r["evidence"] and "did not" in r["evidence"]
+
+
+@pytest.mark.parametrize("p_in, p_not, status", [(0.95, 0.0, "crossed"), (0.94, 0.0, "undecided"),
+                                                 (0.0, 0.95, "not"), (0.0, 0.94, "undecided")])
+def test_a_signal_is_decided_at_095_either_way(p_in, p_not, status):
+    """Just at and just below the standard, on both sides: P(in 2021) 0.95 decides 'crossed', 0.94 does not;
+    P(not in 2021) 0.95 decides 'not', 0.94 does not (the other 0.06 undetermined: a lead not decidable yet)."""
+    rows = [{"signal_id": A, "rule_id": "window", "outcome_id": o, "crossover_year": y, "year_prob": p}
+            for o, y, p in (("dated", "2021", p_in), ("not_yet", "", p_not),
+                            ("not_decidable", "2021", 1 - p_in - p_not)) if p > 0]
+    got = claims.crossing_in_year(pd.DataFrame(rows), 2021, "2017-01", "2024-09")
+    assert got == pytest.approx((p_in, p_not))
+    assert claims._status(*got, claims.P_DECIDED) == status
+
+
+def test_what_the_data_cannot_settle_counts_neither_way():
+    """'Ahead since the series began' settles 'not in 2021' only for a series that began before 2021; 'not yet'
+    only when the data reach far enough past 2021 to date a crossing late in it."""
+    ahead = pd.DataFrame([{"outcome_id": "ahead_since_start", "crossover_year": "", "year_prob": 1.0}])
+    assert claims.crossing_in_year(ahead, 2021, "2019-05", "2024-09") == (0.0, 1.0)
+    assert claims.crossing_in_year(ahead, 2021, "2021-03", "2024-09") == (0.0, 0.0)
+    not_yet = pd.DataFrame([{"outcome_id": "not_yet", "crossover_year": "", "year_prob": 1.0}])
+    assert claims.crossing_in_year(not_yet, 2021, "2017-01", "2022-07") == (0.0, 1.0)
+    assert claims.crossing_in_year(not_yet, 2021, "2017-01", "2021-06") == (0.0, 0.0)
 
 
 def test_overtook_without_the_common_trend_and_excluding_a_signal():
-    e = crossings([(A, "2021-03", 0.9), (B, "2023-06", 0.0)], common_p=0.9)
+    e = crossings([(A, 0.97, 0.0), (B, 0.0, 1.0)], common_p=0.99)
     assert claims.overtook(e, use_common=False)["verdict"] == "mixed"
     assert claims.overtook(e, use_common=False, exclude=(A,))["verdict"] == "contradicted"
 
 
 def test_overtook_common_trend_decides_only_where_every_leave_one_out_refit_agrees():
-    rows = [(A, "2023-03", 0.0), (B, "2021-06", 0.8), (C, "2023-01", 0.0), (D, "2022-04", 0.02)]
-    assert claims.overtook(crossings(rows, 0.03, {A: 0.01, B: 0.0, C: 0.02, D: 0.04}))["verdict"] == "contradicted"
-    r = claims.overtook(crossings(rows, 0.03, {A: 0.01, B: 0.0, C: 0.30, D: 0.04}))  # without C: undecided
-    assert r["verdict"] == "mixed" and "from 0.00" not in r["evidence"] and "from < 0.001 to 0.30" in r["evidence"]
-    # the variant without C reads the refit without C
-    assert claims.overtook(crossings(rows, 0.03, {A: 0.01, B: 0.0, C: 0.6, D: 0.04}), exclude=(C,))[
-        "verdict"] == "supported"
+    rows = [(A, 0.97, 0.0), (B, 0.96, 0.0), (C, 0.0, 1.0)]
+    # every refit says 'not in 2021': the common trend is decided against the signals' majority -> mixed
+    assert claims.overtook(crossings(rows, 0.01, {A: 0.01, B: 0.0, C: 0.02}))["verdict"] == "mixed"
+    r = claims.overtook(crossings(rows, 0.01, {A: 0.01, B: 0.0, C: 0.30}))  # without C it is undecided
+    assert r["verdict"] == "supported" and "from < 0.001 to 0.30" in r["evidence"]
+    assert "cannot be said to have crossed" in r["finding"]
+
+
+def test_overtook_reads_who_led_in_the_year():
+    r = claims.overtook(crossings([(A, 0.0, 1.0), (B, 0.0, 1.0), (C, 0.0, 1.0)], 0.0))
+    assert r["verdict"] == "contradicted" and r["finding"].startswith("In 2021 TensorFlow led on 3 and PyTorch on 0")
 
 
 # --- closing the gap in 2021 ------------------------------------------------------------------------------------
@@ -91,7 +131,7 @@ def test_closing_gap_flat_needs_equivalence_not_just_non_significance():
     assert claims.closing_gap(wide, margin=0.10)["verdict"] == "contradicted"
 
 
-def test_closing_gap_by_exact_mann_kendall():
+def test_closing_gap_by_the_mann_kendall_test():
     e = year_rows([("so_questions", -0.05, -0.08, -0.02, 0.01), ("github_stars", 0.0, -0.01, 0.01, 0.9)])
     r = claims.closing_gap(e, rule="mann-kendall")
     assert r["verdict"] == "mixed" and "detectable slope" in r["evidence"]
@@ -192,9 +232,10 @@ def papers(rows, year=2019):
 
 @pytest.mark.parametrize("rows, rule, verdict", [
     ([("A", 80, 20), ("B", 70, 30)], "count", "supported"),
-    ([("A", 80, 20), ("B", 30, 30)], "count", "mixed"),        # a tie is not a majority
+    ([("A", 80, 20), ("B", 30, 30)], "count", "contradicted"),  # a tie is not a majority: not "every"
     ([("A", 20, 80), ("B", 30, 70)], "count", "contradicted"),
     ([("A", 80, 20), ("B", 11, 9)], "binomial", "mixed"),      # 11 of 20 is a majority, not a significant one
+    ([("A", 80, 20), ("B", 20, 80)], "binomial", "contradicted"),  # B clearly has none, by the same test
 ])
 def test_conference_majority_rule(rows, rule, verdict):
     assert claims.conference_majority(papers(rows), rule=rule)["verdict"] == verdict
@@ -210,7 +251,8 @@ def months_2020(signal, ahead_prob):
 
 
 @pytest.mark.parametrize("ahead_prob, verdict", [(0.999, "supported"), (0.001, "contradicted"),
-                                              ([0.999] * 6 + [0.001] * 6, "mixed")])
+                                              ([0.999] * 11 + [0.01], "contradicted"),  # one month clearly behind
+                                              ([0.999] * 11 + [0.5], "mixed")])          # one month unclear
 def test_so_2020_needs_every_month(ahead_prob, verdict):
     assert claims.so_2020(ev(signal_months=months_2020("so_questions", ahead_prob)))["verdict"] == verdict
 
@@ -271,24 +313,32 @@ def test_every_claim_has_a_default_rule_and_variants():
 
 # --- when the rise began: 2018's gain against 2017's, on the share scale -----------------------------------------
 
-def rise_rows(rows, tf_led=True):
+def rise_rows(rows, leader="TensorFlow"):
     tests = pd.DataFrame([{"signal_id": s, "signal": label(s), "is_available": True, "first_month": "2017-01",
                            "faster_prob_2018": p,
                            "gain_per_year_2017": g17, "gain_per_year_2017_low": g17 - 0.01, "gain_per_year_2017_high": g17 + 0.01,
                            "gain_per_year_2018": g18, "gain_per_year_2018_low": g18 - 0.01, "gain_per_year_2018_high": g18 + 0.01}
                           for s, g17, g18, p in rows])
-    leaders = pd.DataFrame([{"signal_id": s, "year": 2017, "leader": "TensorFlow" if tf_led else "too close to call"}
-                            for s, *_ in rows])
+    leaders = pd.DataFrame([{"signal_id": s, "year": 2017, "leader": leader} for s, *_ in rows])
     return ev(signal_tests=tests, leaders_by_year=leaders)
 
 
-@pytest.mark.parametrize("rows, tf_led, verdict", [
-    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], True, "supported"),
-    ([("so_questions", 0.06, 0.02, 0.0), ("github_stars", 0.05, 0.01, 0.01)], True, "contradicted"),
-    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.05, 0.01, 0.01)], True, "mixed"),
-    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], False, "contradicted"),
+@pytest.mark.parametrize("rows, leader, verdict", [
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], "TensorFlow", "supported"),
+    ([("so_questions", 0.06, 0.02, 0.0), ("github_stars", 0.05, 0.01, 0.01)], "TensorFlow", "contradicted"),
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.05, 0.01, 0.01)], "TensorFlow", "mixed"),
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], "PyTorch", "contradicted"),
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99)], "too close to call", "mixed"),
+    # three signals: two say 2018 and one 2017 -> supported by more than half (the finding names the dissent)
+    ([("so_questions", 0.02, 0.06, 1.0), ("github_stars", 0.01, 0.05, 0.99), ("github_forks", 0.05, 0.01, 0.01)],
+     "TensorFlow", "supported"),
+    # at the threshold, both sides: P = 0.95 is not > 0.95 (unclear), 0.951 is
+    ([("so_questions", 0.02, 0.06, 0.95), ("github_stars", 0.01, 0.05, 0.95)], "TensorFlow", "mixed"),
+    ([("so_questions", 0.02, 0.06, 0.951), ("github_stars", 0.01, 0.05, 0.951)], "TensorFlow", "supported"),
+    ([("so_questions", 0.06, 0.02, 0.05), ("github_stars", 0.05, 0.01, 0.05)], "TensorFlow", "mixed"),
+    ([("so_questions", 0.06, 0.02, 0.049), ("github_stars", 0.05, 0.01, 0.049)], "TensorFlow", "contradicted"),
 ])
-def test_rise_began_2018_compares_the_gains_and_needs_tensorflow_ahead_in_2017(rows, tf_led, verdict):
-    r = claims.rise_2018(rise_rows(rows, tf_led))
+def test_rise_began_2018_compares_the_gains_and_needs_tensorflow_ahead_in_2017(rows, leader, verdict):
+    r = claims.rise_2018(rise_rows(rows, leader))
     assert r["verdict"] == verdict and "P(2018 faster)" in r["evidence"]
     assert "= 1.00" not in r["evidence"] and "= 0.00" not in r["evidence"]  # probabilities at an end print a bound

@@ -55,17 +55,43 @@ def test_simulate_keeps_the_months_and_totals_and_adds_the_scenario_break(fitted
     assert (sim.pt <= sim.total).all() and truth["theta"].shape == (72,)
 
 
+CROSSOVER = list(calibration.CROSSOVER_METHODS.values())
+
+
 def test_a_replicate_is_reproducible(fitted):
     one, two = (calibration.replicate(fitted, "fitted", np.random.default_rng(7), 2021) for _ in range(2))
-    assert one == two and {"year share", "within-year change", "crossover month"} <= set(one)
+    assert one == two and {"year share", "within-year change", *CROSSOVER} <= set(one)
+    # a scenario the model generated: each month-valued interval has its Bayes oracle; the others have none
+    assert all("oracle" in one[m] for m in CROSSOVER)
+    other = calibration.replicate(fitted, "s-curve", np.random.default_rng(7), 2021)
+    assert not any("oracle" in other[m] for m in CROSSOVER) and all("underlying" in other[m] for m in CROSSOVER)
 
 
 def test_the_model_intervals_cover_a_well_specified_simulation(fitted):
     table = pd.DataFrame(calibration._signal_job((fitted, "fitted", 8, 7))).set_index("method")
     assert table.loc["year share", "year"] == 2021 and table.loc["year share", "n_sim"] == 8
     # 8 replicates of a well-specified model: a 95% interval missing 3 or more times has probability about 0.6%
-    assert (table.loc[["year share", "crossover month"], "coverage_share"] >= 6 / 8).all()
+    assert (table.loc[["year share", *CROSSOVER], "coverage_share"] >= 6 / 8).all()
     assert (table["width"] > 0).all() and (table["oracle_width"] > 0).all()
+    assert (table.loc[CROSSOVER, "oracle_kind"] == "bayes").all() and not table["is_exact"].any()
+    # no 95% interval given the data is narrower than the Bayes oracle: the model's are not far below it
+    assert (table.loc[CROSSOVER, "width"] >= 0.6 * table.loc[CROSSOVER, "oracle_width"]).all()
+
+
+def test_the_slow_rise_crosses_three_years_before_the_end_and_hovers_above(fitted):
+    T = len(fitted.series.months)
+    _, truth = calibration.simulate(fitted, "slow rise", np.random.default_rng(4))
+    line = truth["underlying"]
+    assert np.allclose(np.diff(line), calibration.SLOW_RISE)
+    crossing = int(np.argmax(line > 0))
+    assert crossing == T - calibration.SLOW_RISE_AHEAD + 1
+    assert 0.5 < sm.logistic(line[-1]) < 0.62  # a few points above 50% at the data end
+
+
+def test_the_trend_tests_level_is_measured_on_trend_free_series(fitted):
+    rows = pd.DataFrame(calibration._level_job((fitted, 40, 3))).set_index("method")
+    assert set(rows.index) == set(calibration.LEVEL_METHODS.values()) and (rows["unit"] == "test").all()
+    assert (rows["n_sim"] == 40).all() and (rows["coverage_share"] >= 0.8).all()  # 40 trend-free series each
 
 
 def test_the_scenarios_outside_the_model_have_their_named_shapes(fitted):
@@ -105,16 +131,41 @@ def test_overdispersed_counts_vary_beyond_the_binomial(fitted):
 def test_a_cell_reports_median_width_and_the_oracle_width_by_hand():
     errors = np.linspace(-1, 1, 401)  # central 95% of these errors: [-0.95, 0.95]
     row = calibration.cell("year share", "fitted", np.ones(401), errors, np.full(401, 2.0), "share")
-    assert row["width"] == 2.0 and row["oracle_width"] == pytest.approx(1.9)
-    assert calibration.cell("crossover month", "fitted", [1, 1], [0, 0], [0, 0], "months")["oracle_width"] == 1.0
+    assert row["width"] == 2.0 and row["oracle_width"] == pytest.approx(1.9) and not row["is_exact"]
+    # months: 20 replicates, errors 0 except one of +5: the shortest fixed-offset window holding 95% is one month
+    months = calibration.cell("crossover month", "s-curve", np.ones(20), np.r_[np.zeros(19), 5], np.full(20, 3), "months")
+    assert (months["oracle_width"], months["oracle_kind"], months["width"]) == (1.0, "fixed offset", 3.0)
+    bayes = calibration.cell("crossover month", "fitted", np.ones(4), np.zeros(4), np.full(4, 3), "months",
+                             oracles=[2, 2, 4, 6])
+    assert (bayes["oracle_width"], bayes["oracle_kind"]) == (3.0, "bayes")
+
+
+def test_a_cell_exact_by_construction_is_flagged_and_left_out_of_the_summaries():
+    exact = calibration.cell("crossover month", "fitted", np.ones(5), np.zeros(5), np.ones(5), "months")
+    assert exact["is_exact"] and exact["coverage_share"] == 1.0
+    near = calibration.cell("crossover month", "fitted", np.ones(5), np.r_[0, 0, 0, 0, 1], np.ones(5), "months")
+    assert not near["is_exact"]
+    cells = pd.DataFrame([exact | {"width_ratio": 1.0},
+                          {"coverage_share": 0.95, "width_ratio": 1.2, "n_sim": 5, "unit": "share", "is_exact": False}])
+    assert calibration.verdict(cells)["cells"] == 1 and calibration.verdict(cells)["exact"] == 1
+
+
+def test_shortest_cover_by_hand():
+    assert calibration.shortest_cover(np.r_[np.zeros(19), 100.0]) == (0.0, 0.0)
+    assert calibration.shortest_cover(np.arange(20.0)) == (0.0, 18.0)  # 19 of 20 = 95%
 
 
 def test_the_pass_mark_fails_both_ways():
-    ok = pd.DataFrame({"coverage_share": [0.95, 0.93], "width_ratio": [1.1, 1.4], "n_sim": [200, 200]})
+    ok = pd.DataFrame({"coverage_share": [0.95, 0.93], "width_ratio": [1.1, 1.4], "n_sim": [200, 200],
+                       "unit": "share", "is_exact": False})
     assert calibration.verdict(ok)["passes"]
     assert not calibration.verdict(ok.assign(coverage_share=[0.95, 0.89]))["passes"]  # undercovers
     assert not calibration.verdict(ok.assign(width_ratio=[1.1, 2.6]))["passes"]     # one cell far too wide
     assert not calibration.verdict(ok.assign(width_ratio=[1.6, 1.7]))["passes"]     # too wide in the median
+    level = pd.DataFrame({"coverage_share": [0.92], "width_ratio": [np.nan], "n_sim": [200], "unit": "test",
+                          "is_exact": False})
+    assert not calibration.verdict(pd.concat([ok, level]))["passes"]                 # a test rejecting 8%
+    assert calibration.verdict(pd.concat([ok, level.assign(coverage_share=0.94)]))["passes"]
 
 
 def test_undercovering_by_chance_is_the_binomial_tail():

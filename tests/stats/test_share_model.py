@@ -126,39 +126,24 @@ def test_small_counts_are_shrunk_and_uncertain():
     assert summary.years[2019]["low"] < 0.3 < summary.years[2019]["high"]
 
 
-@pytest.mark.parametrize("series, expected", [
-    ([-1.0] * 10 + [1.0] * 14, 10),                     # clean lead from index 10 for 14 months
-    ([-1.0] * 10 + [1.0] * 11, 21),                     # only 11 months ahead: not yet (T)
-    ([-1.0] * 5 + [1.0] * 6 + [-0.1] + [1.0] * 12, 12),  # a month below resets the run
-    ([1.0] * 12, 0),                                    # ahead from the start
-    ([-0.5] * 30, 30),                                  # never
-])
-def test_first_run_is_the_12_month_persistence_rule(series, expected):
-    assert sm.first_run(np.array([series]))[0] == expected
-
-
-def test_crossover_summary_reads_the_distribution():
-    months = [str(p) for p in pd.period_range("2020-01", periods=30, freq="M")]
-    idx = np.r_[np.full(900, 10), np.full(50, 12), np.full(50, 30)]  # 5% of paths: not yet
-    c = sm.crossover_summary(months, idx)
-    assert c["crossover"] == "2020-11" and c["crossover_low"] == "2020-11" and c["crossover_high"] == ""
-    assert c["not_yet_prob"] == pytest.approx(0.05) and c["last_decidable"] == months[18]
-
-
-def test_stable_quantile_widens_an_interval_at_a_boundary_and_is_exact_otherwise():
-    v = np.r_[np.zeros(250), np.ones(9750)]  # P(0) = 0.025 exactly: on the boundary
-    assert sm.stable_quantile(v, 0.025) == 0
-    assert sm.stable_quantile(v, 0.025, "low") == 0          # the wider end
-    w = np.r_[np.zeros(2), np.ones(9998)]
-    assert sm.stable_quantile(w, 0.025, "low") == 1           # far from the boundary: the plain quantile
-    u = np.r_[np.zeros(9740), np.ones(260)]
-    assert sm.stable_quantile(u, 0.975, "high") == 1          # P(<= 0) = 0.974: within the slack, widen
-
-
 def test_year_and_change_values_by_hand():
     share = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0.5, 0.5]])
     assert list(sm.year_values(share, [0, 1, 2, 3])) == pytest.approx([0.25, 0.5])
     assert list(sm.change_values(share, [0, 1, 2, 3])) == pytest.approx([0.3, 0.0])
+    # pooled over the year's counts: PyTorch's latent count over the pair's, (0.1*10 + 0.4*30) / 40 = 0.325
+    assert sm.year_values(share[:1, [0, 3]], [0, 1], np.array([10.0, 30.0]))[0] == pytest.approx(0.325)
+
+
+def test_a_year_share_is_the_share_of_the_years_counts():
+    """A near-census year whose totals grow through the year: the year's share is PyTorch's count over the pair's
+    (what a reader computes from the monthly table), not the mean of its monthly shares, and its interval holds it."""
+    shares = np.r_[np.full(12, 0.2), np.linspace(0.2, 0.4, 12)]
+    totals = np.r_[np.full(12, 100_000), np.linspace(50_000, 500_000, 12)].round()
+    s = series_from(shares, totals, "so_questions")
+    y = sm.summarise(sm.fit(s), n=4000).years[2018]
+    pooled = (s.pt[12:].sum() / s.total[12:].sum())
+    assert abs(pooled - s.observed[12:].mean()) > 0.02          # the two readings differ here
+    assert y["low"] <= pooled <= y["high"] and y["share"] == pytest.approx(pooled, abs=0.002)
 
 
 def test_published_months_move_between_seeds_only_on_a_monte_carlo_knife_edge():
@@ -171,18 +156,18 @@ def test_published_months_move_between_seeds_only_on_a_monte_carlo_knife_edge():
     totals = rng.integers(10, 40, 90)
     s = series_from(rng.binomial(totals, truth) / totals, totals)
     f = sm.fit(s)
-    runs = [sm.summarise(f, n=50_000, seed=seed, hyper_sets=sm.REPORT_HYPER_SETS,
-                         importance_draws=sm.REPORT_IMPORTANCE_DRAWS).crossover for seed in (1, 2)]
-    months = s.months + [""]
-    for key, q, side in (("crossover", 0.5, ""), ("crossover_low", 0.025, "low"), ("crossover_high", 0.975, "high")):
-        a, b = (months.index(r[key]) for r in runs)
+    runs = [sm.summarise(f, n=50_000, seed=seed, hyper_sets=sm.REPORT_HYPER_SETS, monthly=False).crossovers["window"]
+            for seed in (1, 2)]
+    for key, q, side in (("median_position", 0.5, ""), ("low_position", 0.025, "low"),
+                         ("high_position", 0.975, "high")):
+        a, b = (r[key] for r in runs)
         if a == b:
             continue
         n = len(runs[0]["distribution"])
         se = np.sqrt(q * (1 - q) / n)
         target = q + {"low": -3, "high": 3, "": 0}[side] * se
         cdf = [float((r["distribution"] <= min(a, b)).mean()) for r in runs]
-        assert abs(a - b) == 1 and all(abs(c - target) < 4 * se for c in cdf), (key, runs[0][key], runs[1][key], cdf)
+        assert abs(a - b) == 1 and all(abs(c - target) < 4 * se for c in cdf), (key, a, b, cdf)
 
 
 def test_the_gaussian_approximation_is_checked():
@@ -231,14 +216,24 @@ def test_the_fast_draws_equal_their_matrix_definitions():
     np.testing.assert_allclose(d["adjusted"][:, -1], d["theta"][:, -1])  # the newest month is on the newest rules
 
 
-def test_a_broken_lead_is_explained_by_the_month_that_broke_it():
-    """A near-census share ahead for 8 months, one month below 50%, then ahead for 6 months: no crossover yet, and
-    the reason names that month and the run since."""
+def test_a_one_month_dip_does_not_undo_a_two_year_lead_and_a_short_lead_is_not_decidable_yet():
+    """A near-census share (GitHub stars' shape): behind for two years, ahead for two years with one month below 50%
+    in the middle: dated where the lead began, never 'not yet'. Cut the data a few months into the lead: 'not
+    decidable yet', with the month from which it is; cut it while behind: 'not yet'."""
     from helpers.stats import signal_results as sr
-    shares = np.r_[np.full(12, 0.40), np.full(8, 0.56), [0.46], np.full(6, 0.57)]
+    shares = np.r_[np.full(24, 0.42), np.full(11, 0.56), [0.47], np.full(12, 0.57)]
     totals = np.full(len(shares), 200_000)
-    s = series_from(shares, totals, "so_questions")
-    result = sr.Result(s.signal, sm.summarise(sm.fit(s), n=4000))
     empty = pd.DataFrame(columns=["signal_id", "source", "year", "pytorch_share", "low", "high"])
-    row = sr.crossovers({s.signal.id: result}, empty).iloc[0]
-    assert row["crossover"] == "" and "last below 50% in 2018-09" in row["reason"] and "6 months ahead since" in row["reason"]
+
+    def row(k: int) -> pd.Series:
+        s = series_from(shares[:k], totals[:k], "so_questions")
+        return sr.crossovers({s.signal.id: sr.Result(s.signal, sm.summarise(sm.fit(s), n=4000))}, empty).iloc[0]
+
+    full = row(len(shares))
+    assert full["outcome_id"] == "dated" and full["crossover"] == "2019-01" and full["window_end"] == "2019-07"
+    assert full["summary"].startswith("2019-01 (12-month window to 2019-07)")
+    short = row(32)  # eight months into the lead: two windows of the six
+    assert short["outcome_id"] == "not_decidable" and short["decidable_from"] == "2019-12"
+    assert "decidable from 2019-12" in short["summary"] and "ahead at the data end" in short["reason"]
+    behind = row(22)
+    assert behind["outcome_id"] == "not_yet" and behind["summary"] == "not yet"

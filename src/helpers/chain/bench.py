@@ -50,9 +50,16 @@ def lower_bound(year: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--year", default=str(params.DEFAULT_YEAR))
+    ap.add_argument("--dry-run", action="store_true",
+                    help="check that every timed command resolves (make -n) without running or cleaning anything")
     args = ap.parse_args(argv)
     year = params.validate_year(params.from_command_line(args.year))
     make = ["make", "--no-print-directory"]
+    if args.dry_run:
+        for goal in ("all", "all-years"):
+            _timed([*make, "-n", goal, f"YEAR={year}"])
+        print(f"bench (dry run): make all YEAR={year} and make all-years resolve; nothing was run or removed")
+        return 0
     _clean()
     cold = _timed([*make, "all", f"YEAR={year}"])
     noop = _timed([*make, "all", f"YEAR={year}"])

@@ -178,7 +178,7 @@ def check_declared(table_id: str) -> None:
         return  # outside the chain (JupyterLab, a test): anything may be read
     from ..registry.steps import step
     s = step(name)
-    if table_id not in (*s.inputs, *s.outputs):
+    if table_id not in (*s.inputs, *s.optional_inputs, *s.outputs):
         raise UndeclaredInputError(
             f"step {name} reads the table {table_id!r} but does not declare it: add it to the step's `inputs` in "
             f"src/helpers/registry/steps.py (so that Make reruns {name} when it changes); declared: "
@@ -215,6 +215,14 @@ def read_table(table_id: str, year: int | None = None) -> pd.DataFrame:
             values = df[name].map({"True": True, "False": False, True: True, False: False})
             df[name] = values.astype("boolean") if c.nullable else values.fillna(False).astype(bool)
     return df
+
+
+def read_optional(table_id: str) -> pd.DataFrame | None:
+    """A table a step reads when it exists (a step's `optional_inputs`, e.g. the coverage study's, built only by
+    `make calibrate`), or None."""
+    from . import paths
+    check_declared(table_id)
+    return read_table(table_id) if paths.table_path(table_id).exists() else None
 
 
 def write_outputs(step_name: str, result: dict, year: int | None = None) -> list[Path]:

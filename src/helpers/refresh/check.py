@@ -49,8 +49,10 @@ def check_api(source: str, client: Client) -> dict:
 def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.stdout) -> int:
     ap = argparse.ArgumentParser(prog="make refresh-check", description=__doc__.split("\n")[0])
     ap.add_argument("--engine", default="clickhouse", choices=ENGINE_CHOICES)
+    ap.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                    help="YYYY-MM-DD: check as of this day (default: today, UTC)")
     args = ap.parse_args(argv)
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or args.today or dt.datetime.now(dt.UTC).date()
     rows, client = [], None
     for source in SOURCES:
         engine = engine_of(source, args.engine)

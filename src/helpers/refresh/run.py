@@ -208,12 +208,14 @@ def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date 
     ap.add_argument("--sources", default=",".join(SOURCES), help=f"comma-separated, from {','.join(SOURCES)}")
     ap.add_argument("--engine", default="clickhouse", choices=ENGINE_CHOICES,
                     help="engine for the sources a query engine refreshes (PyPI, GitHub; default clickhouse)")
+    ap.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                    help="YYYY-MM-DD: refresh the complete months before this day (default: today, UTC)")
     args = ap.parse_args(argv)
     sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         ap.error(f"unknown source(s) {unknown}; choose from {', '.join(SOURCES)}")
-    raw, today = raw or paths.RAW, today or dt.datetime.now(dt.UTC).date()
+    raw, today = raw or paths.RAW, today or args.today or dt.datetime.now(dt.UTC).date()
 
     def log(msg: str) -> None:
         print(msg, file=out, flush=True)

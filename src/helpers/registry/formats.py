@@ -6,11 +6,28 @@ from __future__ import annotations
 import math
 
 PROB_FLOOR = 0.001  # probabilities from simulated paths are printed to this resolution
+NEAR_CENSUS = 0.001  # a share's 95% interval narrower than 0.1 point is a near-census count: the share is printed once
 
 
 def pct(x: float) -> str:
     """A share: '12.3%'."""
     return f"{100 * x:.1f}%"
+
+
+def missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def share_interval(share: float, low: float, high: float) -> str:
+    """A share with its 95% interval: '42.3% [41.8%, 43.0%]'; a near-census count (an interval narrower than 0.1
+    point) once, saying so: '26.8%, counted: ±<0.1 pp'; '' when missing."""
+    if missing(share):
+        return ""
+    if missing(low) or missing(high):
+        return pct(share)
+    if high - low < NEAR_CENSUS:
+        return f"{pct(share)}, counted: ±<0.1 pp"
+    return f"{pct(share)} [{pct(low)}, {pct(high)}]"
 
 
 def pp(x: float) -> str:
@@ -26,9 +43,9 @@ def pp_per_year(x: float) -> str:
 def p_value(p: float) -> str:
     """A p-value as a table cell: '< 1e-300' below the floating-point floor, two significant digits below 0.001,
     '> 0.999' at the top, else three decimals; '' when missing."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
+    if missing(p):
         return ""
-    if p < 1e-300:
+    if p <= 1e-300:  # an underflow, stored as its bound
         return "< 1e-300"
     if p > 1 - PROB_FLOOR:
         return f"> {1 - PROB_FLOOR:g}"
@@ -43,7 +60,7 @@ def pval(p: float) -> str:
 
 def prob(x: float, digits: int = 2) -> str:
     """A posterior probability (a share of simulated paths): '< 0.001' and '> 0.999' at the ends, never 0 or 1."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if missing(x):
         return ""
     if x < PROB_FLOOR:
         return f"< {PROB_FLOOR:g}"

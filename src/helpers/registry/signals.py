@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from .sources import SOURCE_BY_ID
 
 PYTORCH_RELEASE = "2017-01"  # PyTorch's public release (January 2017): monthly series start here
+LAUNCH_MONTHS = ("2017-01", "2017-02", "2017-03")  # the release's own spike: out of every change and gain of 2017,
+AFTER_LAUNCH = "2017-04"                           # which are read from this month (year shares say they hold them)
 
 
 @dataclass(frozen=True)

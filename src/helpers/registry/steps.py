@@ -23,6 +23,8 @@ class Step:
     title: str
     function: str
     inputs: tuple[str, ...] = ()   # table ids this step reads
+    optional_inputs: tuple[str, ...] = ()  # ... and those it reads when they exist, built by another goal that then
+                                           # rebuilds it (not Make prerequisites: `make all` never starts that goal)
     raw: bool = False              # reads data/raw (so it waits for verification)
     notebook: bool = True
     per_year: bool = False
@@ -76,14 +78,15 @@ STEPS = (
          question="Do the intervals cover the truth 95% of the time, and are they no wider than needed?"),
     Step("35_claims", "The article's claims, checked: the scorecard and its robustness", "helpers.report.scorecard:build",
          inputs=("monthly_signals", "signal_tests", "signal_months", "crossovers", "crossover_years", "yearly_trends",
-                 "leaders_by_year", "common_trend_crossover", "common_trend_loo", "common_trend_loo_years",
+                 "leaders_by_year", "common_trend", "common_trend_crossover", "common_trend_loo",
+                 "common_trend_loo_years",
                  "kaggle_framework_shares", "kaggle_respondents",
                  "survey_within_year", "survey_shifts", "survey_reweighted", "conference_papers",
                  "google_trends_export"),
          question="Each of the article's claims, every test and number, and how robust each verdict is"),
     Step("40_verdict", "Verdict: who led in the year, and the claims", "helpers.report.verdict:build",
          inputs=("crossovers", "leaders_by_year", "common_trend", "common_trend_years", "common_trend_crossover",
-                 "signal_months", "verdict"), per_year=True,
+                 "signal_months", "verdict"), optional_inputs=("calibration",), per_year=True,
          question="Who led in {year}, was the article right, and how sure are we?"),
     Step("50_all_years", "All years: leaders by year and signal", "helpers.report.verdict:all_years",
          inputs=("leaders_by_year", "common_trend_years"), goal="all-years",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .crossover import OUTCOMES
 from .signals import MONTHLY_SOURCES
 
 
@@ -109,16 +110,43 @@ SIGNAL_KEY = (
 # the estimand of every table built on the monthly models, in one sentence
 LATENT = ("A monthly signal's latent share is the share as the source counted it that month (under the counting "
           "rules in force that month), without counting noise.")
+# what a crossover rule finds (registry.crossover), as every crossover table holds it
+OUTCOME_IDS = "`" + "`, `".join(OUTCOMES) + "`"
+CROSSOVER_COLUMNS = (
+    C("outcome_id", "id", f"what the primary rule finds: {OUTCOME_IDS} (see `helpers.registry.crossover`); the "
+                          "outcome holding the median path", nullable=True),
+    C("crossover", "period", "the crossover month (the median path's; a yearly series: the year), when dated",
+      nullable=True),
+    C("window_end", "month", "the end month of the crossover's 12-month window (the data through it date it)",
+      nullable=True),
+    C("crossover_low", "period", "95% interval, lower end; empty: the interval reaches 'ahead since the series "
+                                 "began' (or a yearly series)", nullable=True),
+    C("crossover_high", "period", "95% interval, upper end; empty: the interval reaches beyond the data (see "
+                                  "`high_outcome_id`)", nullable=True),
+    C("high_outcome_id", "id", "when the interval reaches beyond the data: the likelier of `not_yet` and "
+                               "`not_decidable`", nullable=True),
+    C("dated_prob", "prob", "share of simulated paths the rule dates", nullable=True),
+    C("not_yet_prob", "prob", "share of paths behind at the data end (not yet)", nullable=True),
+    C("not_decidable_prob", "prob", "share of paths ahead at the data end that the rule cannot decide yet",
+      nullable=True),
+    C("ahead_since_start_prob", "prob", "share of paths ahead since the series began (left-censored)", nullable=True),
+    C("decidable_from", "month", "for 'not decidable yet': the month whose data would decide it", nullable=True),
+    C("summary", "str", "what the primary rule finds, in a reader's words (as every report prints it)", nullable=True),
+)
 LEADER_COLUMNS = (
     *SIGNAL_KEY,
     C("family", "label", "the signal's family, as labelled in the signal registry (Q&A sites, GitHub, ...)"),
-    C("pytorch_share", "share", "PyTorch's share in the year (monthly signals: mean monthly share)", nullable=True),
+    C("pytorch_share", "share", "PyTorch's share in the year: a monthly signal's pooled latent share (PyTorch's "
+                                "latent count over the pair's in the year's months, what a reader computes from the "
+                                "year's counts); a yearly signal's share of the year", nullable=True),
     C("pytorch_share_low", "share", "95% interval, lower bound", nullable=True),
     C("pytorch_share_high", "share", "95% interval, upper bound", nullable=True),
     C("ahead_prob", "prob", "P(PyTorch's share in the year > 1/2)", nullable=True),
     C("leader", "str", "`PyTorch`, `TensorFlow`, `too close to call` (the interval contains 50%), or why there is "
                        "no value (`not covered in Y`, `no data`)"),
     C("n_months", "count", "months of the year the signal covers (12 for a yearly signal)"),
+    C("n_months_ahead", "count", "how the year went: months in which PyTorch was ahead (P(ahead) above 1/2; a signal "
+                                 "too short to model: its observed share); empty for a yearly signal", nullable=True),
     C("basis", "str", "what the share and interval are made from"),
 )
 
@@ -276,8 +304,10 @@ TABLES = (
            C("trend", "str", "Mann-Kendall verdict on the observed shares: increasing, decreasing, no trend",
              nullable=True),
            C("tau", "float", "Kendall's tau of the share against time", nullable=True),
-           C("p_value", "p_value", "Mann-Kendall p-value against 12-month block permutations (valid for an autocorrelated "
-                             "series; floor 1/2001)", nullable=True),
+           C("p_value", "p_value", "Mann-Kendall p-value against 2,000 trend-free series from a null model fitted to the "
+                                   "signal without any trend (a constant level, AR(1) deviations, irregulars, counting "
+                                   "noise at the real monthly counts); its level under the signal's own fitted noise "
+                                   "is measured by `make calibrate`; floor 1/2001", nullable=True),
            C("p_holm", "p_value", "Holm-adjusted across the popularity signals", nullable=True),
            C("p_bh", "p_value", "Benjamini-Hochberg-adjusted across the popularity signals", nullable=True),
            C("sen_slope_per_year", "rate", "Sen's slope, share points per year", nullable=True),
@@ -299,8 +329,8 @@ TABLES = (
              nullable=True),
            C("onset_none_prob", "prob", "share of paths on which no hinge steepens the line (no acceleration to date)",
              nullable=True),
-           C("share_change_2017", "change", "change of the latent share within 2017 (share points; was the rise already under "
-                                     "way?)", nullable=True),
+           C("share_change_2017", "change", "change of the latent share within 2017, from 2017-04 (launch months left out; "
+                                            "share points; was the rise already under way?)", nullable=True),
            C("share_change_2017_low", "change", "95% interval, lower bound", nullable=True),
            C("share_change_2017_high", "change", "95% interval, upper bound", nullable=True),
            C("approximation_ess_share", "share", "effective sample share of importance weights (binomial likelihood over "
@@ -313,9 +343,11 @@ TABLES = (
                        C(f"gain_per_year_{year}_high", "rate", "95% interval, upper bound", nullable=True))),
            C("faster_prob_2018", "prob", "posterior probability that the 2018 gain was larger than the 2017 gain",
              nullable=True),
-           C("ess_hyper", "float", "effective sample size of the importance draws of the hyperparameters (out of "
-                                   "`n_hyper_draws`): how many independent draws their posterior is worth", nullable=True),
-           C("n_hyper_draws", "count", "importance draws of the hyperparameters", nullable=True)),
+           C("ess_hyper", "float", "effective number of the hyperparameters' grid points (1 / sum of squared posterior "
+                                   "weights, out of `n_hyper_points`): how spread their posterior is over the grid",
+             nullable=True),
+           C("n_hyper_points", "count", "points of the deterministic grid over the hyperparameters' posterior",
+             nullable=True)),
           key=("signal_id",),
           notes=("The model's convergence flag, its breaks and the slopes around the hinge are extra columns.",)),
     Table("signal_months", "reports/tables/signal_months.csv", "20_trend_tests",
@@ -340,60 +372,72 @@ TABLES = (
                                 "otherwise", nullable=True)),
           key=("signal_id", "month"), sort=("signal_id", "month")),
     Table("crossovers", "reports/tables/crossovers.csv", "20_trend_tests",
-          "One row per signal: the first month (or year) from which PyTorch led and stayed ahead, with its "
-          "uncertainty, or empty with the reason. " + LATENT,
+          "One row per signal: when PyTorch overtook TensorFlow by the primary rule (a month with its 95% interval, "
+          "or in plain words not yet, not decidable yet, ahead since the series began), each outcome's "
+          "probability, and what the variant rule finds beside it. " + LATENT,
           (*SIGNAL_KEY,
            C("source", "str", "source id"),
            C("metric", "str", "metric"),
            C("granularity", "str", "`month` or `year`"),
            C("is_popularity", "bool", "False for GitHub PRs (a process signal)"),
-           C("crossover", "period", "first month (or year) from which PyTorch stayed ahead; empty if never",
+           *CROSSOVER_COLUMNS,
+           C("variant_outcome_id", "id", "what the variant rule (ahead in 10 of 12 months) finds", nullable=True),
+           C("variant_crossover", "period", "the variant rule's crossover month", nullable=True),
+           C("variant_crossover_low", "period", "its 95% interval, lower end", nullable=True),
+           C("variant_crossover_high", "period", "its 95% interval, upper end", nullable=True),
+           C("variant_high_outcome_id", "id", "beyond the data: `not_yet` or `not_decidable`", nullable=True),
+           C("variant_decidable_from", "month", "for the variant's 'not decidable yet': the deciding month",
              nullable=True),
-           C("crossover_low", "period", "95% interval, lower end", nullable=True),
-           C("crossover_high", "period", "95% interval, upper end", nullable=True),
-           C("not_yet_prob", "prob", "share of simulated paths with no 12-month lead inside the data", nullable=True),
-           C("closest_share", "share", "highest share reached when there is no crossover", nullable=True),
+           C("closest_share", "share", "highest latent share reached when nothing is dated", nullable=True),
            C("closest_period", "period", "when the closest approach happened", nullable=True),
-           C("reason", "str", "why empty (or \"tentative\")", nullable=True),
+           C("reason", "str", "why nothing is dated, or why a date is tentative, in the counts' own terms",
+             nullable=True),
            C("first_period", "period", "first month (year) of the series"),
            C("last_period", "period", "last month (year) of the series"),
-           C("last_decidable", "period", "the last month from which a 12-month lead can still be seen in the data",
-             nullable=True),
-           C("rule", "str", "the persistence rule"),
+           C("last_decidable", "period", "the last month a crossover can be dated at with the data in (its 12-month "
+                                         "window and 5 more must be observed)", nullable=True),
+           C("rule", "str", "the primary rule"),
            C("interval", "str", "how the interval was made", nullable=True),
            C("is_modelled", "bool", "False for a monthly signal too short for the model (no crossover can be dated)")),
           key=("signal_id",), sort=("granularity", "signal_id")),
     Table("crossover_years", "reports/tables/crossover_years.csv", "20_trend_tests",
-          "Per signal: how the crossover month's distribution falls into calendar years (monthly signals), and the "
-          "share of paths with no 12-month lead yet (`year` empty). " + LATENT,
+          "Per signal (and the common trend) and crossover rule: how the simulated paths' findings fall into "
+          "outcomes and calendar years. " + LATENT,
           (*SIGNAL_KEY,
-           C("crossover_year", "period", "calendar year of the crossover; empty for 'not yet'", nullable=True),
-           C("year_prob", "prob", "share of simulated paths whose crossover falls in that year")),
-          key=("signal_id", "crossover_year")),
+           C("rule_id", "id", "the crossover rule: `window` (primary) or `ten_of_twelve` (variant)"),
+           C("outcome_id", "id", f"the paths' finding: {OUTCOME_IDS}"),
+           C("crossover_year", "period", "calendar year of the crossover (for `not_decidable`: of the lead that would "
+                                         "be dated); empty for the other outcomes", nullable=True),
+           C("year_prob", "prob", "share of simulated paths with that outcome and year")),
+          key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
     Table("yearly_trends", "reports/tables/yearly_trends.csv", "20_trend_tests",
           "Per monthly signal and year: did PyTorch's share change within the year? The model's change of the latent "
-          "share, and the exact Mann-Kendall test on the observed months with the slope it could detect. " + LATENT
-          + " A year that spans a break reads the break-adjusted share (every month on the newest counting rules).",
+          "share, and a Mann-Kendall test of the observed months against trend-free years simulated from the "
+          "signal's own fitted noise, with the slope it detects. " + LATENT
+          + " A year that spans a break reads the break-adjusted share (every month on the newest counting rules). "
+            "PyTorch's launch months (2017-01 to 2017-03) are left out of 2017.",
           (*SIGNAL_KEY,
            C("year", "year", "calendar year"),
-           C("n_months", "count", "months in the year (years with at least 6)"),
-           C("mean_share", "share", "mean latent share over those months"),
-           C("share_change", "change", "change of the latent share from the year's first to last month (a least-squares "
-                                "line through its months), share points"),
+           C("n_months", "count", "months in the year the change and test read (years with at least 6)"),
+           C("first_month", "month", "the first of them (2017: 2017-04, after the launch months)"),
+           C("pytorch_share", "share", "the year's pooled latent share (all its months, as in `leaders_by_year`)"),
+           C("share_change", "change", "change of the latent share from the first to the last of those months (a "
+                                       "least-squares line through them), share points"),
            C("share_change_low", "change", "95% interval, lower bound"),
            C("share_change_high", "change", "95% interval, upper bound"),
            C("share_change_low90", "change", "90% interval, lower bound (for equivalence tests)"),
            C("share_change_high90", "change", "90% interval, upper bound"),
            C("fall_prob", "prob", "P(change < 0)"),
            C("tau", "float", "Kendall's tau of the observed monthly shares against time", nullable=True),
-           C("p_value", "p_value", "exact Mann-Kendall p-value (permutation when values tie)", nullable=True),
-           C("test", "str", "`exact` or `permutation`"),
+           C("p_value", "p_value", "Mann-Kendall p-value against 2,000 trend-free years simulated from the signal's "
+                                   "fitted noise (AR(1) deviations, irregulars, counting noise; floor 1/2001)",
+             nullable=True),
            C("sen_slope_per_year", "rate", "Sen's slope of the observed shares, share points per year",
              nullable=True),
-           C("mde_per_year", "rate", "minimum detectable slope (80% power, 5% level) at the year's own noise and "
-                                      "the signal's persistence, share points per year", nullable=True),
+           C("mde_per_year", "rate", "minimum detectable slope: the linear slope this test detects with 80% power at "
+                                     "5%, under the same simulated noise, share points per year", nullable=True),
            C("p_holm_within_year", "p_value", "Holm-adjusted across the popularity signals within the year "
-                                        "(process signals excluded)", nullable=True)),
+                                              "(process signals excluded)", nullable=True)),
           key=("signal_id", "year")),
     Table("leaders_by_year", "reports/tables/leaders_by_year.csv", "20_trend_tests",
           "Who led, for every valid year and popularity signal. " + LATENT,
@@ -427,56 +471,69 @@ TABLES = (
            C("phi", "float", "persistence of the signal's deviation (fixed at 0.9 for yearly signals)")),
           key=("signal_id",)),
     Table("common_trend_crossover", "reports/tables/common_trend_crossover.csv", "20_trend_tests",
-          "When the common share crossed 1/2 and stayed above it for 12 months.",
-          (C("crossover", "period", "median crossover month; empty if not yet", nullable=True),
-           C("crossover_low", "period", "95% interval, lower end", nullable=True),
-           C("crossover_high", "period", "95% interval, upper end", nullable=True),
-           C("not_yet_prob", "prob", "share of paths without a 12-month lead inside the data"),
+          "When the common share overtook 50% by the primary crossover rule (every month of a window weighs the "
+          "same: a typical signal has no counts).",
+          (*CROSSOVER_COLUMNS,
            C("n_signals", "count", "signals in the model"),
            C("is_converged", "bool", "the maximum-likelihood fit converged"),
            C("sd_slope", "float", "s.d. of the common trend's slope changes (logit per month)"))),
     Table("common_trend_loo", "reports/tables/common_trend_loo.csv", "20_trend_tests",
           "The common trend without each popularity signal in turn: how much its crossover depends on which "
           "audiences are in it (the composition uncertainty).",
-          (*SIGNAL_KEY,
-           C("crossover", "period", "median crossover month without it; empty if not yet", nullable=True),
-           C("crossover_low", "period", "95% interval, lower end", nullable=True),
-           C("crossover_high", "period", "95% interval, upper end", nullable=True),
-           C("not_yet_prob", "prob", "share of paths without a 12-month lead inside the data")),
+          (*SIGNAL_KEY, *CROSSOVER_COLUMNS),
           key=("signal_id",), notes=("Each row is the common trend's posterior without that signal, the other "
                                     "hyperparameters held at the full fit's values.",)),
     Table("common_trend_loo_years", "reports/tables/common_trend_loo_years.csv", "20_trend_tests",
-          "P(the common trend's crossover falls in year Y) when one signal is left out.",
+          "The common trend's crossover by outcome and calendar year when one signal is left out.",
           (*SIGNAL_KEY,
-           C("crossover_year", "period", "calendar year of the crossover; empty: not yet", nullable=True),
-           C("year_prob", "prob", "share of paths crossing in that year")),
-          key=("signal_id", "crossover_year")),
+           C("rule_id", "id", "the crossover rule (`window`)"),
+           C("outcome_id", "id", f"the paths' finding: {OUTCOME_IDS}"),
+           C("crossover_year", "period", "calendar year of the crossover; empty for outcomes without one",
+             nullable=True),
+           C("year_prob", "prob", "share of paths with that outcome and year")),
+          key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
     Table("calibration", "reports/tables/calibration.csv", "25_calibration",
-          "The simulated coverage of every interval the reports print (make calibrate).",
-          (C("method", "str", "the interval: year share, within-year change, crossover month, onset of the rise "
-                              "(state-space model); Wilson share, McNemar paired difference, Newcombe shift, "
-                              "post-stratified share (surveys); Wilson share (yearly signal)"),
+          "The simulated coverage and width of every interval the reports print, and the trend tests' level "
+          "(make calibrate).",
+          (C("method", "str", "the interval: year share, within-year change, crossover month (each rule), onset of "
+                              "the rise (state-space model); Wilson share, Newcombe paired difference, Newcombe shift, "
+                              "post-stratified share (surveys); Wilson share (yearly signal); or a trend test's level"),
            C("scenario", "str", "how the data were simulated: `fitted` (the signal's own fitted model, binomial counts "
                                 "at its real monthly totals), `level break` (plus a +0.3 logit shift the model is told "
                                 "about), and outside the model's form `overdispersed` (negative-binomial counts), "
                                 "`s-curve` (a logistic adoption curve), `seasonal` (a yearly cycle), `undocumented "
-                                "break` (a shift the model is not told about); or the survey year and sizes"),
+                                "break` (a shift the model is not told about), `slow rise` (a linear logit rising "
+                                "0.0125 a month, crossing 50% three years before the data end); `no trend` (trend-free "
+                                "series under the signal's fitted noise: a test's level); or the survey year and sizes"),
            C("signal_id", "id", "the signal's id (monthly and yearly signals)", nullable=True),
            C("signal", "label", "the signal's display label", nullable=True),
-           C("nominal_share", "share", "the interval's nominal coverage"),
-           C("coverage_share", "share", "share of simulated replicates whose interval contains the truth"),
+           C("nominal_share", "share", "the interval's nominal coverage (a test: 1 - its nominal level)"),
+           C("coverage_share", "share", "share of simulated replicates whose interval contains the truth (a test: "
+                                        "the share of trend-free series it does not reject; its level is 1 minus it)"),
            C("mc_se", "float", "Monte Carlo standard error of `coverage`"),
            C("n_sim", "count", "replicates"),
            C("bias", "float", "mean point estimate minus the truth (in `unit`)", nullable=True),
-           C("width", "float", "median width of the interval over the replicates (in `unit`)", nullable=True),
-           C("oracle_width", "float", "width of the central 95% of the estimator's errors (estimate minus truth) over "
-                                      "the same replicates: what an interval needs if it knew the error distribution; "
-                                      "at least 1 for months", nullable=True),
+           C("width", "float", "median width of the interval over the replicates (in `unit`; months: how many "
+                               "months the interval holds)", nullable=True),
+           C("oracle_width", "float", "what the interval needs (see `oracle_kind`): shares, the width of the central 95% "
+                                      "of the estimator's errors (estimate minus truth) over the same replicates; "
+                                      "months in a scenario the model generated, the median width of the shortest "
+                                      "interval holding 95% of the posterior at the generating hyperparameters (no "
+                                      "interval covering 95% given the data is narrower); other months, the fewest "
+                                      "months an interval at a fixed offset from the estimate must hold to contain 95% "
+                                      "of the truths", nullable=True),
+           C("oracle_kind", "str", "`central errors`, `bayes` or `fixed offset` (see `oracle_width`); empty for a test",
+             nullable=True),
            C("width_ratio", "float", "`width / oracle_width`: the pass mark is at most 1.5 in the median over cells "
                                      "and at most 2.5 in every cell (1 = as narrow as the real error allows)",
              nullable=True),
-           C("unit", "str", "unit of `bias`, `width` and `oracle_width`"),
-           C("year", "year", "the year used by the year-share and within-year checks", nullable=True)),
+           C("unit", "str", "unit of `bias`, `width` and `oracle_width` (`test` for a test's level)"),
+           C("year", "year", "the year used by the year-share and within-year checks", nullable=True),
+           C("underlying_coverage_share", "share", "crossover rules: share of replicates whose interval contains the "
+                                                   "month the scenario's smooth underlying curve crosses 50%",
+             nullable=True),
+           C("is_exact", "bool", "every replicate's interval is one month and exact (a near-census count): listed, "
+                                 "left out of the coverage and width summaries")),
           key=("method", "scenario", "signal_id")),
     Table("survey_within_year", "reports/tables/survey_within_year.csv", "30_survey_shift",
           "TensorFlow vs PyTorch within each survey year among those who answered (McNemar: one respondent can "
@@ -484,17 +541,20 @@ TABLES = (
           (C("survey", "str", "`kaggle` or `stackoverflow`"),
            C("year", "year", "survey year"),
            C("n_answered", "count", "respondents who answered the framework question"),
-           C("tensorflow_share", "share", "share selecting TensorFlow"),
-           C("pytorch_share", "share", "share selecting PyTorch"),
-           C("tf_minus_pt_change", "change", "TensorFlow's share minus PyTorch's"),
-           C("tf_minus_pt_change_low", "change", "95% interval (Wald, paired), lower bound"),
-           C("tf_minus_pt_change_high", "change", "95% interval, upper bound"),
+           C("tensorflow_share", "share", "share selecting TensorFlow (empty when nobody answered)", nullable=True),
+           C("pytorch_share", "share", "share selecting PyTorch", nullable=True),
+           C("tf_minus_pt_change", "change", "TensorFlow's share minus PyTorch's", nullable=True),
+           C("tf_minus_pt_change_low", "change", "95% interval (Newcombe's square-and-add for paired proportions: "
+                                                 "inside [-1, 1] at any size), lower bound", nullable=True),
+           C("tf_minus_pt_change_high", "change", "95% interval, upper bound", nullable=True),
            C("n_tensorflow_only", "count", "selected TensorFlow, not PyTorch"),
            C("n_pytorch_only", "count", "selected PyTorch, not TensorFlow"),
            C("n_both", "count", "selected both"),
-           C("statistic", "float", "McNemar statistic"),
-           C("p_value", "p_value", "McNemar p-value"),
-           C("test", "str", "exact or chi-square McNemar"),
+           C("statistic", "float", "McNemar statistic", nullable=True),
+           C("p_value", "p_value", "McNemar p-value (stored no lower than 1e-300)", nullable=True),
+           C("test", "str", "exact or chi-square McNemar; `no answers` when nobody answered"),
+           C("leader", "str", "who led the year: `TensorFlow` or `PyTorch` when the interval excludes 0, `too close "
+                              "to call`, or `too few answers` (fewer than 10: nothing can be said)"),
            C("sample_note", "str", "Stack Overflow: when the year's file is a sample, its rows against the "
                                    "published count", nullable=True)),
           key=("survey", "year"), sort=("survey", "year")),

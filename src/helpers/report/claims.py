@@ -1,7 +1,9 @@
 """The claims of the article (and two published claims from outside it), one evaluation function each.
 
-Each function tests the claim's own words with the thresholds stated below, reads only the tables of steps 10-30,
-and takes options, so that the same function gives the verdict (defaults) and its robustness variants (`VARIANTS`).
+Each function tests the claim's own words by the rule declared with it in `helpers.registry.claims` (what would
+support it, what would contradict it: one standard of evidence both ways), reads only the tables of steps 10-30,
+and takes options, so that the same function gives the verdict (defaults) and its robustness variants (`VARIANTS`,
+each as symmetric as the default).
 Every evaluation returns a row: claim_id, claim, verdict, finding (one sentence), evidence (numbers, test, p-value
 or interval). Verdicts: supported, contradicted, mixed (the signals disagree, or the test is inconclusive),
 untestable (no data; the evidence says what data would settle it).
@@ -16,7 +18,19 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
-from ..registry.claims import CLAIMS, VERDICTS
+from ..registry.claims import (
+    ALPHA,
+    CHANGE_MARGIN,
+    CLAIMS,
+    OR_EQUIVALENCE,
+    P_CLEAR,
+    P_DECIDED,
+    P_FASTER,
+    PYPI_TOLERANCE,
+    SHARE_MARGIN,
+    VERDICTS,
+)
+from ..registry.crossover import PRIMARY, RULES, VARIANT, describe_record
 from ..registry.formats import pct, pp, prob, prob_eq, pval
 from ..registry.signals import COMMON_TREND, MONTHLY, SIGNAL_BY_ID, label
 from ..registry.sources import SOURCE_BY_ID, survey_breaks
@@ -24,17 +38,8 @@ from ..sources import pypi
 from ..stats import papers as paper_shares
 from ..stats import proportions, surveys
 
-ALPHA = proportions.ALPHA
-# The thresholds every rule states (each is also varied in the robustness table).
-P_CLEAR = 0.975        # a month counts as "PyTorch ahead" when P(latent share > 1/2) exceeds this (and the reverse)
-SHARE_MARGIN = 0.02    # a claimed share "matches" the survey when the survey's 95% interval lies within +-2 pp of it
-CHANGE_MARGIN = 0.02   # "no change within a year": the 90% interval of the change lies within +-2 share points
-OR_EQUIVALENCE = (0.8, 1.25)  # "answered about equally often": the 90% interval of the odds ratio lies within this
-PYPI_TOLERANCE = 0.10  # "about 115 million": within 10% of the range the reasonable package sets give
-P_IN_YEAR = 0.5        # a crossover is dated "in 2021" when at least half of its paths cross in 2021 ...
-P_NOT_IN_YEAR = 0.05   # ... and "not in 2021" when fewer than 5% do
-
-
+# The thresholds are declared once, with each claim's rule both ways, in `helpers.registry.claims`.
+RULES_TEXT = {rule_id: r.text for rule_id, r in RULES.items()}
 
 
 def _row(claim_id: str, verdict: str, evidence: str, finding: str | None = None) -> dict:
@@ -66,6 +71,15 @@ class Evidence:
         return m[(m["signal_id"] == signal_id) & m["month"].str.startswith(str(year))]
 
 
+def tally(status: dict[str, str]) -> str:
+    """A claim judged signal by signal, with one standard both ways: each signal says `yes` (supports it), `no`
+    (contradicts it) or `open`; supported when more than half of the signals say yes, contradicted when more than
+    half say no, mixed otherwise (the signals split, or too few are decided). The finding names the dissent."""
+    n = len(status)
+    yes, no = (sum(v == k for v in status.values()) for k in ("yes", "no"))
+    return "supported" if yes > n / 2 else ("contradicted" if no > n / 2 else "mixed")
+
+
 # --- Google Trends and Stack Overflow in 2020 ------------------------------------------------------------------
 
 def _months_ahead(m: pd.DataFrame, threshold: float) -> tuple[int, int]:
@@ -73,15 +87,17 @@ def _months_ahead(m: pd.DataFrame, threshold: float) -> tuple[int, int]:
     signal too short to model, the counting interval lying wholly above (below) 1/2."""
     p = m["ahead_prob"]
     ahead = (p > threshold) | (p.isna() & (m["latent_share_low"] > 0.5))
-    behind = (p < 1 - threshold) | (p.isna() & (m["latent_share_high"] < 0.5))
+    behind = (p < round(1 - threshold, 12)) | (p.isna() & (m["latent_share_high"] < 0.5))
     return int(ahead.sum()), int(behind.sum())
 
 
 def google_trends_2020(ev: Evidence, threshold: float = P_CLEAR, require_peak: bool = True) -> dict:
     """'Google Trends: in 2020 PyTorch was consistently more searched than TensorFlow, peaking Sep 2020.'
-    Supported when PyTorch is clearly ahead in every month of 2020 the export covers (and, with `require_peak`,
-    PyTorch's own interest peaks in September, when September is covered); contradicted when TensorFlow is clearly
-    ahead in every one. Judged on the complete months the export has; the verdict states how many of 12."""
+    Supported when PyTorch is clearly ahead (P(ahead) > `threshold`) in every month of 2020 the export covers and
+    (with `require_peak`) PyTorch's own interest peaks in September, when September is covered; contradicted when
+    TensorFlow is clearly ahead (P(ahead) < 1 - `threshold`) in at least one month ("consistently" is then false);
+    mixed otherwise (a month unclear, or PyTorch ahead throughout but peaking in another month: the detail fails, not
+    the claim). Judged on the complete months the export has; the verdict states how many of 12."""
     from ..sources import google_trends
     sig = SIGNAL_BY_ID["google_trends"]
     m = ev.months(sig.id, 2020)
@@ -94,7 +110,7 @@ def google_trends_2020(ev: Evidence, threshold: float = P_CLEAR, require_peak: b
     pt = ms[(ms["source"] == "google_trends") & (ms["framework"] == "pytorch") & ms["month"].str.startswith("2020")]
     peak = pt.loc[pt["value"].idxmax(), "month"]
     peak_ok = peak == "2020-09" or not require_peak or "2020-09" not in set(pt["month"])
-    verdict = "supported" if ahead == k and peak_ok else ("contradicted" if behind == k else "mixed")
+    verdict = "supported" if ahead == k and peak_ok else ("contradicted" if behind > 0 else "mixed")
     coverage = f"{k} of 12 months" + ("" if k == 12 else f" ({m['month'].min()} to {m['month'].max()}; the export "
                                                              "covers only these completely)")
     modelled = bool(m["is_modelled"].all()) if "is_modelled" in m else True
@@ -113,7 +129,9 @@ def google_trends_2020(ev: Evidence, threshold: float = P_CLEAR, require_peak: b
 
 def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_questions", last_months: int = 12) -> dict:
     """'In 2020 PyTorch consistently got more questions than TensorFlow on Stack Overflow.' Supported when PyTorch
-    is clearly ahead in every month of 2020 (or of its last `last_months`); contradicted when TensorFlow is."""
+    is clearly ahead (P(ahead) > `threshold`) in every month of 2020 (or of its last `last_months`); contradicted
+    when TensorFlow is clearly ahead (P(ahead) < 1 - `threshold`) in at least one of them ("consistently" is then
+    false)."""
     sig = SIGNAL_BY_ID[signal]
     m = ev.months(sig.id, 2020).tail(last_months)
     if m.empty:
@@ -122,7 +140,7 @@ def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_question
     k = len(m)
     pt = int(round((m["observed_share"] * m["pt_plus_tf"]).sum()))
     tf = int(round(m["pt_plus_tf"].sum())) - pt
-    verdict = "supported" if ahead == k else ("contradicted" if behind == k else "mixed")
+    verdict = "supported" if ahead == k else ("contradicted" if behind > 0 else "mixed")
     scope = "2020" if last_months >= 12 else f"the last {k} months of 2020"
     return _row("so_2020_pt_more_questions", verdict,
                 f"{sig.name}, {scope}: PyTorch {pt:,} questions vs TensorFlow {tf:,}; PyTorch clearly ahead "
@@ -135,18 +153,15 @@ def so_2020(ev: Evidence, threshold: float = P_CLEAR, signal: str = "so_question
 
 # --- when the rise began ---------------------------------------------------------------------------------------
 
-P_FASTER = 0.95  # "the rise began in 2018" on a signal when P(2018's gain > 2017's gain) exceeds this (and the reverse)
-
-
 def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...] | None = None) -> dict:
     """'TensorFlow led clearly until early 2018, when PyTorch's rise began.' Two parts, per monitored popularity
     signal (from 2017): did TensorFlow lead in 2017 (its year share's 95% interval below 1/2), and did PyTorch's
     share rise faster in 2018 than in 2017 — the gain per year of the break-adjusted latent share on the share scale
     (a logistic adoption curve never accelerates on the logit scale), 2017 without its launch months (January to
     March: the release's own spike)? 'Began in 2018' when P(2018's gain > 2017's) > `p_faster`, 'already in 2017'
-    when it is below 1 - `p_faster`, 'unclear' otherwise. Supported when TensorFlow led every signal in 2017 and the
-    rise began in 2018 on a majority and already in 2017 on none; contradicted when TensorFlow did not lead a
-    majority in 2017 or the rise was already faster in 2017 on a majority; mixed otherwise."""
+    when it is below 1 - `p_faster`, 'unclear' otherwise. A signal supports the claim when TensorFlow led it in 2017
+    and its rise began in 2018, contradicts it when PyTorch led it in 2017 or its rise was already faster in 2017;
+    the claim is decided by `tally` (more than half the signals, either way)."""
     t = ev["signal_tests"]
     ids = {s.id for s in MONTHLY if s.popularity and (families is None or s.family in families)}
     t = t[t["is_available"] & t["signal_id"].isin(ids) & (t["first_month"] <= "2017-06") & t["faster_prob_2018"].notna()]
@@ -154,11 +169,14 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
         return _row("pt_rise_began_2018", "untestable", "No monthly signal covers 2017-2018.")
     lead17 = ev["leaders_by_year"]
     lead17 = lead17[(lead17["year"] == 2017) & lead17["signal_id"].isin(t["signal_id"])].set_index("signal_id")["leader"]
-    parts, counts = [], {"in 2018": 0, "already in 2017": 0, "unclear": 0}
+    parts, counts, status = [], {"in 2018": 0, "already in 2017": 0, "unclear": 0}, {}
     for _, r in t.iterrows():
         p = r["faster_prob_2018"]
-        when = "in 2018" if p > p_faster else ("already in 2017" if p < 1 - p_faster else "unclear")
+        when = "in 2018" if p > p_faster else ("already in 2017" if p < round(1 - p_faster, 12) else "unclear")
         counts[when] += 1
+        led = lead17.get(r["signal_id"])
+        status[r["signal_id"]] = ("yes" if led == "TensorFlow" and when == "in 2018" else
+                                  "no" if led == "PyTorch" or when == "already in 2017" else "open")
         parts.append(f"{r['signal']}: TensorFlow {'led' if lead17.get(r['signal_id']) == 'TensorFlow' else 'did not lead'}"
                      f" in 2017; gain per year 2017 (Apr-Dec) {pp(r['gain_per_year_2017'])} "
                      f"[{pp(r['gain_per_year_2017_low'])}, {pp(r['gain_per_year_2017_high'])}], 2018 "
@@ -166,12 +184,7 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
                      f"{pp(r['gain_per_year_2018_high'])}], P(2018 faster) {prob_eq(p)} -> rise {when}")
     n = len(t)
     tf_led = int((lead17 == "TensorFlow").sum())
-    if tf_led == n and counts["in 2018"] > n / 2 and counts["already in 2017"] == 0:
-        verdict = "supported"
-    elif tf_led <= n / 2 or counts["already in 2017"] > n / 2:
-        verdict = "contradicted"
-    else:
-        verdict = "mixed"
+    verdict = tally(status)
     return _row("pt_rise_began_2018", verdict,
                 f"TensorFlow led {tf_led} of {n} signals in 2017 (95% intervals of the year share below 50%). Did "
                 f"PyTorch's share rise faster in 2018 than in 2017? Gains per year of the break-adjusted latent "
@@ -251,7 +264,8 @@ def kaggle_year_shares(ev: Evidence, claim_id: str, year: int, claimed_tf: float
 def kaggle_shift(ev: Evidence, before: int = 2020, after: int = 2021, basis: str = "answered") -> dict:
     """'Between 2020 and 2021 the survey flipped from TensorFlow to PyTorch.' Supported when TensorFlow led in the
     earlier year and PyTorch in the later (paired 95% intervals of the gap excluding 0); contradicted when
-    TensorFlow still led in the later year; mixed otherwise. Shifts quote the one Holm family of step 30."""
+    TensorFlow still led in the later year or PyTorch already led in the earlier (the same intervals); mixed
+    otherwise. Shifts quote the one Holm family of step 30."""
     resp = ev["kaggle_respondents"]
     if basis == "answered":
         w = ev["survey_within_year"].query("survey == 'kaggle'").set_index("year")
@@ -260,7 +274,8 @@ def kaggle_shift(ev: Evidence, before: int = 2020, after: int = 2021, basis: str
     gap = {y: (w.loc[y, "tf_minus_pt_change"], w.loc[y, "tf_minus_pt_change_low"], w.loc[y, "tf_minus_pt_change_high"],
                w.loc[y, "p_value"]) for y in (before, after)}
     tf_before, tf_after, pt_after = gap[before][1] > 0, gap[after][1] > 0, gap[after][2] < 0
-    verdict = "supported" if tf_before and pt_after else ("contradicted" if tf_after else "mixed")
+    pt_before = gap[before][2] < 0
+    verdict = "supported" if tf_before and pt_after else ("contradicted" if tf_after or pt_before else "mixed")
     family = ev["survey_shifts"][ev["survey_shifts"]["survey"] == "kaggle"]
     shifts = family[(family["year_before"] == before) & (family["year_after"] == after)
                     & family["framework"].isin(["tensorflow", "pytorch"])]
@@ -277,6 +292,7 @@ def kaggle_shift(ev: Evidence, before: int = 2020, after: int = 2021, basis: str
                            f"PyTorch {pct(rw.loc[(y, 'pytorch'), 'reweighted_share'])}" for y in (before, after))
     brk = "; ".join(f"{y}: {t}" for y, t in survey_breaks("kaggle_survey").items() if before < y <= after)
     summary = ("TensorFlow still led in the later year: no flip." if tf_after else
+               "PyTorch already led in the earlier year: no flip." if pt_before else
                "PyTorch led in the later year." if pt_after else "No clear leader in the later year.")
     return _row("kaggle_shift_2020_2021", verdict,
                 f"Kaggle, {BASIS.get(basis, basis)}: TensorFlow minus PyTorch {before} {pp(gap[before][0])} "
@@ -295,74 +311,104 @@ def _counts(ev: Evidence, year: int, fw: str) -> tuple[int, int]:
 
 # --- overtaking in 2021 ----------------------------------------------------------------------------------------
 
-def _common_status(p: float, p_in: float) -> str:
-    return "crossed" if p >= p_in else ("not" if p < P_NOT_IN_YEAR else "undecided")
+def crossing_in_year(years: pd.DataFrame, year: int, first_period: str, last_decidable: str) -> tuple[float, float]:
+    """(P(the crossover falls in `year`), P(it does not)) from one signal's rows of crossover_years (one rule): the
+    paths dated in the year; against them the paths that settle the question the other way. Left undetermined: a
+    lead not decidable yet that would be dated in the year or before, 'ahead since the series began' for a series
+    starting after January of the year, and 'not yet' when the data end too soon to date a crossing late in the year.
+    """
+    def p(outcome: str, sel=None) -> float:
+        g = years[years["outcome_id"] == outcome]
+        return float(g["year_prob"].sum() if sel is None else g.loc[sel(g), "year_prob"].sum())
+
+    p_in = p("dated", lambda g: g["crossover_year"] == str(year))
+    open_ = (p("not_decidable", lambda g: g["crossover_year"].astype(int) <= year)
+             + (p("ahead_since_start") if first_period > f"{year}-01" else 0.0)
+             + (p("not_yet") if (last_decidable or "0000") < f"{year}-12" else 0.0))
+    return p_in, max(0.0, 1.0 - p_in - open_)
 
 
+def _status(p_in: float, p_not: float, standard: float) -> str:
+    """'crossed' or 'not' when the evidence reaches `standard` either way, 'undecided' otherwise."""
+    return "crossed" if p_in >= standard else ("not" if p_not >= standard else "undecided")
+
+
+SIGNAL_SAYS = {"crossed": "crossed in", "not": "did not cross in", "undecided": "undecided for"}
 COMMON_SAYS = {"crossed": "crossed in {year}", "not": "did not cross in {year}",
-               "undecided": "may or may not have crossed in {year}, depending on which signals it includes"}
+               "undecided": "cannot be said to have crossed in {year} or not (not every leave-one-out refit agrees)"}
 
 
 def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_common: bool = True,
-             p_in: float = P_IN_YEAR) -> dict:
-    """'PyTorch overtook TensorFlow as the most popular framework in YEAR' is about crossings in that year. A
-    signal 'crossed in YEAR' when at least `p_in` of its crossover paths fall in YEAR (a yearly signal: its
-    crossover year is YEAR), 'not in YEAR' when fewer than 5% do. The common trend counts only as far as it holds
-    whichever single signal is left out: it 'crossed in YEAR' (or 'not') only when the full fit and every
-    leave-one-out refit say so, and is undecided otherwise; with `exclude`, the refit without that signal is the
-    common trend. Supported when the common trend or a majority of popularity signals crossed in YEAR;
-    contradicted when the common trend did not and fewer than a third did; mixed otherwise."""
+             standard: float = P_DECIDED, rule: str = PRIMARY) -> dict:
+    """'PyTorch overtook TensorFlow as the most popular framework in YEAR', read as worded: on each signal covering
+    YEAR, did PyTorch's persistent lead begin in YEAR (the crossover `rule`)? A signal crossed in YEAR when
+    P(crossover in YEAR) >= `standard`, and did not when P(no crossover in YEAR) >= `standard` (TensorFlow still
+    ahead through YEAR, or PyTorch ahead before it): one standard both ways. Who led in YEAR is quoted beside it.
+    The claim is decided by `tally` over the signals (crossed: yes, did not: no); the common trend counts as crossed
+    (or not) only when the full fit and every leave-one-out refit say so (with `exclude`, the refit without that
+    signal is the common trend), and when it is decided against the tally's verdict the claim is mixed."""
     cross = ev["crossovers"]
-    cross = cross[cross["is_popularity"] & ~cross["signal_id"].isin(exclude)]
+    lead = ev["leaders_by_year"]
+    lead = lead[(lead["year"] == year) & lead["pytorch_share"].notna()].set_index("signal_id")["leader"]
+    cross = cross[cross["is_popularity"] & ~cross["signal_id"].isin(exclude) & cross["signal_id"].isin(lead.index)]
     cy = ev["crossover_years"]
+    cy = cy[cy["rule_id"] == rule]
     parts, status = [], {}
     for _, r in cross.iterrows():
         if r["granularity"] == "year":
-            p = 1.0 if r["crossover"] == str(year) else 0.0
-            desc = f"crossover {r['crossover'] or 'never (to ' + r['last_period'] + ')'}"
+            dated = r["outcome_id"] == "dated"
+            p_in = 1.0 if dated and r["crossover"] == str(year) else 0.0
+            p_not = 1.0 - p_in if r["outcome_id"] != "ahead_since_start" or r["first_period"] <= str(year) else 0.0
+            desc = f"crossover {describe_record(r)} (first year the 95% interval is above 50%)"
         else:
-            p = float(cy[(cy["signal_id"] == r["signal_id"]) & (cy["crossover_year"] == str(year))]["year_prob"].sum())
-            desc = (f"crossover {r['crossover'] or 'not yet'} [{r['crossover_low'] or '-'}, "
-                    f"{r['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p)}")
-        status[r["signal_id"]] = p
-        parts.append(f"{r['signal']}: {desc}")
-    crossed = [label(s) for s, p in status.items() if p >= p_in]
+            rows = cy[cy["signal_id"] == r["signal_id"]]
+            text = describe_record(r, "" if rule == PRIMARY else "variant_")
+            p_in, p_not = crossing_in_year(rows, year, r["first_period"], r["last_decidable"])
+            desc = f"crossover {text}; P(in {year}) {prob_eq(p_in)}, P(not in {year}) {prob_eq(p_not)}"
+        status[r["signal_id"]] = _status(p_in, p_not, standard)
+        parts.append(f"{r['signal']}: {lead.get(r['signal_id'], '?')} led {year}; {desc} -> "
+                     f"{SIGNAL_SAYS[status[r['signal_id']]]} {year}")
+    crossed = [label(s) for s, v in status.items() if v == "crossed"]
+    not_crossed = [label(s) for s, v in status.items() if v == "not"]
     common_txt, common = "", "undecided"
     if use_common:
         loo, loo_years = ev["common_trend_loo"], ev["common_trend_loo_years"]
-        in_year = loo_years[loo_years["crossover_year"] == str(year)]
-        p_loo = {n: float(in_year[in_year["signal_id"] == n]["year_prob"].sum()) for n in loo["signal_id"]}
+        first = ev["common_trend"]["month"].min()
+        last_decidable = str(pd.Period(ev["common_trend"]["month"].max(), freq="M") - 10)
+        p_loo = {n: crossing_in_year(loo_years[loo_years["signal_id"] == n], year, first, last_decidable)
+                 for n in loo["signal_id"]}
         if len(exclude) == 1 and exclude[0] in p_loo:  # the common trend refitted without the excluded signal
             ct = loo.set_index("signal_id").loc[exclude[0]]
             p_full, others = p_loo[exclude[0]], {}
             which = f"Common trend refitted without {label(exclude[0])}"
         else:
             ct = ev["common_trend_crossover"].iloc[0]
-            p_full = float(cy[(cy["signal_id"] == COMMON_TREND) & (cy["crossover_year"] == str(year))]["year_prob"].sum())
+            cyc = ev["crossover_years"]
+            p_full = crossing_in_year(cyc[cyc["signal_id"] == COMMON_TREND], year, first, last_decidable)
             others = p_loo
             which = "Common trend of all signals"
-        verdicts = {_common_status(p, p_in) for p in (p_full, *others.values())}
+        verdicts = {_status(*p, standard) for p in (p_full, *others.values())}
         common = verdicts.pop() if len(verdicts) == 1 else "undecided"
-        spread = (f" Leaving out one signal at a time: P(in {year}) from {prob(min(others.values()))} to "
-                  f"{prob(max(others.values()))}, crossover from {min(loo['crossover'].replace('', 'not yet'))} to "
-                  f"{max(loo['crossover'].replace('', 'not yet'))}: the common trend "
+        spread = (f" Leaving out one signal at a time: P(in {year}) from {prob(min(p[0] for p in others.values()))} to "
+                  f"{prob(max(p[0] for p in others.values()))}: the common trend "
                   + COMMON_SAYS[common].format(year=year) + " (a decision holds only where every refit agrees)."
                   if others else "")
-        common_txt = (f"{which}: crossover {ct['crossover'] or 'not yet'} [{ct['crossover_low'] or '-'}, "
-                      f"{ct['crossover_high'] or 'not yet'}], P(in {year}) {prob_eq(p_full)}.{spread} ")
+        common_txt = (f"{which}: crossover {describe_record(ct)}, P(in {year}) {prob_eq(p_full[0])}, P(not in "
+                      f"{year}) {prob_eq(p_full[1])}.{spread} ")
     n = len(status)
-    if common == "crossed" or len(crossed) > n / 2:
-        verdict = "supported"
-    elif (not use_common or common == "not") and len(crossed) < n / 3:
-        verdict = "contradicted"
-    else:
-        verdict = "mixed"
+    verdict = tally({s: {"crossed": "yes", "not": "no"}.get(v, "open") for s, v in status.items()})
+    if (verdict, common) in (("supported", "not"), ("contradicted", "crossed")):
+        verdict = "mixed"  # the common trend, decided the other way, is a disagreeing signal
+    tf_led, pt_led = int((lead.reindex(list(status)) == "TensorFlow").sum()), int((lead.reindex(list(status)) == "PyTorch").sum())
     return _row("pt_overtook_2021", verdict,
-                f"Did PyTorch's share cross 50% and stay above it for 12 months starting in {year}? "
-                + "; ".join(parts) + f". {common_txt}Crossed in {year} (P >= {p_in}): "
-                + (", ".join(crossed) or "none") + f" — {len(crossed)} of {n} signals.",
-                f"{len(crossed)} of {n} signals crossed over in {year}"
-                + (f" ({', '.join(crossed)})" if crossed else "")
+                f"Read as worded: did PyTorch's persistent lead begin in {year}? Crossover rule: "
+                f"{RULES_TEXT[rule]}; a signal crossed in {year} when P >= {standard} and did not when P(not in "
+                f"{year}) >= {standard}. " + "; ".join(parts) + f". {common_txt}Crossed in {year}: "
+                + (", ".join(crossed) or "none") + f" ({len(crossed)} of {n}); did not: "
+                + (", ".join(not_crossed) or "none") + f" ({len(not_crossed)} of {n}).",
+                f"In {year} TensorFlow led on {tf_led} and PyTorch on {pt_led} of the {n} signals that cover it; "
+                f"PyTorch's lead began in {year} on {len(crossed)} of them and not in {year} on {len(not_crossed)}"
+                + (f" ({', '.join(crossed)} crossed)" if crossed else "")
                 + ("; the trend common to all signals " + COMMON_SAYS[common].format(year=year) if use_common else "")
                 + ".")
 
@@ -430,10 +476,10 @@ def closing_gap(ev: Evidence, year: int = 2021, margin: float = CHANGE_MARGIN, e
                 rule: str = "model") -> dict:
     """'In 2021 TensorFlow was closing the gap again': did PyTorch's share fall during 2021? Per popularity signal,
     the change of its latent share over the year: 'fell' (95% interval below 0), 'rose' (above 0), 'flat' (90%
-    interval within +-`margin`: equivalence, TOST), 'unclear' otherwise. With `rule="mann-kendall"` the exact
-    Mann-Kendall test decides instead (Holm across signals): 'fell'/'rose' when significant, else 'not significant'
-    (quoted with the slope it could detect). Supported when PyTorch's share fell on a majority; contradicted when it
-    fell on none and rose or stayed flat on a majority; mixed otherwise."""
+    interval within +-`margin`: equivalence, TOST), 'unclear' otherwise. With `rule="mann-kendall"` the
+    Mann-Kendall test against the signal's own fitted noise decides instead (Holm across signals): 'fell'/'rose'
+    when significant, else 'not significant' (quoted with the slope it could detect). A signal where the share fell
+    supports the claim, one where it rose or stayed flat contradicts it; the claim is decided by `tally`."""
     ids = {s.id for s in MONTHLY if s.popularity} - set(exclude)
     y = ev["yearly_trends"]
     y = y[(y["year"] == year) & y["signal_id"].isin(ids)]
@@ -450,14 +496,16 @@ def closing_gap(ev: Evidence, year: int = 2021, margin: float = CHANGE_MARGIN, e
         status[r["signal_id"]] = s
         parts.append(f"{r['signal']}: change {pp(r['share_change'])} [{pp(r['share_change_low'])}, "
                      f"{pp(r['share_change_high'])}], "
-                     f"exact Mann-Kendall tau {r['tau']:+.2f} (Holm {pval(r['p_holm_within_year'])}; detectable "
-                     f"slope at 80% power {100 * r['mde_per_year']:.0f} pp/yr) -> {s}")
+                     f"Mann-Kendall tau {r['tau']:+.2f} against the fitted noise (Holm "
+                     f"{pval(r['p_holm_within_year'])}; detectable slope at 80% power "
+                     f"{100 * r['mde_per_year']:.0f} pp/yr) -> {s}")
     n = len(status)
     fell = sum(s == "fell" for s in status.values())
-    up_or_flat = sum(s in ("rose", "flat") for s in status.values())
-    verdict = "supported" if fell > n / 2 else ("contradicted" if fell == 0 and up_or_flat > n / 2 else "mixed")
+    verdict = tally({k: "yes" if v == "fell" else ("no" if v in ("rose", "flat") else "open")
+                     for k, v in status.items()})
     basis = ("the model's latent share (fell/rose: 95% interval; flat: 90% interval within "
-             f"+-{margin * 100:.0f} share points)" if rule == "model" else "the exact Mann-Kendall test, Holm-adjusted")
+             f"+-{margin * 100:.0f} share points)" if rule == "model" else
+             "the Mann-Kendall test against each signal's fitted noise, Holm-adjusted")
     counts = {k: sum(s == k for s in status.values()) for k in dict.fromkeys(status.values())}
     return _row("tf_closing_gap_2021", verdict,
                 f"Did PyTorch's share fall within {year}? Decided by {basis}: " + "; ".join(parts) + ". "
@@ -495,9 +543,11 @@ def conference_majority(ev: Evidence, year: int = 2019, rule: str = "count",
                         conferences_: tuple[str, ...] | None = None) -> dict:
     """'In 2019 every major conference had a majority of framework-naming papers using PyTorch.' A conference's
     accepted papers are a census, so with `rule="count"` a majority is more PyTorch-only than TensorFlow-only papers
-    (a tie is not a majority). With `rule="binomial"` papers are read as a sample of a propensity: a majority when a
-    one-sided binomial test of share > 1/2 is significant after Holm. `conferences_` restricts the set (e.g. to the
-    core ML venues). Supported when every conference has a majority, contradicted when none has, mixed otherwise."""
+    (a tie is not a majority, so a conference has a majority or clearly has none). With `rule="binomial"` papers are
+    read as a sample of a propensity: a majority when a one-sided binomial test of share > 1/2 is significant after
+    Holm, clearly none when the test of share < 1/2 is (the same standard), undecided otherwise. `conferences_`
+    restricts the set (e.g. to the core ML venues). The claim says "every": supported when every conference has a
+    majority, contradicted when at least one clearly has none, mixed otherwise."""
     papers = ev["conference_papers"]
     if conferences_:
         papers = papers[papers["conference"].isin(conferences_)]
@@ -505,10 +555,12 @@ def conference_majority(ev: Evidence, year: int = 2019, rule: str = "count",
     if m.empty:
         return _row("he_2019_conference_majority", "untestable", f"No conference papers for {year}.")
     m["adj"] = multipletests(m["p_majority"], method="holm")[1]
+    m["adj_minority"] = multipletests(m["p_minority"], method="holm")[1]
     majority = m[m["pytorch_share"] > 0.5] if rule == "count" else m[m["adj"] < ALPHA]
+    none = m[m["pytorch_share"] <= 0.5] if rule == "count" else m[m["adj_minority"] < ALPHA]
     parts = [f"{r['conference']} {int(r['n_pytorch_papers'])}/{int(r['named'])} = {pct(r['pytorch_share'])}"
              + (f" (Holm {pval(r['adj'])})" if rule == "binomial" else "") for _, r in m.iterrows()]
-    verdict = "supported" if len(majority) == len(m) else ("contradicted" if majority.empty else "mixed")
+    verdict = "supported" if len(majority) == len(m) else ("contradicted" if len(none) else "mixed")
     others = ", ".join(sorted(set(m["conference"]) - set(majority["conference"]))) or "none"
     return _row("he_2019_conference_majority", verdict,
                 f"{year}, accepted papers naming only PyTorch among those naming only one framework: " + "; ".join(parts)
@@ -562,13 +614,15 @@ VARIANTS = {
                                ("2021 -> 2022", {"before": 2021, "after": 2022})],
     "pt_overtook_2021": [("without GitHub issues (a process-sensitive signal)", {"exclude": ("github_issues",)}),
                          ("signals only, no common trend", {"use_common": False}),
-                         ("a crossing counts when P(in 2021) >= 0.25", {"p_in": 0.25}),
+                         ("decided at P >= 0.8 either way", {"standard": 0.8}),
+                         ("decided at P >= 0.99 either way", {"standard": 0.99}),
+                         ("the variant crossover rule (ahead in 10 of 12 months)", {"rule": VARIANT}),
                          ("without PyPI downloads (CI-dominated installs)", {"exclude": ("pypi_downloads",)})],
     "tf_better_answered": [("2018-2021", {"years": (2018, 2021)}), ("2015-2023", {"years": (2015, 2023)}),
                            ("equivalence 0.9-1.11", {"equivalence": (0.9, 1.11)}),
                            ("pooled, not stratified by year", {"stratified": False})],
     "tf_closing_gap_2021": [("margin +-1 point", {"margin": 0.01}), ("margin +-5 points", {"margin": 0.05}),
-                            ("exact Mann-Kendall with Holm decides", {"rule": "mann-kendall"}),
+                            ("the Mann-Kendall test (fitted noise, Holm) decides", {"rule": "mann-kendall"}),
                             ("without PyPI downloads (CI-dominated installs)", {"exclude": ("pypi_downloads",)}),
                             ("without GitHub issues", {"exclude": ("github_issues",)})],
     "tf_pypi_115m_2020": [("tolerance 5%", {"tolerance": 0.05}), ("tolerance 20%", {"tolerance": 0.20}),

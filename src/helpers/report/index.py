@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..chain import paths
 from ..chain.params import DEFAULT_YEAR
 from ..registry.steps import STEP_BY_NAME, STEPS
 
@@ -18,12 +19,27 @@ def _page(filename: str) -> tuple[str, int | None]:
     return m.group(1), int(m.group(2)) if m.group(2) else None
 
 
-def link(filename: str) -> str:
-    """A list item: what the page answers (the step registry's question), linked."""
+def stale(folder: Path, filename: str) -> bool:
+    """Was the page built before one of the tables its step reads last changed (e.g. the coverage study after
+    `make refresh` and `make all`)? Make rebuilds every other page that exists, so this marks what it does not."""
+    stem, _ = _page(filename)
+    s = STEP_BY_NAME.get(stem)
+    if s is None:
+        return False
+    built = (folder / filename).stat().st_mtime
+    tables = [paths.table_path(t) for t in (*s.inputs, *s.optional_inputs)]
+    return any(p.exists() and p.stat().st_mtime > built for p in tables)
+
+
+def link(folder: Path, filename: str) -> str:
+    """A list item: what the page answers (the step registry's question), linked; marked when it was built from
+    older tables than the ones now in reports/ and data/processed/."""
     stem, year = _page(filename)
     s = STEP_BY_NAME.get(stem)
     text = (s.question or s.title).format(year=year) if s else stem
-    return f'<li><a href="{html.escape(filename)}">{html.escape(text)}</a></li>'
+    mark = (f" <em>(built from older tables than the current ones: run <code>make {s.goal}</code> to update "
+            "it)</em>" if s and stale(folder, filename) else "")
+    return f'<li><a href="{html.escape(filename)}">{html.escape(text)}</a>{mark}</li>'
 
 
 def build(folder: Path) -> str:
@@ -40,7 +56,7 @@ def build(folder: Path) -> str:
                 ("The evidence (the same for every year)", evidence)]
     later = "" if overview else ("<li>Every year at a glance, signal by signal: run <code>make all-years</code> "
                                  "(a few minutes more)</li>")
-    body = "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(link(p) for p in ps)}{later if i == 0 else ''}</ul>"
+    body = "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(link(folder, p) for p in ps)}{later if i == 0 else ''}</ul>"
                    for i, (t, ps) in enumerate(sections) if ps)
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>PyTorch vs TensorFlow: reports</title>"
             "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"

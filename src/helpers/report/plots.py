@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..registry.crossover import describe_record
 from ..registry.signals import COMMON_TREND_LABEL, SIGNAL_BY_ID
 from . import colours
 
@@ -157,7 +158,7 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
         if c is not None and c["crossover"]:
             ax.axvline(_ts(c["crossover"]), color=colour, lw=1.2, ls=":")
             end = _ts(c["crossover_high"]) + pd.offsets.MonthEnd(0) if c["crossover_high"] else x[-1]
-            ax.axvspan(_ts(c["crossover_low"]), end, color=colour, alpha=0.10)
+            ax.axvspan(_ts(c["crossover_low"]) if c["crossover_low"] else x[0], end, color=colour, alpha=0.10)
             ax.annotate(f"crossover {c['crossover']}", (_ts(c["crossover"]), 0.52), rotation=90, fontsize=8,
                         color=colour, ha="right", va="bottom")
         starts = s["break_id"].fillna("").astype(str) != "" if "break_id" in s else pd.Series(False, index=s.index)
@@ -185,42 +186,43 @@ def year_band(ax, year: int | None) -> None:
 
 
 def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = None, year: int | None = None):
-    """One row per signal on one time axis: crossover (dot) with its 95% interval (bar; an open end runs to the
-    last month a crossover can still be seen); 'not yet' signals say how close they came. `common`: the
-    common trend's crossover row, drawn first."""
-    c = crossovers.copy()
-    rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", True, "o")] if common is not None else [])
-    rows += [(r["signal"], r, signal_colour(r["signal_id"]), r["is_popularity"], SIGNAL_BY_ID[r["signal_id"]].marker)
+    """One row per popularity signal on one time axis (process signals are not counted in verdicts and not drawn):
+    the crossover (marker) with its 95% interval (bar; an arrow where it runs past the data), or in words what the
+    rule found instead (not yet, not decidable yet, ahead since the series began). `common`: the common trend's
+    crossover row, drawn first. The legend sits below the axes."""
+    c = crossovers[crossovers["is_popularity"].astype(bool)]
+    rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", "o")] if common is not None else [])
+    rows += [(r["signal"], r, signal_colour(r["signal_id"]), SIGNAL_BY_ID[r["signal_id"]].marker)
              for _, r in c.iterrows()]
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.6))
-    end = pd.Timestamp("2026-12-31")
-    for i, (_, r, colour, _, marker) in enumerate(rows):
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 2.0))
+    start, end = pd.Timestamp("2016-06-01"), pd.Timestamp("2026-12-31")
+    for i, (_, r, colour, marker) in enumerate(rows):
         yearly = r.get("granularity", "month") == "year"
-        if r["crossover_low"]:
-            lo = _ts(r["crossover_low"])
-            hi = _ts(r["crossover_high"]) if r["crossover_high"] else _ts(r.get("last_decidable") or r["crossover_low"])
-            ax.plot([lo, hi], [i, i], color=colour, lw=6, alpha=0.35, solid_capstyle="butt")
-            if not r["crossover_high"]:
-                ax.annotate("→ not yet", (hi, i), va="center", fontsize=8, color="0.3")
-        if r["crossover"]:
+        outcome = r.get("outcome_id") or ""
+        text = describe_record(r)
+        if outcome == "dated":
             t = pd.Period(r["crossover"], freq="Y" if yearly else "M").to_timestamp()
+            if not yearly:
+                lo = _ts(r["crossover_low"] or r.get("first_period") or r["crossover"])
+                hi = _ts(r["crossover_high"] or r.get("last_period") or r["crossover"])
+                ax.plot([lo, hi], [i, i], color=colour, lw=6, alpha=0.35, solid_capstyle="butt")
+                if not r["crossover_high"]:
+                    ax.annotate("→", (hi, i), va="center", fontsize=10, color="0.3")
             ax.plot([t], [i], marker, color=colour, ms=8)
-            ax.annotate(f" {r['crossover']}", (t, i), va="center", fontsize=8)
+            ax.annotate(f"  {r['crossover']}", (t, i), va="bottom", fontsize=8)
         elif not r.get("is_modelled", True):
             ax.annotate(f"too short to date ({r['first_period']} to {r['last_period']})", (end, i), ha="right",
                         va="center", fontsize=8, color="0.3")
-        elif not r["crossover_low"]:
-            closest = (f"closest {r['closest_share']:.0%} in {r['closest_period']}"
-                       if "closest_share" in r and pd.notna(r["closest_share"]) else "no crossover yet")
-            ax.annotate(f"not yet ({closest})", (end, i), ha="right", va="center", fontsize=8, color="0.3")
-    ax.set_yticks(range(len(rows)), [f"{n}{'' if p else ' (process)'}" for n, _, _, p, _ in rows])
-    ax.set_xlim(pd.Timestamp("2016-06-01"), end)
+        else:
+            ax.annotate(text, (end, i), ha="right", va="center", fontsize=8, color="0.3")
+    ax.set_yticks(range(len(rows)), [name for name, _, _, _ in rows])
+    ax.set_xlim(start, end)
     year_band(ax, year)
-    ax.plot([], [], "o", color="0.3", label="crossover month (median)")
+    ax.plot([], [], "o", color="0.3", label="crossover month (median path)")
     ax.plot([], [], color="0.3", lw=6, alpha=0.35, label="95% interval")
-    ax.legend(loc="lower left", fontsize=8, ncol=3, frameon=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncol=3, frameon=False)
     ax.invert_yaxis()
-    ax.set_title("When PyTorch took the lead and kept it for 12 months (marker), with 95% interval (bar)")
+    ax.set_title("When PyTorch's lead began: the 12-month pooled share above 50% for six windows in a row")
     fig.tight_layout()
     return fig
 

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from ..registry.claims import CLAIMS
+from ..registry.claims import CLAIM_RECORDS, CLAIMS, TALLY
 from ..registry.fields import HEADERS, bound_header, kind_by_name
 from ..registry.formats import p_value, pct, pp, pp_per_year, prob
 from .colours import VERDICT as VERDICT_COLORS
@@ -107,6 +107,23 @@ def scorecard(card: pd.DataFrame):
     return HTML("<table class='scorecard'><thead><tr><th style='text-align:left'>Claim</th><th>Verdict</th>"
                 "<th style='text-align:left'>Finding (click for the evidence)</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")
+
+
+def rules():
+    """Every claim's rule as a table, from the claims registry: the claim, whose it is, what would support it and
+    what would contradict it (one standard of evidence both ways)."""
+    import html as h
+
+    from IPython.display import HTML
+    rows = "".join(
+        f"<tr><td style='text-align:left;vertical-align:top'>{h.escape(c.text)}</td>"
+        f"<td style='vertical-align:top'>{h.escape('the article' if c.by == 'article' else c.by)}</td>"
+        f"<td style='text-align:left;vertical-align:top'>{h.escape(c.supported)}</td>"
+        f"<td style='text-align:left;vertical-align:top'>{h.escape(c.contradicted)}</td></tr>" for c in CLAIM_RECORDS)
+    return HTML("<table class='rules'><thead><tr><th style='text-align:left'>Claim</th><th>Whose</th>"
+                "<th style='text-align:left'>Supported when</th><th style='text-align:left'>Contradicted when</th>"
+                f"</tr></thead><tbody>{rows}</tbody></table><p style='font-size:.92em'>Otherwise the verdict is "
+                f"<b>mixed</b>. {h.escape(TALLY[0].upper() + TALLY[1:])}.</p>")
 
 
 def robustness(robust: pd.DataFrame):

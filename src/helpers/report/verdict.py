@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..chain import io, provenance
-from ..registry.claims import CLAIMS, HEADLINE, VERDICTS
+from ..registry.claims import ARTICLE, CLAIM_BY_ID, CLAIMS, HEADLINE, OUTSIDE, VERDICTS
+from ..registry.formats import NEAR_CENSUS, pct, share_interval
 from ..registry.signals import FAMILIES, SIGNAL_BY_ID
 from . import colours
 
@@ -64,36 +65,99 @@ def tally(card: pd.DataFrame) -> str:
     return " · ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
 
 
-def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.Series | None = None) -> str:
-    """The three answers a reader wants first, in this order: who led in `year`, was the article right (a tally, the
-    headline claim first, the rest one click away), and how sure we are."""
+def tally_line(card: pd.DataFrame) -> str:
+    """One line: the article's own claims tallied, and the claims from outside it."""
+    own, outside = card[card["claim_id"].isin(ARTICLE)], card[card["claim_id"].isin(OUTSIDE)]
+    return (f"The article's {len(own)} claims: {tally(own)}. From outside it: "
+            + "; ".join(f"{CLAIM_BY_ID[c].by}: {v}" for c, v in zip(outside["claim_id"], outside["verdict"], strict=True))
+            + ".")
+
+
+def article_right(card: pd.DataFrame) -> str:
+    """The second answer: the article's own claims tallied, the headline first; the two claims from outside the
+    article on their own line."""
     import html as h
     head = card.set_index("claim_id").loc[HEADLINE]
     colour = colours.VERDICT.get(head["verdict"], "")
+    own = card[card["claim_id"].isin(ARTICLE)]
+    outside = card[card["claim_id"].isin(OUTSIDE)].set_index("claim_id")
+    others = "; ".join(f"{h.escape(CLAIM_BY_ID[c].by)}'s ({h.escape(CLAIMS[c])}): <b>{h.escape(outside.loc[c, 'verdict'])}"
+                       "</b>" for c in OUTSIDE if c in outside.index)
+    return (f"<b>Was the article right?</b> Of its {len(own)} claims: {h.escape(tally(own))}. The headline, "
+            f"<i>“{h.escape(CLAIMS[HEADLINE])}”</i>: <span style='background:{colour};padding:0 .3em'>"
+            f"<b>{h.escape(head['verdict'])}</b></span> — {h.escape(head['finding'])} "
+            f"<a href='#claims'>Every claim, with its evidence ↓</a>"
+            + (f"<br><span style='font-size:.92em'>Two published claims from outside the article, checked the same "
+               f"way: {others}.</span>" if others else ""))
+
+
+def how_sure(lead: pd.DataFrame, year: int, common: pd.Series | None = None,
+             calibration: pd.DataFrame | None = None) -> str:
+    """The third answer, for this year: how many signals name a leader at 95% and which do not, the common trend's
+    interval, and what the coverage study measured for the intervals shown (or that it has not been run)."""
+    have, n, _ = leader_counts(lead)
+    named = n["PyTorch"] + n["TensorFlow"]
+    close = have.loc[have["leader"] == "too close to call", "signal"].tolist()
+    parts = [f"{named} of the {len(have)} signals covering {year} name a leader with 95% confidence"
+             + (f"; too close to call: {', '.join(close)}" if close else "") + "."]
+    census = have.loc[(have["pytorch_share_high"] - have["pytorch_share_low"]) < NEAR_CENSUS, "signal"].tolist()
+    if census:
+        parts.append(f"{', '.join(census)} {'is a near-census count' if len(census) == 1 else 'are near-census counts'}"
+                     ": known to within 0.1 point, so the question there is what it counts, not how sure we are.")
+    if common is not None and common["n_months"] > 0:
+        typical = share_interval(common["common_share"], common["common_share_low"], common["common_share_high"])
+        parts.append(f"The trend the signals share: {typical} PyTorch for a typical signal.")
+    parts.append(calibration_sentence(calibration))
+    return " ".join(parts)
+
+
+def calibration_sentence(calibration: pd.DataFrame | None) -> str:
+    """What the coverage study measured for the year-share intervals (the ones this page shows), or how to run it."""
+    if calibration is None or not len(calibration):
+        return ("The coverage of these intervals is checked by a simulation study that has not been run in this build "
+                "(make calibrate, about 8 minutes).")
+    cells = calibration[(calibration["method"] == "year share") & ~calibration["is_exact"].astype(bool)]
+    if not len(cells):
+        return "The coverage study holds no year-share cells."
+    cov, ratio = cells["coverage_share"], cells["width_ratio"]
+    return (f"In the coverage study ({int(cells['n_sim'].min())} simulated series per signal and scenario, seven "
+            f"scenarios, four outside the model's form) such intervals held the truth {pct(cov.min())} to "
+            f"{pct(cov.max())} of the time (95% promised), at {ratio.min():.1f} to {ratio.max():.1f} times the width "
+            "the data need.")
+
+
+def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.Series | None = None,
+                  calibration: pd.DataFrame | None = None) -> str:
+    """The three answers a reader wants first, in this order: who led in `year`, was the article right (its own
+    claims tallied, the headline first, the rest one click away; the two outside claims apart), and how sure we are
+    for that year."""
+    import html as h
     box = "margin:.35em 0;padding:.45em .8em;border-left:5px solid {};background:{}"
     return (
         f"<div class='answers' style='font-size:1.02em;line-height:1.4'>"
         f"<div id='who-led' style='{box.format(colours.leader(leader_counts(lead)[2]), '#f7f7f7')}'>"
         f"<b>Who led in {year}?</b> {h.escape(who_led(lead, year, common))}</div>"
-        f"<div id='article-right' style='{box.format('#555', '#f7f7f7')}'>"
-        f"<b>Was the article right?</b> Of its {len(card)} claims: {h.escape(tally(card))}. The headline, "
-        f"<i>“{h.escape(CLAIMS[HEADLINE])}”</i>: <span style='background:{colour};padding:0 .3em'>"
-        f"<b>{h.escape(head['verdict'])}</b></span> — {h.escape(head['finding'])} "
-        f"<a href='#claims'>Every claim, with its evidence ↓</a></div>"
+        f"<div id='article-right' style='{box.format('#555', '#f7f7f7')}'>{article_right(card)}</div>"
         f"<div id='how-sure' style='{box.format('#555', '#f7f7f7')}'>"
-        f"<b>How sure are we?</b> {h.escape(HOW_SURE)}</div></div>")
-
-
-HOW_SURE = ("Each bar is a 95% interval for the share as the source counted it, without counting noise (surveys and "
-            "papers: Wilson), and a leader is named only where that interval excludes 50%. A simulation study "
-            "(make calibrate) measures how often such intervals cover the truth and how much wider they are than "
-            "the data need. The signals count different crowds, so they may disagree and all be right.")
+        f"<b>How sure are we?</b> {h.escape(how_sure(lead, year, common, calibration))}</div></div>")
 
 
 def answers(lead: pd.DataFrame, card: pd.DataFrame, year: int):
     """The three answers, as HTML for the notebook."""
     from IPython.display import HTML
-    return HTML(headline_html(lead, card, year, common_in_year(year)))
+    return HTML(headline_html(lead, card, year, common_in_year(year), io.read_optional("calibration")))
+
+
+def leaders_display(lead: pd.DataFrame) -> pd.DataFrame:
+    """Who led in the year as a reader reads it: each share once with its 95% interval (a near-census count said
+    so), P(ahead), the leader, how the year went (months ahead) and what the share is made of."""
+    months = [f"{int(a)} of {int(m)}" if pd.notna(a) else "" for a, m in zip(lead["n_months_ahead"], lead["n_months"],
+                                                                             strict=True)]
+    return pd.DataFrame({"signal": lead["signal"], "family": lead["family"],
+                         "PyTorch's share, 95% interval": [share_interval(*v) for v in zip(
+                             lead["pytorch_share"], lead["pytorch_share_low"], lead["pytorch_share_high"], strict=True)],
+                         "ahead_prob": lead["ahead_prob"], "leader": lead["leader"],
+                         "months PyTorch ahead": months, "basis": lead["basis"]})
 
 
 def who_is_counted(lead: pd.DataFrame):

@@ -49,22 +49,33 @@ import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from ..chain.labels import add_labels
+from ..registry.crossover import PRIMARY, RULES, VARIANT
 from ..registry.sources import Break
+from . import crossover, trend_tests
 from . import share_model as sm
 
 NOMINAL = 0.95
-SCENARIOS = ("fitted", "level break", "overdispersed", "s-curve", "seasonal", "undocumented break")
+SCENARIOS = ("fitted", "level break", "overdispersed", "s-curve", "seasonal", "undocumented break", "slow rise")
+LEVEL_SCENARIO = "no trend"   # trend-free series under the signal's own fitted noise: the trend tests' level
 BREAK_EFFECT = 0.3       # the scenario breaks' shift (logit)
 DISPERSION_CV = 0.2      # `overdispersed`: the coefficient of variation of each framework's monthly rate
 SEASONAL_AMPLITUDE = 0.15  # `seasonal`: the yearly cycle's amplitude (logit)
+SLOW_RISE = 0.0125       # `slow rise`: the logit's rise per month ...
+SLOW_RISE_AHEAD = 36     # ... crossing 50% this many months before the data end (then a few points above 50%)
 CALIBRATION_DRAWS = 1000  # posterior paths per replicate (the reports use share_model.N_DRAWS) ...
 CALIBRATION_HYPER_SETS = 8  # ... over this many hyperparameter vectors (the reports: share_model.HYPER_SETS) ...
-CALIBRATION_IMPORTANCE = 64  # ... resampled from this many importance draws (the reports: IMPORTANCE_DRAWS)
+CALIBRATION_GRID_STEP = 1.5  # ... picked from a coarser grid (the reports: share_model.GRID_STEP)
+LEVEL_NULL = 1000        # trend-free series behind each p-value in the level study (the reports: N_NULL)
 TARGET = 0.90          # every nominal 95% interval covers at least this often, as measured
 WIDTH_MEDIAN = 1.5     # width / oracle width: at most this in the median over cells ...
 WIDTH_MAX = 2.5        # ... and at most this in every cell
-UNITS = {"year share": "share", "within-year change": "share points (fraction)", "crossover month": "months",
-         "onset of the rise": "months"}
+MAX_LEVEL = 0.07       # a 5% trend test rejects at most this share of trend-free series
+CROSSOVER_METHODS = {PRIMARY: f"crossover month ({RULES[PRIMARY].label})",
+                     VARIANT: f"crossover month ({RULES[VARIANT].label})"}
+UNITS = {"year share": "share", "within-year change": "share points (fraction)",
+         **{m: "months" for m in CROSSOVER_METHODS.values()}, "onset of the rise": "months"}
+LEVEL_METHODS = {"whole series": "Mann-Kendall trend test, whole series (5% level)",
+                 "within a year": "Mann-Kendall trend test, within a year (5% level)"}
 
 
 def _seed(*parts) -> int:
@@ -101,8 +112,9 @@ def _s_curve(series: sm.Series) -> np.ndarray:
 
 def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series, dict]:
     """A series like `result`'s (same months, monthly totals, told breaks) in `scenario`, and the simulated truth:
-    `theta` (logit of the share as counted each month) and `adjusted` (theta on the newest counting rules of the told
-    breaks)."""
+    `theta` (logit of the share as counted each month), `adjusted` (theta on the newest counting rules of the told
+    breaks) and `underlying` (the scenario's smooth curve, without month-to-month variation: its crossing of 50% is
+    what the crossover rules are also scored against)."""
     series, f = result.series, result.fit
     s2_slope, phi, s2_ar, s2_irr = f.params
     post = sm.posterior(f)
@@ -114,15 +126,22 @@ def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series
     extra = (np.arange(T) >= T // 2).astype(float)
     c = _ar1(T, phi, s2_ar, rng)
     noise = rng.normal(0, np.sqrt(s2_irr), T)
+    underlying = trend
     smooth = trend + c
     if scenario == "s-curve":
-        smooth = _s_curve(series)
+        smooth = underlying = _s_curve(series)
         noise = np.zeros(T)
+    elif scenario == "slow rise":
+        underlying = SLOW_RISE * (np.arange(T) - (T - SLOW_RISE_AHEAD))
+        smooth = underlying + c
+    elif scenario == LEVEL_SCENARIO:
+        smooth = underlying = np.full(T, float(np.mean(f.y))) + c
     elif scenario == "seasonal":
         smooth = smooth + SEASONAL_AMPLITUDE * np.sin(2 * np.pi * np.array([int(m[5:]) for m in series.months])
                                                              / 12)
     elif scenario == "undocumented break":
         smooth = smooth + BREAK_EFFECT * extra
+        underlying = underlying + BREAK_EFFECT * extra
     elif scenario == "level break":
         D, delta = np.column_stack([D, extra]), np.r_[delta, BREAK_EFFECT]
         brks = [*brks, Break(series.signal.source, series.months[T // 2], "simulated", prior_sd=BREAK_EFFECT)]
@@ -133,6 +152,7 @@ def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series
         raise ValueError(f"unknown scenario {scenario!r}")
     shifts = D @ delta
     smooth = smooth + shifts
+    underlying = underlying + shifts
     theta = smooth + noise
     if scenario == "overdispersed" and series.counts:
         p = sm.logistic(theta)
@@ -145,7 +165,7 @@ def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series
         keep = n > 0
         pt, n = pt[keep], n[keep]  # a month with nothing counted has no share (the reports drop it too)
         months = [m for m, k_ in zip(series.months, keep, strict=True) if k_]
-        theta, shifts, D = theta[keep], shifts[keep], D[keep]
+        theta, shifts, D, underlying = theta[keep], shifts[keep], D[keep], underlying[keep]
     else:
         months = series.months
         p = sm.logistic(theta)
@@ -158,61 +178,122 @@ def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series
     adjusted = theta - shifts + (D[-1] @ delta if D.shape[1] else 0.0)
     sim = sm.Series(series.signal, list(months), pt, np.asarray(n, float), series.counts, brks, D,
                     prior_mean=prior_mean, prior_sd=prior_sd)
-    return sim, {"theta": theta, "adjusted": adjusted}
+    return sim, {"theta": theta, "adjusted": adjusted, "underlying": underlying}
+
+
+MODEL_SCENARIOS = ("fitted", "level break")  # generated by the model itself: the Bayes oracle exists
+
+
+def months_held(lo: int, hi: int) -> float:
+    """The width of a month-valued interval: the months (positions) it holds."""
+    return float(hi - lo + 1)
+
+
+def bayes_width(positions: np.ndarray) -> float:
+    """The months the shortest interval holding 95% of posterior positions holds (the Bayes oracle's width)."""
+    a, b = shortest_cover(positions)
+    return months_held(a, b)
 
 
 def replicate(result, scenario: str, rng: np.random.Generator, year: int | None) -> dict:
     """One simulated series, re-fitted (from the default start) and summarised as the reports do: for each
-    interval, (does it contain the truth, point estimate minus truth, width)."""
+    interval a dict of `hit` (does it contain the truth), `error` (point estimate minus truth), `width`; for a
+    crossover rule also `underlying` (does it contain the underlying curve's crossing); for a month-valued interval
+    in a scenario the model generated, `oracle`: the width of the shortest 95% posterior interval at the generating
+    hyperparameters (the Bayes oracle: no interval with 95% coverage given the data is narrower)."""
     from .trend_tests import hinge_batch
     sim, truth = simulate(result, scenario, rng)
     f = sm.fit(sim)
-    summary = sm.summarise(f, n=CALIBRATION_DRAWS, seed=int(rng.integers(2**31)), hyper_sets=CALIBRATION_HYPER_SETS,
-                           importance_draws=CALIBRATION_IMPORTANCE, monthly=False)
+    seed = int(rng.integers(2**31))
+    summary = sm.summarise(f, n=CALIBRATION_DRAWS, seed=seed, hyper_sets=CALIBRATION_HYPER_SETS,
+                           grid_step=CALIBRATION_GRID_STEP, monthly=False)
+    oracle = (sm.Posterior(f.y, f.h, sim, result.fit.params).draws(CALIBRATION_DRAWS, seed=seed + 1)
+              if scenario in MODEL_SCENARIOS else None)
     out = {}
-    by_year = sm.year_months(sim.months)
-    if year is not None and len(by_year.get(year, [])) >= 3:
-        idx = by_year[year]
-        true = sm.logistic(truth["theta"])[None, :]
+    true = sm.logistic(truth["theta"])[None, :]
+    if year is not None:
+        idx = sm.year_months(sim.months).get(year, [])
+        change_idx = sm.change_months(sim.months).get(year, [])
         adjusted = sm.logistic(truth["adjusted"])[None, :]
-        for method, est, value in (
-                ("year share", summary.years[year], sm.year_values(true, idx)[0]),
-                ("within-year change", summary.changes[year],
-                 sm.change_values(adjusted if sm.spans_break(sim, idx) else true, idx)[0])):
-            point = est["share"] if method == "year share" else est["change"]
-            out[method] = (est["low"] <= value <= est["high"], point - value, est["high"] - est["low"])
-    T = len(sim.months)
-    pos = {m: i for i, m in enumerate(sim.months)}
-    true_k = int(sm.first_run(truth["theta"][None, :])[0])
-    c = summary.crossover
-    lo = pos[c["crossover_low"]] if c["crossover_low"] else T
-    hi = pos[c["crossover_high"]] if c["crossover_high"] else T
-    out["crossover month"] = (lo <= true_k <= hi, float(np.median(c["distribution"]) - true_k), float(hi - lo))
+        if len(idx) >= 3:
+            est = summary.years[year]
+            value = sm.year_values(true, idx, sim.total)[0]
+            out["year share"] = {"hit": est["low"] <= value <= est["high"], "error": est["share"] - value,
+                                 "width": est["high"] - est["low"]}
+        if len(change_idx) >= 3:
+            est = summary.changes[year]
+            value = sm.change_values(adjusted if sm.spans_break(sim, change_idx) else true, change_idx)[0]
+            out["within-year change"] = {"hit": est["low"] <= value <= est["high"], "error": est["change"] - value,
+                                         "width": est["high"] - est["low"]}
+    cal = crossover.calendar(sim.months)
+    underlying = crossover.underlying_crossing(sm.logistic(truth["underlying"])[None, :], cal).position()[0]
+    for rule, method in CROSSOVER_METHODS.items():
+        c = summary.crossovers[rule]
+        true_pos = sm.RULES[rule](true, sim, cal).position()[0]
+        lo, hi = c["low_position"], c["high_position"]
+        out[method] = {"hit": lo <= true_pos <= hi, "error": float(np.median(c["distribution"]) - true_pos),
+                       "width": months_held(lo, hi), "underlying": lo <= underlying <= hi}
+        if oracle is not None:
+            out[method]["oracle"] = bayes_width(sm.RULES[rule](sm.logistic(oracle["theta"]), sim, cal).position())
     o = summary.onset
     if o.get("onset"):  # an interval is printed only when most paths accelerate; coverage is over those replicates
+        pos = {m: i for i, m in enumerate(sim.months)}
         window = [pos[m] for m in o["window"]]
-        true_tau = int(hinge_batch(sm.logistic(truth["adjusted"][window])[None, :], margin=sm.ONSET_MARGIN,
-                                   accelerating=True)[0])
         n = len(window)  # "no acceleration" counts as the value after the window, on both sides
-        true_tau = true_tau if true_tau >= 0 else n
+
+        def hinges(adjusted_logit: np.ndarray) -> np.ndarray:
+            tau = hinge_batch(sm.logistic(adjusted_logit[:, window]), margin=sm.ONSET_MARGIN, accelerating=True)
+            return np.where(tau >= 0, tau, n)
+
+        true_tau = int(hinges(truth["adjusted"][None, :])[0])
         lo = o["window"].index(o["onset_low"]) if o["onset_low"] else n
         hi = o["window"].index(o["onset_high"]) if o["onset_high"] else n
         paths = np.where(o["distribution"] >= 0, o["distribution"], n)
-        out["onset of the rise"] = (lo <= true_tau <= hi, float(np.median(paths) - true_tau), float(hi - lo))
+        out["onset of the rise"] = {"hit": lo <= true_tau <= hi, "error": float(np.median(paths) - true_tau),
+                                    "width": months_held(lo, hi)}
+        if oracle is not None:
+            out["onset of the rise"]["oracle"] = bayes_width(hinges(oracle["adjusted"]))
     return out
 
 
-def cell(method: str, scenario: str, hits, errors, widths, unit: str, signal: str = "", year=np.nan) -> dict:
-    """One row of the study: coverage with its Monte Carlo error, bias, median width and the oracle width."""
+def shortest_cover(errors: np.ndarray, share: float = NOMINAL) -> tuple[float, float]:
+    """The shortest interval [a, b] holding at least `share` of `errors` (sorted order statistics)."""
+    e = np.sort(np.asarray(errors, float))
+    k = int(np.ceil(share * len(e)))
+    if not len(e) or k < 1:
+        return np.nan, np.nan
+    widths = e[k - 1:] - e[:len(e) - k + 1]
+    i = int(np.argmin(widths))
+    return float(e[i]), float(e[i + k - 1])
+
+
+def cell(method: str, scenario: str, hits, errors, widths, unit: str, signal: str | None = None, year=np.nan,
+         underlying=None, oracles=None) -> dict:
+    """One row of the study: coverage with its Monte Carlo error, bias, median width and the oracle width.
+
+    Month-valued intervals (a set of months: width = the months it holds) in a scenario the model generated get the
+    Bayes oracle (`oracles`, per replicate): the median width of the shortest interval holding 95% of the posterior
+    at the generating hyperparameters, which no interval covering 95% given the data can undercut. Elsewhere a
+    month's oracle is the fewest months an interval at a fixed offset from the point estimate must hold to contain
+    95% of the truths (a bound for intervals placed by the estimate only; an adaptive interval may be narrower), and
+    a share's the central 95% of the estimator's errors. A month cell whose every replicate is one month and exact
+    is flagged `is_exact` (a near-census count: nothing to calibrate)."""
     hits, errors, widths = (np.asarray(x, float) for x in (hits, errors, widths))
     c = float(hits.mean())
-    lo, hi = np.quantile(errors, [0.025, 0.975]) if len(errors) else (np.nan, np.nan)
-    oracle = float(hi - lo)
-    if unit == "months":
-        oracle = max(oracle, 1.0)
+    if unit == "months" and oracles is not None:
+        oracle, kind = float(np.median(oracles)), "bayes"
+    elif unit == "months":
+        a, b = shortest_cover(errors)
+        oracle, kind = months_held(a, b), "fixed offset"
+    else:
+        lo, hi = np.quantile(errors, [0.025, 0.975]) if len(errors) else (np.nan, np.nan)
+        oracle, kind = float(hi - lo), "central errors"
+    exact = bool(unit == "months" and len(errors) and (errors == 0).all() and (widths == 1).all())
     return {"method": method, "scenario": scenario, "signal_id": signal, "nominal_share": NOMINAL, "coverage_share": c,
             "mc_se": float(np.sqrt(c * (1 - c) / len(hits))), "n_sim": len(hits), "bias": float(np.mean(errors)),
-            "width": float(np.median(widths)), "oracle_width": oracle, "unit": unit, "year": year}
+            "width": float(np.median(widths)), "oracle_width": oracle, "oracle_kind": kind, "unit": unit, "year": year,
+            "underlying_coverage_share": float(np.mean(underlying)) if underlying is not None else np.nan,
+            "is_exact": exact}
 
 
 def _signal_job(args) -> list[dict]:
@@ -224,28 +305,64 @@ def _signal_job(args) -> list[dict]:
     for method, unit in UNITS.items():
         got = [r[method] for r in reps if method in r]
         if got:
-            rows.append(cell(method, scenario, *zip(*got, strict=True), unit, result.signal.id,
-                             year if method in ("year share", "within-year change") else np.nan))
+            col = {key: [g[key] for g in got] for key in got[0]}
+            rows.append(cell(method, scenario, col["hit"], col["error"], col["width"], unit, result.signal.id,
+                             year if method in ("year share", "within-year change") else np.nan,
+                             underlying=col.get("underlying"), oracles=col.get("oracle")))
     return rows
 
 
-def monthly_study(results: dict, n_sim: int, scenarios=SCENARIOS, workers: int | None = None) -> pd.DataFrame:
-    """The model's intervals for every monthly signal and scenario (one process per job when `workers` > 1)."""
-    jobs = [(r, sc, n_sim, _seed(name, sc)) for name, r in results.items() for sc in scenarios]
+def _level_job(args) -> list[dict]:
+    """The trend tests' level under one signal's own fitted noise: trend-free series simulated from it, each
+    re-fitted and tested exactly as the reports test (whole series, and the middle full year)."""
+    result, n_sim, seed = args
+    rng = np.random.default_rng(seed)
+    year = _year(result.series)
+    whole, within = [], []
+    for i in range(n_sim):
+        sim, _ = simulate(result, LEVEL_SCENARIO, rng)
+        p = trend_tests.mann_kendall(sim.observed, sm.trend_free_series(sim, LEVEL_NULL, seed + i))["p_value"]
+        whole.append(p >= trend_tests.ALPHA)
+        idx = sm.change_months(sim.months).get(year, []) if year else []
+        if len(idx) >= 6:
+            f = sm.fit(sim)
+            q = trend_tests.mann_kendall(sim.observed[idx], sm.trend_free(f, idx, LEVEL_NULL, seed + i))["p_value"]
+            within.append(q >= trend_tests.ALPHA)
+    rows = []
+    for key, accepted in (("whole series", whole), ("within a year", within)):
+        if accepted:
+            acc = np.asarray(accepted, float)
+            rows.append(cell(LEVEL_METHODS[key], LEVEL_SCENARIO, acc, np.zeros(len(acc)), np.full(len(acc), np.nan),
+                             "test", result.signal.id, year if key == "within a year" else np.nan)
+                        | {"oracle_width": np.nan, "width": np.nan, "bias": np.nan, "oracle_kind": ""})
+    return rows
+
+
+def monthly_study(results: dict, n_sim: int, scenarios=SCENARIOS, workers: int | None = None,
+                  n_level: int | None = None) -> pd.DataFrame:
+    """The model's intervals for every monthly signal and scenario, and the trend tests' level (`n_level`
+    trend-free replicates per signal, default 4 x `n_sim`); one process per job when `workers` > 1."""
+    jobs = [(_signal_job, (r, sc, n_sim, _seed(name, sc))) for name, r in results.items() for sc in scenarios]
+    jobs += [(_level_job, (r, n_level or 4 * n_sim, _seed(name, LEVEL_SCENARIO))) for name, r in results.items()]
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            rows = [row for part in pool.map(_signal_job, jobs) for row in part]
+            rows = [row for part in pool.map(_run, jobs) for row in part]
     else:
-        rows = [row for job in jobs for row in _signal_job(job)]
+        rows = [row for job in jobs for row in _run(job)]
     return pd.DataFrame(rows)
+
+
+def _run(job) -> list[dict]:
+    fn, args = job
+    return fn(args)
 
 
 # --- surveys ------------------------------------------------------------------------------------------------------
 
 def survey_study(shares: pd.DataFrame, within: pd.DataFrame, resp: pd.DataFrame, n_sim: int,
                  seed: int = sm.SEED) -> pd.DataFrame:
-    """Wilson, McNemar, Newcombe and post-stratified intervals at the Kaggle survey's real sizes and shares."""
+    """Wilson, paired Newcombe, Newcombe and post-stratified intervals at the Kaggle survey's real sizes and shares."""
     from . import proportions, surveys
     rng = np.random.default_rng(seed)
     rows = []
@@ -267,7 +384,7 @@ def survey_study(shares: pd.DataFrame, within: pd.DataFrame, resp: pd.DataFrame,
             hits.append(t["diff_low"] <= true <= t["diff_high"])  # proportions.paired_counts' own names
             errors.append(t["diff"] - true)
             widths.append(t["diff_high"] - t["diff_low"])
-        rows.append(cell("McNemar paired difference", f"Kaggle {r['year']} (n={n:,})", hits, errors, widths,
+        rows.append(cell("Newcombe paired difference", f"Kaggle {r['year']} (n={n:,})", hits, errors, widths,
                          "share points (fraction)"))
     for fw in ("tensorflow", "pytorch"):
         s = shares[shares["framework"] == fw].sort_values("year")
@@ -323,22 +440,50 @@ def yearly_signal_study(yearly: pd.DataFrame, n_sim: int, seed: int = sm.SEED) -
 
 def study(results: dict, shares: pd.DataFrame, within: pd.DataFrame, resp: pd.DataFrame, yearly: pd.DataFrame,
           n_sim: int, n_sim_surveys: int | None = None, workers: int | None = None) -> pd.DataFrame:
-    """The whole study: `n_sim` replicates per monthly signal and scenario, more for the cheap survey checks."""
-    n_surveys = n_sim_surveys or max(n_sim, 1000)
+    """The whole study: `n_sim` replicates per monthly signal and scenario, 4 x `n_sim` trend-free replicates per
+    signal for the trend tests' level and per survey cell, 20 x `n_sim` for the closed-form survey intervals."""
+    n_surveys = n_sim_surveys or 20 * n_sim  # the cheap closed-form intervals: 1,000 at the default 50
     parts = [monthly_study(results, n_sim, workers=workers),
-             survey_study(shares, within, resp, min(n_surveys, max(n_sim, 200))),
+             survey_study(shares, within, resp, 4 * n_sim),  # the paired and post-stratified ones: 200 at 50
              yearly_signal_study(yearly, n_surveys)]
     out = pd.concat(parts, ignore_index=True)
+    out["is_exact"] = out["is_exact"].fillna(False).astype(bool)
     out["width_ratio"] = out["width"] / out["oracle_width"]
     cols = ["method", "scenario", "signal_id", "nominal_share", "coverage_share", "mc_se", "n_sim", "bias", "width",
-            "oracle_width", "width_ratio", "unit", "year"]
+            "oracle_width", "oracle_kind", "width_ratio", "unit", "year", "underlying_coverage_share", "is_exact"]
     return add_labels(out[cols])
 
 
-def shortfalls(table: pd.DataFrame, target: float = TARGET, width_max: float = WIDTH_MAX) -> pd.DataFrame:
-    """The cells that fail the pass mark: coverage below `target` as measured, or an interval more than
-    `width_max` times its oracle width (an interval that covers because it says nothing)."""
-    return table[(table["coverage_share"] < target) | (table["width_ratio"] > width_max)].reset_index(drop=True)
+def is_test(table: pd.DataFrame) -> pd.Series:
+    """The rows that measure a test's level (coverage = the share of trend-free series it does not reject)."""
+    return table["unit"] == "test"
+
+
+def intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """The informative interval cells: not a test's level, not exact by construction (a near-census month)."""
+    return table[~is_test(table) & ~table["is_exact"].astype(bool)]
+
+
+def sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The study split as the report shows it: the model's informative interval cells, the exact cells (listed
+    apart), the crossover rules against the underlying crossing, the trend tests' level, the survey intervals."""
+    model = table["scenario"].isin(SCENARIOS)
+    exact = table["is_exact"].astype(bool)
+    crossover = table["method"].isin(CROSSOVER_METHODS.values())
+    return {"model": table[model & ~exact], "exact": table[exact], "crossover": table[crossover & ~exact],
+            "level": table[is_test(table)].assign(level_share=lambda d: 1 - d["coverage_share"]),
+            "surveys": table[~model & ~is_test(table)]}
+
+
+def shortfalls(table: pd.DataFrame, target: float = TARGET, width_max: float = WIDTH_MAX,
+               max_level: float = MAX_LEVEL) -> pd.DataFrame:
+    """The cells that fail the pass mark: an informative interval covering less than `target` as measured or more
+    than `width_max` times its oracle width (an interval that covers because it says nothing), or a trend test
+    rejecting more than `max_level` of trend-free series."""
+    cells = intervals(table)
+    bad = cells[(cells["coverage_share"] < target) | (cells["width_ratio"] > width_max)]
+    tests = table[is_test(table)]
+    return pd.concat([bad, tests[1 - tests["coverage_share"] > max_level]]).reset_index(drop=True)
 
 
 def chance_undercover(table: pd.DataFrame, nominal: float = NOMINAL, target: float = TARGET) -> float:
@@ -350,14 +495,20 @@ def chance_undercover(table: pd.DataFrame, nominal: float = NOMINAL, target: flo
 
 
 def verdict(table: pd.DataFrame) -> dict:
-    """The pass mark over the whole table: cells below TARGET (and how many a true 95% interval would give by chance
-    at these replicate counts), cells over WIDTH_MAX, the median width ratio."""
-    median = float(table["width_ratio"].median())
-    return {"cells": len(table), "undercover": int((table["coverage_share"] < TARGET).sum()),
-            "undercover_by_chance": chance_undercover(table),
-            "too_wide": int((table["width_ratio"] > WIDTH_MAX).sum()), "median_width_ratio": median,
-            "passes": bool((table["coverage_share"] >= TARGET).all() and (table["width_ratio"] <= WIDTH_MAX).all()
-                           and median <= WIDTH_MEDIAN)}
+    """The pass mark over the informative interval cells (exact cells listed apart, never counted as coverage 1 at
+    width 0): cells below TARGET (and how many a true 95% interval would give by chance at these replicate
+    counts), cells over WIDTH_MAX, the median width ratio; and the trend tests' largest measured level."""
+    cells = intervals(table)
+    tests = table[is_test(table)]
+    median = float(cells["width_ratio"].median())
+    level = float((1 - tests["coverage_share"]).max()) if len(tests) else float("nan")
+    return {"cells": len(cells), "exact": int(table["is_exact"].astype(bool).sum()),
+            "undercover": int((cells["coverage_share"] < TARGET).sum()),
+            "undercover_by_chance": chance_undercover(cells),
+            "too_wide": int((cells["width_ratio"] > WIDTH_MAX).sum()), "median_width_ratio": median,
+            "max_level": level, "tests": len(tests),
+            "passes": bool((cells["coverage_share"] >= TARGET).all() and (cells["width_ratio"] <= WIDTH_MAX).all()
+                           and median <= WIDTH_MEDIAN and not (level > MAX_LEVEL))}
 
 
 def build(n_sim: int = 50) -> dict[str, pd.DataFrame]:

@@ -33,7 +33,9 @@ from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from ..chain.labels import add_labels
+from ..registry.crossover import describe_record
 from ..registry.signals import COMMON_TREND, PYTORCH_RELEASE
+from . import crossover
 from . import share_model as sm
 
 N_DRAWS = 2000
@@ -234,9 +236,16 @@ def draws(f: dict, n: int = N_DRAWS, seed: int = sm.SEED) -> dict[str, np.ndarra
 LOO_DRAWS = 1000  # paths per leave-one-out refit (it reports a crossover month and its year probabilities)
 
 
-def crossing(f: dict, n: int = LOO_DRAWS, seed: int = sm.SEED) -> dict:
-    """The common trend's crossover summary from a fit (12-month rule on the common share's paths)."""
-    return sm.crossover_summary(f["months"], sm.first_run(draws(f, n, seed=seed)["trend"]))
+def rule(trend: np.ndarray, months: list[str]) -> crossover.Crossings:
+    """The primary crossover rule on the common share's paths: a typical signal has no counts, so every month of a
+    window weighs the same."""
+    return crossover.window_rule(sm.logistic(trend), np.ones(len(months)), crossover.calendar(months))
+
+
+def crossing(f: dict, n: int = LOO_DRAWS, seed: int = sm.SEED) -> tuple[dict, crossover.Crossings]:
+    """The common trend's crossover summary from a fit, and the rule's finding on every path."""
+    c = rule(draws(f, n, seed=seed)["trend"], f["months"])
+    return crossover.summary(c, f["months"]), c
 
 
 def without(f: dict, name: str) -> dict:
@@ -265,12 +274,21 @@ def leave_one_out(f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, years = [], []
     for name in f["names"]:
         g = without(f, name)
-        c = crossing(g)
-        rows.append({"signal_id": name, "crossover": c["crossover"], "crossover_low": c["crossover_low"],
-                     "crossover_high": c["crossover_high"], "not_yet_prob": c["not_yet_prob"]})
-        years += sm.distribution_by_year(name, g["months"], c["distribution"])
+        c, found = crossing(g)
+        rows.append({"signal_id": name, **summary_columns(c, g["months"])})
+        years += crossover.by_year(name, found, g["months"])
     return (add_labels(pd.DataFrame(rows)),
-            add_labels(pd.DataFrame(years, columns=["signal_id", "crossover_year", "year_prob"])))
+            add_labels(pd.DataFrame(years, columns=["signal_id", "rule_id", "outcome_id", "crossover_year", "year_prob"])))
+
+
+def summary_columns(c: dict, months: list[str]) -> dict:
+    """A crossover summary as the common-trend tables hold it, with its reader's words (`summary`)."""
+    out = {"outcome_id": c["outcome"], "crossover": c["crossover"], "window_end": c["window_end"],
+            "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
+            "high_outcome_id": c["high_outcome"], "dated_prob": c["dated_prob"], "not_yet_prob": c["not_yet_prob"],
+            "not_decidable_prob": c["not_decidable_prob"], "ahead_since_start_prob": c["ahead_since_start_prob"],
+            "decidable_from": c["decidable_from"]}
+    return out | {"summary": describe_record(out | {"first_period": months[0]})}
 
 
 def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -283,7 +301,8 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
     per_month = pd.DataFrame({"month": months, "common_share": share.mean(axis=0), "common_share_low": lo,
                               "common_share_high": hi,
                               "ahead_prob": (trend > 0).mean(axis=0)})
-    c = sm.crossover_summary(months, sm.first_run(trend))
+    found = rule(trend, months)
+    c = crossover.summary(found, months)
     years = []
     for year, idx in sm.year_months(months).items():
         ys = sm.year_summary(sm.year_values(share, idx), len(idx))
@@ -294,11 +313,9 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
                             "offset_low": np.quantile(off, 0.025, axis=0), "offset_high": np.quantile(off, 0.975, axis=0),
                             "sd_deviation": np.sqrt(f["params"][1:1 + len(f["names"])]),
                             "phi": f["model"].phis(f["params"])})
-    summary = pd.DataFrame([{"crossover": c["crossover"], "crossover_low": c["crossover_low"],
-                             "crossover_high": c["crossover_high"], "not_yet_prob": c["not_yet_prob"],
-                             "n_signals": len(f["names"]), "is_converged": f["converged"],
+    summary = pd.DataFrame([{**summary_columns(c, months), "n_signals": len(f["names"]), "is_converged": f["converged"],
                              "sd_slope": float(np.sqrt(f["params"][0]))}])
-    years_dist = pd.DataFrame(sm.distribution_by_year(COMMON_TREND, months, c["distribution"]))
+    years_dist = pd.DataFrame(crossover.by_year(COMMON_TREND, found, months))
     loo, loo_years = leave_one_out(f)
     return {"common_trend": per_month, "common_trend_years": pd.DataFrame(years),
             "common_trend_signals": add_labels(offsets), "common_trend_crossover": summary, "crossover_years": years_dist,

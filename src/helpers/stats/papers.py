@@ -32,9 +32,11 @@ def pooled_by_year(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def majority_test(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per conference in `year`: PyTorch share and a one-sided binomial test of share > 1/2."""
+    """Per conference in `year`: PyTorch share and one-sided binomial tests of share > 1/2 (`p_majority`) and of
+    share < 1/2 (`p_minority`)."""
     s = shares(df[df["year"] == year], ["conference"])
-    s["p_majority"] = [binomtest(int(k), int(n), 0.5, alternative="greater").pvalue if n else np.nan
-                       for k, n in zip(s["n_pytorch_papers"], s["named"], strict=True)]
+    for col, side in (("p_majority", "greater"), ("p_minority", "less")):
+        s[col] = [binomtest(int(k), int(n), 0.5, alternative=side).pvalue if n else np.nan
+                  for k, n in zip(s["n_pytorch_papers"], s["named"], strict=True)]
     return s
 

@@ -17,6 +17,7 @@ from statsmodels.stats.proportion import (
 )
 
 ALPHA = 0.05
+P_FLOOR = 1e-300  # a p-value that underflows is stored as this bound (never 0)
 
 
 def wilson(k, n, alpha: float = ALPHA):
@@ -48,18 +49,28 @@ def cohen_h(p1, p2):
 def two_proportion(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> dict:
     """Compare independent proportions k1/n1 (earlier) and k2/n2 (later).
 
-    Returns the shift p2 - p1 with a Newcombe interval, the pooled two-sided z test and Cohen's h (z empty and p 1
-    when both years are 0% or both 100%).
+    Returns the shift p2 - p1 with a Newcombe interval (inside [-1, 1] at any size), the pooled two-sided z test and
+    Cohen's h (z empty and p 1 when both years are 0% or both 100%; everything empty when a year has no answers).
     """
+    if n1 <= 0 or n2 <= 0:
+        nan = float("nan")
+        return {"before_share": k1 / n1 if n1 > 0 else nan, "after_share": k2 / n2 if n2 > 0 else nan,
+                "share_change": nan, "share_change_low": nan, "share_change_high": nan, "z": nan, "p_value": nan,
+                "cohen_h": nan}
     if k1 + k2 in (0, n1 + n2):  # both 0% or both 100%: no variance, nothing to test (z undefined)
         z, p = np.nan, 1.0
     else:
         z, p = proportions_ztest([k2, k1], [n2, n1])
     low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", alpha=alpha)
     p1, p2 = k1 / n1, k2 / n2
-    return {"before_share": p1, "after_share": p2, "share_change": p2 - p1, "share_change_low": low,
-            "share_change_high": high,
-            "z": float(z), "p_value": float(p), "cohen_h": float(cohen_h(p2, p1))}
+    return {"before_share": p1, "after_share": p2, "share_change": p2 - p1,
+            "share_change_low": float(np.clip(low, -1, 1)), "share_change_high": float(np.clip(high, -1, 1)),
+            "z": float(z), "p_value": floor_p(float(p)), "cohen_h": float(cohen_h(p2, p1))}
+
+
+def floor_p(p: float) -> float:
+    """A p-value as stored: never exactly 0 (an underflow is stored as its bound, 1e-300)."""
+    return float(max(p, P_FLOOR)) if np.isfinite(p) else float(p)
 
 
 def paired_comparison(a: pd.Series, b: pd.Series, alpha: float = ALPHA) -> dict:
@@ -68,22 +79,54 @@ def paired_comparison(a: pd.Series, b: pd.Series, alpha: float = ALPHA) -> dict:
     return paired_counts(int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum()), int((~a & ~b).sum()), alpha)
 
 
-def paired_counts(both: int, only_a: int, only_b: int, neither: int, alpha: float = ALPHA) -> dict:
-    """McNemar from the four cells of the paired table.
+def newcombe_paired(both: int, only_a: int, only_b: int, neither: int, alpha: float = ALPHA) -> tuple[float, float]:
+    """Newcombe's square-and-add interval for P(a) - P(b) from paired data (Newcombe 1998, method 10; as in
+    Fagerland, Lydersen & Laake 2017, ch. 8): the Wilson intervals of the two margins combined with the estimated
+    correlation of the two proportions (its continuity-corrected form). Inside [-1, 1] at any sample size; NaN
+    when n is 0."""
+    n = both + only_a + only_b + neither
+    if n <= 0:
+        return float("nan"), float("nan")
+    p1, p2 = (both + only_a) / n, (both + only_b) / n
+    l1, u1 = wilson(both + only_a, n, alpha)
+    l2, u2 = wilson(both + only_b, n, alpha)
+    margins = [both + only_a, only_b + neither, both + only_b, only_a + neither]
+    if min(margins) == 0:
+        psi = 0.0
+    else:
+        A = both * neither - only_a * only_b
+        scale = np.sqrt(float(np.prod(np.asarray(margins, float))))
+        psi = (A - n / 2) / scale if A > n / 2 else (0.0 if A >= 0 else A / scale)
+    d = p1 - p2
+    low = d - np.sqrt(max((p1 - l1) ** 2 + (u2 - p2) ** 2 - 2 * psi * (p1 - l1) * (u2 - p2), 0.0))
+    high = d + np.sqrt(max((p2 - l2) ** 2 + (u1 - p1) ** 2 - 2 * psi * (p2 - l2) * (u1 - p1), 0.0))
+    return float(np.clip(low, -1, 1)), float(np.clip(high, -1, 1))
 
-    Exact binomial McNemar when the discordant pairs number under 25, else chi-square with
-    continuity correction. The difference P(a) - P(b) gets a Wald interval for paired data.
+
+def paired_counts(both: int, only_a: int, only_b: int, neither: int, alpha: float = ALPHA) -> dict:
+    """McNemar from the four cells of the paired table, with Newcombe's square-and-add interval of the difference
+    P(a) - P(b) (bounded at any size; `newcombe_paired`).
+
+    Exact binomial McNemar when the discordant pairs number under 25, else chi-square with continuity correction;
+    p = 1 without discordant pairs; shares, interval and test empty when nobody answered (n = 0).
     """
     n = both + only_a + only_b + neither
-    exact = only_a + only_b < 25
-    res = mcnemar([[both, only_a], [only_b, neither]], exact=exact, correction=True)
-    diff = (only_a - only_b) / n
-    se = np.sqrt((only_a + only_b) - (only_a - only_b) ** 2 / n) / n
-    zc = stats.norm.ppf(1 - alpha / 2)
+    discordant = only_a + only_b
+    exact = discordant < 25
+    if n == 0:
+        nan = float("nan")
+        return {"n": 0, "both": both, "only_a": only_a, "only_b": only_b, "neither": neither, "p_a": nan, "p_b": nan,
+                "diff": nan, "diff_low": nan, "diff_high": nan, "statistic": nan, "p_value": nan,
+                "test": "no answers"}
+    if discordant == 0:
+        statistic, p = 0.0, 1.0
+    else:
+        res = mcnemar([[both, only_a], [only_b, neither]], exact=exact, correction=True)
+        statistic, p = float(res.statistic), float(res.pvalue)
+    low, high = newcombe_paired(both, only_a, only_b, neither, alpha)
     return {"n": n, "both": both, "only_a": only_a, "only_b": only_b, "neither": neither,
-            "p_a": (both + only_a) / n, "p_b": (both + only_b) / n, "diff": diff,
-            "diff_low": diff - zc * se, "diff_high": diff + zc * se,
-            "statistic": float(res.statistic), "p_value": float(res.pvalue),
+            "p_a": (both + only_a) / n, "p_b": (both + only_b) / n, "diff": (only_a - only_b) / n,
+            "diff_low": low, "diff_high": high, "statistic": statistic, "p_value": floor_p(p),
             "test": "McNemar exact" if exact else "McNemar chi2 (continuity-corrected)"}
 
 
@@ -92,18 +135,23 @@ def poststratified_share(flags: pd.Series, cells: pd.Series, weights: pd.Series,
 
     `cells` labels each respondent's stratum, `weights` maps stratum -> reference share. Strata
     absent from this sample are dropped and the remaining weights renormalised (`coverage` says
-    how much reference weight was kept). The interval is the normal approximation with
-    variance sum w_c^2 p_c (1 - p_c) / n_c.
+    how much reference weight was kept). The variance is sum w_c^2 p_c (1 - p_c) / n_c; the interval is Wilson's at
+    the effective sample size p (1 - p) / variance (at most the sample size; the sample size itself when the
+    variance is 0), so it stays inside [0, 1] and is not of zero width at small n. Empty without respondents.
     """
     df = pd.DataFrame({"y": flags.astype(float).to_numpy(), "c": cells.to_numpy()})
     g = df.groupby("c")["y"].agg(["mean", "size"])
     w = weights.reindex(g.index).fillna(0.0)
-    coverage = float(w.sum() / weights.sum())
+    coverage = float(w.sum() / weights.sum()) if weights.sum() > 0 else 0.0
+    if not len(g) or w.sum() <= 0:
+        return {"share": float("nan"), "low": float("nan"), "high": float("nan"), "coverage": coverage}
     w = w / w.sum()
     est = float((w * g["mean"]).sum())
-    se = float(np.sqrt((w ** 2 * g["mean"] * (1 - g["mean"]) / g["size"]).sum()))
-    zc = stats.norm.ppf(1 - alpha / 2)
-    return {"share": est, "low": max(0.0, est - zc * se), "high": min(1.0, est + zc * se), "coverage": coverage}
+    var = float((w ** 2 * g["mean"] * (1 - g["mean"]) / g["size"]).sum())
+    n = float(g["size"].sum())
+    n_eff = min(n, est * (1 - est) / var) if var > 0 else n
+    low, high = proportion_confint(est * n_eff, n_eff, alpha=alpha, method="wilson")
+    return {"share": est, "low": float(max(0.0, low)), "high": float(min(1.0, high)), "coverage": coverage}
 
 
 def max_compatible_n(claimed: float, true: float, alpha: float = ALPHA) -> float:

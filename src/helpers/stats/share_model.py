@@ -16,17 +16,21 @@ share. Months of an `exclude` break are left out.
 The binomial counting noise is handled with the approximating Gaussian model of Durbin & Koopman (2012, ch. 10):
 iterate a working response y_t = theta_t + (pt - n s_t) / (n s_t (1 - s_t)) with variance 1 / (n s_t (1 - s_t))
 around the fitted linear predictor theta_t. Hyperparameters are fitted by maximum likelihood with statsmodels'
-Kalman filter. Their uncertainty is integrated by adaptive importance sampling (`hyperparameter_sets`): draws from
-multivariate-t proposals around the posterior mode, each weighted by likelihood x prior / proposal density, then
-HYPER_SETS vectors resampled in proportion to the weights, so a vector the data rule out carries no paths. For each
+Kalman filter. Their uncertainty is integrated on a deterministic grid (`hyperparameter_sets`, INLA's
+grid strategy): points spaced along the axes of the Gaussian approximation at the posterior mode, kept while their
+log posterior (likelihood x prior) is within GRID_DROP of the mode's and weighted by its density; HYPER_SETS vectors
+are then picked by stratified resampling with a fixed offset, so a setting the data rule out carries no paths and
+no seed moves the result. For each
 vector the paths are exact draws from the joint Gaussian posterior of (trend, deviations, irregulars, break shifts)
 given the working data — the same posterior statsmodels' smoother gives (tested).
 
 **What is estimated.** The *latent share* logistic(theta_t) is the share as the source counted it that month (under
 the counting rules in force that month), without counting noise. For a near-census (Stack Overflow questions,
 GitHub stars, PyPI downloads) it is almost exactly the observed share; for a small site (Data Science SE: 5-50
-questions a month) it is known only roughly. Year shares, monthly P(PyTorch ahead), who led in a year and the
-crossover ("PyTorch stayed ahead for 12 months": every one of 12 months as counted) read it. The *break-adjusted
+questions a month) it is known only roughly. A year's share is PyTorch's latent count
+over the pair's in the year's months (each month's latent share times its count, summed: what a reader computes
+from the year's counts). Year shares, monthly P(PyTorch ahead), who led in a year and the crossover rules of
+`helpers.stats.crossover` read it. The *break-adjusted
 share* logistic(eta_t + sum_k delta_k D_k,last) maps every month onto the newest counting rules (with the shifts'
 uncertainty): anything that compares months across a break reads it (a within-year change that spans a break, the
 onset of the rise). Every interval is checked by simulation in `helpers.stats.calibration`.
@@ -45,28 +49,31 @@ import scipy.linalg as sla
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from ..registry.signals import PYTORCH_RELEASE, Signal
+from ..registry.crossover import PRIMARY, VARIANT
+from ..registry.signals import AFTER_LAUNCH, PYTORCH_RELEASE, Signal
 from ..registry.sources import PRIOR_SD, SOURCE_BY_ID, SPLICE_ID, Break, breaks
+from . import crossover
 
 # Simulated paths per signal: at 50,000 a published month moves between seeds only on a Monte Carlo knife edge,
 # and then by one month (tested). PTVTF_DRAWS sets another number for quick looks (the test suite's fixture chains
 # use 4,000; they check structure, not months).
 N_DRAWS = int(os.environ.get("PTVTF_DRAWS", "50000"))
-# Hyperparameter uncertainty: IMPORTANCE_DRAWS weighted draws (the likelihood costs half a millisecond), resampled
-# to HYPER_SETS vectors that carry the paths (each costs a posterior factorisation); fewer for quick looks.
-REPORT_IMPORTANCE_DRAWS, REPORT_HYPER_SETS = 256, 32  # the published settings
-IMPORTANCE_DRAWS = REPORT_IMPORTANCE_DRAWS if N_DRAWS >= 32_000 else 128
+# Hyperparameter uncertainty: a deterministic grid over their log posterior (INLA's grid strategy), each point
+# weighted by its posterior density, then HYPER_SETS vectors picked by stratified (systematic) resampling with a
+# fixed offset: no seed, so the published numbers do not move with one. The likelihood costs a fraction of a
+# millisecond, so a grid of hundreds of points is cheap; each picked vector costs a posterior factorisation.
+REPORT_HYPER_SETS = 32  # the published setting
 HYPER_SETS = REPORT_HYPER_SETS if N_DRAWS >= 32_000 else 16
-MAX_HYPER_SD = 6.0   # cap on the first proposal's s.d. on the unconstrained (log variance / atanh phi) scale
-ADAPTATIONS = 2      # proposals moment-matched to the previous stage's weighted draws
-PROPOSAL_DF = 4      # the proposals' multivariate-t degrees of freedom: heavier tails than the posterior's
+GRID_STEP = 1.0      # grid spacing, in standard deviations of the Gaussian approximation at the mode
+GRID_DROP = 5.0      # a grid point is kept while its log posterior is within this of the mode's
+GRID_MAX_STEPS = 8   # at most this many steps from the mode along each axis
+MAX_HYPER_SD = 6.0   # cap on an axis's s.d. on the unconstrained (log variance / atanh phi) scale
 # The prior: each standard deviation half-normal with these scales (logit; slope changes per month, AR innovations,
 # irregulars), weakly informative (Gelman 2006): unlike a log-uniform prior it puts no pile of mass on "no variation"
 # where the likelihood is flat (a small site), and the data overrule it where they are informative (a near-census).
 PRIOR_SCALES = (0.1, 1.0, 1.0)
 LOG_VARIANCE_RANGE = (np.log(1e-10), np.log(10.0))  # the mode search starts inside this range (an MLE at 0 moves in)
 SEED = 20210101      # fixed: identical inputs give identical numbers
-HORIZON = 12         # crossover rule: the latent share stays above 1/2 for this many months
 ITERATIONS = 4       # working-response updates between the two fits (it converges in 2-3)
 MAX_PHI = 0.995
 
@@ -151,7 +158,7 @@ class ShareModel(MLEModel):
     noise here (variance h_t + s2_irregular); the posterior below separates it again.
     """
 
-    def __init__(self, y, h, D, prior_mean=None, prior_sd=None):
+    def __init__(self, y, h, D, prior_mean=None, prior_sd=None, trend: bool = True):
         T, K = len(y), D.shape[1]
         k = 3 + K
         super().__init__(np.asarray(y, float), k_states=k, k_posdef=2)
@@ -162,14 +169,18 @@ class ShareModel(MLEModel):
             design[0, 3:, :] = D.T
         self["design"] = design
         transition = np.eye(k)
-        transition[0, 1] = 1.0
+        transition[0, 1] = 1.0 if trend else 0.0  # without a trend: a constant level (the null of the trend test)
         self["transition"] = transition
         selection = np.zeros((k, 2))
         selection[1, 0] = selection[2, 1] = 1.0
         self["selection"] = selection
         self["obs_cov"] = np.zeros((1, 1, T))
         init = Initialization(k)
-        init.set((0, 2), "diffuse")
+        if trend:
+            init.set((0, 2), "diffuse")
+        else:
+            init.set((0, 1), "diffuse")
+            init.set((1, 2), "known", constant=np.zeros(1), stationary_cov=np.zeros((1, 1)))
         init.set((2, 3), "stationary")
         if K and prior_sd is None:
             init.set((3, k), "diffuse")
@@ -327,12 +338,12 @@ def posterior(f: Fit, params: np.ndarray | None = None) -> Posterior:
 
 @dataclass
 class HyperSample:
-    """Hyperparameter vectors drawn from their posterior, with weights summing to 1 (their share of the paths), and
-    the effective sample size of the importance draws behind them (`ess` of `draws`)."""
+    """Hyperparameter vectors standing for their posterior, with weights summing to 1 (their share of the paths),
+    and the effective number of grid points behind them (`ess` of `points`: 1 / sum of squared weights)."""
     params: list[np.ndarray]
     weights: np.ndarray
     ess: float = float("nan")
-    draws: int = 1
+    points: int = 1
 
     def allocate(self, n: int) -> np.ndarray:
         """Paths per vector, `n` in all, in proportion to the weights (largest remainders)."""
@@ -352,36 +363,16 @@ def log_prior(U: np.ndarray) -> np.ndarray:
     return (v / 2 - np.exp(v) / (2 * scales**2)).sum(axis=1) - 2 * np.log(np.cosh(U[:, 1]))
 
 
-def _importance(model: ShareModel, centre: np.ndarray, shape: np.ndarray, m: int, seed: int):
-    """`m` scrambled-Sobol draws from a multivariate t, their normalised importance weights (likelihood x prior /
-    proposal density) and the weights' effective sample size."""
-    from scipy.stats import chi2, multivariate_t, norm, qmc
-    q = qmc.Sobol(len(centre) + 1, scramble=True, seed=seed).random(m).clip(1e-9, 1 - 1e-9)
-    z = norm.ppf(q[:, :-1]) * np.sqrt(PROPOSAL_DF / chi2.ppf(q[:, -1], PROPOSAL_DF))[:, None]
-    U = centre + z @ np.linalg.cholesky(shape).T
-    prior = log_prior(U)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        llf = np.array([model.loglike(x, transformed=False) if np.isfinite(p) else -np.inf
-                        for x, p in zip(U, prior, strict=True)])
-    lw = llf + prior - multivariate_t(centre, shape, df=PROPOSAL_DF).logpdf(U)
-    lw = np.where(np.isfinite(lw), lw, -np.inf)
-    w = np.exp(lw - lw.max())
-    w /= w.sum()
-    return U, w, float(1 / (w**2).sum())
+def posterior_grid(f: Fit, step: float = GRID_STEP, drop: float = GRID_DROP,
+                   max_steps: int = GRID_MAX_STEPS) -> tuple[np.ndarray, np.ndarray]:
+    """INLA's grid over the unconstrained hyperparameters (Rue, Martino & Chopin 2009, sec. 6.5): from the posterior
+    mode (likelihood x prior, maximised from the MLE), along the eigenvectors of the log posterior's numerical
+    Hessian scaled to unit s.d. (a barely identified direction: s.d. MAX_HYPER_SD), step by `step` s.d. along each
+    axis while the log posterior stays within `drop` of the mode's, then keep every point of that box whose log
+    posterior does. Returns the points (rows) and their normalised weights (posterior density: the grid is regular
+    in the whitened coordinates, so every point stands for the same volume)."""
+    import itertools
 
-
-def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, draws: int = IMPORTANCE_DRAWS, seed: int = SEED) -> HyperSample:
-    """The posterior of the hyperparameters, by adaptive importance sampling then resampling. First proposal: a
-    multivariate t centred on the posterior mode (likelihood x prior, maximised from the MLE), scaled by the inverse
-    of the log-posterior's numerical Hessian (a direction barely identified: s.d. MAX_HYPER_SD). Then ADAPTATIONS
-    times a t with the previous stage's weighted mean and covariance. Each of `draws` draws is weighted by
-    likelihood x prior / proposal density (the likelihood of the approximating Gaussian model at the MLE's working
-    observations, by statsmodels' Kalman filter); `m` vectors are then resampled in proportion to the weights
-    (systematic resampling), so a draw with negligible weight carries no paths. With m = 1, the MLE alone (the
-    plug-in posterior)."""
-    if m <= 1:
-        return HyperSample([f.params], np.ones(1))
     from scipy.optimize import minimize
     from statsmodels.tools.numdiff import approx_hess3
     model = model_of(f.series, f.y, f.h)
@@ -396,15 +387,39 @@ def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, draws: int = IMPORTANCE_DRA
         warnings.simplefilter("ignore")
         mode = minimize(lambda x: -log_post(x), u, method="L-BFGS-B", options={"maxiter": 200}).x
         H = approx_hess3(mode, log_post, epsilon=1e-2)
-    w, V = np.linalg.eigh(-(H + H.T) / 2) if np.isfinite(H).all() else (np.zeros(len(u)), np.eye(len(u)))
-    U, wt, _ = _importance(model, mode, (V * (1 / np.maximum(w, MAX_HYPER_SD**-2))) @ V.T, draws, seed)
-    for stage in range(1, ADAPTATIONS + 1):
-        centre = wt @ U
-        cov = ((U - centre) * wt[:, None]).T @ (U - centre) + 1e-4 * np.eye(len(u))
-        U, wt, ess = _importance(model, centre, cov * (PROPOSAL_DF - 2) / PROPOSAL_DF, draws, seed + stage)
-    pick = np.searchsorted(np.cumsum(wt), (np.random.default_rng(seed).random() + np.arange(m)) / m)
-    chosen, counts = np.unique(pick.clip(max=len(wt) - 1), return_counts=True)
-    return HyperSample([model.transform_params(U[i]) for i in chosen], counts / m, ess, draws)
+        w, V = np.linalg.eigh(-(H + H.T) / 2) if np.isfinite(H).all() else (np.zeros(len(u)), np.eye(len(u)))
+        axes = V * (1 / np.sqrt(np.maximum(w, MAX_HYPER_SD**-2)))
+        top = log_post(mode)
+        extent = []
+        for j in range(len(u)):
+            reach = []
+            for sign in (-1, 1):
+                k = 0
+                while k < max_steps and log_post(mode + sign * (k + 1) * step * axes[:, j]) > top - drop:
+                    k += 1
+                reach.append(k)
+            extent.append(range(-reach[0], reach[1] + 1))
+        Z = np.array(list(itertools.product(*extent)), dtype=float) * step
+        U = mode + Z @ axes.T
+        L = np.array([log_post(x) for x in U])
+    L = np.where(np.isfinite(L), L, -np.inf)
+    keep = L > max(top, L.max()) - drop
+    U, L = U[keep], L[keep]
+    weights = np.exp(L - L.max())
+    return U, weights / weights.sum()
+
+
+def hyperparameter_sets(f: Fit, m: int = HYPER_SETS, step: float = GRID_STEP) -> HyperSample:
+    """The posterior of the hyperparameters as `m` vectors: the grid of `posterior_grid`, then stratified resampling
+    with a fixed offset (the vector at each (i + 1/2) / m quantile of the grid's cumulative weights), so the same fit
+    always gives the same vectors. With m = 1, the MLE alone (the plug-in posterior)."""
+    if m <= 1:
+        return HyperSample([f.params], np.ones(1))
+    U, w = posterior_grid(f, step)
+    pick = np.searchsorted(np.cumsum(w), (0.5 + np.arange(m)) / m).clip(max=len(w) - 1)
+    chosen, counts = np.unique(pick, return_counts=True)
+    model = model_of(f.series, f.y, f.h)
+    return HyperSample([model.transform_params(U[i]) for i in chosen], counts / m, float(1 / (w**2).sum()), len(w))
 
 
 def approximation_ess_share(f: Fit, draws: dict) -> float:
@@ -486,19 +501,7 @@ def observed_table(series: Series) -> pd.DataFrame:
                          "adjusted_share": nan})
 
 
-def first_run(eta: np.ndarray, horizon: int = HORIZON) -> np.ndarray:
-    """Per path: the first month index from which eta stays > 0 for `horizon` months (inside the data);
-    T (= "not yet") when no such run is complete."""
-    S, T = eta.shape
-    run = np.zeros((S, T + 1), dtype=int)
-    above = eta > 0
-    for t in range(T - 1, -1, -1):
-        run[:, t] = np.where(above[:, t], run[:, t + 1] + 1, 0)
-    ok = run[:, :T] >= horizon
-    return np.where(ok.any(axis=1), ok.argmax(axis=1), T)
-
-
-ONSET_WINDOW = ("2017-04", "2020-12")  # from three months after the release (launch weeks excluded) to 2020
+ONSET_WINDOW = (AFTER_LAUNCH, "2020-12")  # from the month after PyTorch's launch months to 2020
 RISE_YEARS = (2017, 2018)              # "the rise began in early 2018": was 2018's gain larger than 2017's?
 ONSET_MARGIN = 3                       # a hinge at least this many months from the window's ends
 
@@ -509,14 +512,15 @@ class Summary:
     series: Series
     fit: Fit
     monthly: pd.DataFrame   # monthly_table
-    years: dict             # year -> year_summary: mean latent share over the year's months, interval, P(ahead)
+    years: dict             # year -> year_summary: the year's pooled latent share, interval, P(ahead)
     changes: dict           # year -> change_summary: change within the year, 95% and 90% intervals, P(fall)
-    crossover: dict         # crossover_summary, with its `distribution` over all paths
+    crossovers: dict        # rule id -> crossover.summary (with its `distribution` over all paths) ...
+    crossings: dict         # ... and the rule's finding on every path (crossover.Crossings)
     onset: dict             # onset summary, with its `distribution` over all paths
     approximation: float    # approximation_ess_share
     rise: dict              # rise_summary: PyTorch's gain per year in 2017 (launch months left out) and in 2018
-    ess: float = float("nan")  # effective sample size of the hyperparameters' importance draws ...
-    n_hyper_draws: int = 1       # ... of this many
+    ess: float = float("nan")  # effective number of hyperparameter grid points ...
+    n_hyper_points: int = 1    # ... of this many
 
 
 def year_months(months: list[str]) -> dict[int, list[int]]:
@@ -527,9 +531,19 @@ def year_months(months: list[str]) -> dict[int, list[int]]:
     return out
 
 
-def year_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
-    """Per path: the mean share over the months `idx`."""
-    return share[:, idx].mean(axis=1)
+def change_months(months: list[str]) -> dict[int, list[int]]:
+    """Calendar year -> indices of the months a within-year change reads: the year's months, PyTorch's launch months
+    left out (its first year's change is read from AFTER_LAUNCH, as the rise's gains are)."""
+    return {y: [i for i in idx if months[i] >= AFTER_LAUNCH] for y, idx in year_months(months).items()}
+
+
+def year_values(share: np.ndarray, idx: list[int], weights: np.ndarray | None = None) -> np.ndarray:
+    """Per path: the year's pooled share over the months `idx`: sum of weight x share over the sum of weights (the
+    pair's counts: PyTorch's latent count over the pair's), or the plain mean without weights."""
+    if weights is None:
+        return share[:, idx].mean(axis=1)
+    w = np.asarray(weights, float)[idx]
+    return share[:, idx] @ w / w.sum()
 
 
 def change_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
@@ -577,23 +591,29 @@ def change_summary(values: np.ndarray, months: int) -> dict:
             "fall_prob": float((values < 0).mean())}
 
 
+RULES = {PRIMARY: lambda s, series, cal: crossover.window_rule(s, series.total, cal),
+         VARIANT: lambda s, series, cal: crossover.ahead_rule(s, cal)}
+
+
 def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPER_SETS,
-              importance_draws: int = IMPORTANCE_DRAWS, monthly: bool = True) -> Summary:
-    """Draw `n` paths over the hyperparameter posterior (`hyper_sets` vectors resampled from `importance_draws`
-    weighted draws, paths in proportion to their weights) and keep what the reports need: monthly bands, year
-    shares (latent share under each month's rules) and within-year changes (on the break-adjusted share where the
-    year spans a break) for every year in the data, the crossover (latent share) and onset (break-adjusted share)
-    distributions, and the approximation check. With `monthly` False (the calibration study), neither the monthly
-    bands nor the approximation check."""
+              grid_step: float = GRID_STEP, monthly: bool = True) -> Summary:
+    """Draw `n` paths over the hyperparameter posterior (`hyper_sets` vectors from the grid of `grid_step`, paths in
+    proportion to their weights) and keep what the reports need: monthly bands, year shares (the year's pooled latent
+    share under each month's rules) and within-year changes (on the break-adjusted share where the year spans a
+    break) for every year in the data, each crossover rule's finding (latent share) and the onset (break-adjusted
+    share), and the approximation check. With `monthly` False (the calibration study), neither the monthly bands nor
+    the approximation check."""
     from .trend_tests import hinge_batch
     series = f.series
-    by_year = year_months(series.months)
+    cal = crossover.calendar(series.months)
+    by_year, by_change = year_months(series.months), change_months(series.months)
     shares = {y: [] for y in by_year}
-    changes = {y: [] for y, idx in by_year.items() if len(idx) >= 3}
-    cross, taus, posts, used, rises = [], [], [], [], []
-    rise_idx = [[i for i in by_year.get(y, []) if series.months[i] >= ONSET_WINDOW[0]] for y in RISE_YEARS]
+    changes = {y: [] for y, idx in by_change.items() if len(idx) >= 3}
+    found = {rule: [] for rule in RULES}
+    taus, posts, used, rises = [], [], [], []
+    rise_idx = [by_change.get(y, []) for y in RISE_YEARS]
     window = [i for i, m in enumerate(series.months) if ONSET_WINDOW[0] <= m <= ONSET_WINDOW[1]]
-    sample = hyperparameter_sets(f, hyper_sets, importance_draws)  # fixed for a fit: only the paths vary with `seed`
+    sample = hyperparameter_sets(f, hyper_sets, grid_step)  # fixed for a fit: only the paths vary with `seed`
     for j, (params, k) in enumerate(zip(sample.params, sample.allocate(n), strict=True)):
         if k == 0:
             continue
@@ -603,10 +623,12 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
         d = post.draws(int(k), seed=seed + j)
         s, adjusted = logistic(d["theta"]), logistic(d["adjusted"])
         for y, idx in by_year.items():
-            shares[y].append(year_values(s, idx))
+            shares[y].append(year_values(s, idx, series.total))
         for y in changes:
-            changes[y].append(change_values(adjusted if spans_break(series, by_year[y]) else s, by_year[y]))
-        cross.append(first_run(d["theta"]))
+            idx = by_change[y]
+            changes[y].append(change_values(adjusted if spans_break(series, idx) else s, idx))
+        for rule, apply in RULES.items():
+            found[rule].append(apply(s, series, cal))
         if all(len(i) >= 6 for i in rise_idx):
             rises.append(np.column_stack([slope_values(adjusted, i) for i in rise_idx]))
         if len(window) >= ONSET_MARGIN * 2 + 6:
@@ -616,44 +638,57 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
     years = {y: year_summary(np.concatenate(v), len(by_year[y]))
              | {"observed_share": float(series.pt[by_year[y]].sum() / series.total[by_year[y]].sum())}
              for y, v in shares.items()}
+    crossings = {rule: crossover.Crossings(*(np.concatenate([getattr(c, k) for c in got])
+                                             for k in ("kind", "month", "decidable_from")), got[0].n_calendar)
+                 for rule, got in found.items()}
     return Summary(series, f, monthly_table(series, posts, weights) if monthly else pd.DataFrame(), years,
-                   {y: change_summary(np.concatenate(v), len(by_year[y])) for y, v in changes.items()},
-                   crossover_summary(series.months, np.concatenate(cross)),
+                   {y: change_summary(np.concatenate(v), len(by_change[y])) for y, v in changes.items()},
+                   {rule: crossover.summary(c, series.months, rule == PRIMARY) for rule, c in crossings.items()}, crossings,
                    _onset_summary(series, np.concatenate(taus), window) if taus else {"months": len(window)},
-                   approx, rise_summary(np.concatenate(rises)) if rises else {}, sample.ess, sample.draws)
+                   approx, rise_summary(np.concatenate(rises)) if rises else {}, sample.ess, sample.points)
 
 
-def stable_quantile(values: np.ndarray, q: float, conservative: str = "") -> int:
-    """The q-quantile of integer `values` (month indices). With `conservative` "low" or "high", an end of an
-    interval: where the cumulative share at a boundary lies within three Monte Carlo errors of q, the month that
-    widens the interval is taken, so the published month is the same for any seed (the interval covers at least
-    its nominal share)."""
-    v = np.sort(np.asarray(values))
-    if not conservative:
-        return int(np.quantile(v, q, method="inverted_cdf"))
-    slack = 3 * np.sqrt(q * (1 - q) / len(v))
-    target = q - slack if conservative == "low" else q + slack
-    return int(v[min(len(v) - 1, max(0, int(np.ceil(np.clip(target, 0, 1) * len(v))) - 1))])
+def fit_trend_free(series: Series) -> np.ndarray:
+    """The null of the whole-series trend test, fitted: a constant level plus AR(1) deviations, irregulars and the
+    counting noise (no slope at all), by maximum likelihood on the empirical logits. Returns its (phi, s2_ar,
+    s2_irregular, level). Under a real trend the AR(1) part absorbs it (phi near 1), so the null it implies is wide
+    and the test keeps its level; under no trend it estimates the noise itself."""
+    y, h = _observation(series, None)
+    model = ShareModel(y, h, series.D, series.prior_mean, series.prior_sd, trend=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit_constrained({"s2_slope": 0.0}, start_params=model.start_params[1:], disp=False, maxiter=500)
+        level = float(res.smoothed_state[0, -1])
+    _, phi, s2_ar, s2_irr = (float(p) for p in res.params)
+    return np.array([phi, s2_ar, s2_irr, level])
+
+
+def trend_free_series(series: Series, n_sim: int | None = None, seed: int | None = None) -> np.ndarray:
+    """Trend-free observed-share series like `series` (same months and counts), from the null model fitted to it
+    (`fit_trend_free`): what the whole-series Mann-Kendall test compares the observed shares with."""
+    from . import trend_tests
+    phi, s2_ar, s2_irr, level = fit_trend_free(series)
+    noise = trend_tests.Noise(phi, s2_ar, s2_irr, series.total, series.counts)
+    return trend_tests.trend_free(noise, level, n_sim or trend_tests.N_NULL, trend_tests.SEED if seed is None else seed)
+
+
+def trend_free(f: Fit, idx, n_sim: int | None = None, seed: int | None = None) -> np.ndarray:
+    """Trend-free observed-share series over the months `idx` of a fitted signal (the null of its trend tests): its
+    fitted noise (AR(1) deviations, irregulars, counting noise at the real monthly counts) around the months' mean
+    fitted logit."""
+    from . import trend_tests
+    idx = list(idx)
+    _, phi, s2_ar, s2_irr = (float(p) for p in f.params)
+    noise = trend_tests.Noise(phi, s2_ar, s2_irr, f.series.total[idx], f.series.counts)
+    return trend_tests.trend_free(noise, float(np.mean(f.y[idx])), n_sim or trend_tests.N_NULL,
+                                  trend_tests.SEED if seed is None else seed)
 
 
 def quantile_month(idx: np.ndarray, months: list[str], q: float, side: str = "") -> str:
-    """The month at the q-quantile of month indices `idx` (seed-stable at an interval end, see `stable_quantile`);
-    "" where the quantile lies past the last month (a crossover "not yet", an onset "no acceleration")."""
-    k = stable_quantile(idx, q, side)
+    """The month at the q-quantile of month indices `idx` (seed-stable at an interval end, see
+    `crossover.stable_quantile`); "" where the quantile lies past the last month (an onset "no acceleration")."""
+    k = crossover.stable_quantile(idx, q, side)
     return "" if k >= len(months) else months[k]
-
-
-def crossover_summary(months: list[str], idx: np.ndarray, horizon: int = HORIZON) -> dict:
-    """The crossover as a distribution, from `first_run` over paths: median month and 95% interval (seed-stable
-    ends), P(not yet), and the last month from which a lead of `horizon` months can still be seen."""
-    T = len(months)
-
-    def month(q: float, side: str = "") -> str:
-        return quantile_month(idx, months, q, side)
-
-    return {"crossover": month(0.5), "crossover_low": month(0.025, "low"), "crossover_high": month(0.975, "high"),
-            "not_yet_prob": float((idx == T).mean()), "last_decidable": months[T - horizon] if T >= horizon else "",
-            "distribution": idx}
 
 
 def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: int = ONSET_MARGIN) -> dict:
@@ -678,11 +713,3 @@ def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: 
     return {"months": len(window), "onset": month(0.5), "onset_low": month(0.025, "low"),
             "onset_high": month(0.975, "high"), "none_prob": p_none, "edge_prob": float(edge.mean()), "distribution": taus,
             "window": months}
-
-
-def distribution_by_year(signal_id: str, months: list[str], idx: np.ndarray) -> list[dict]:
-    """Rows (signal_id, crossover_year, year_prob) of a crossover distribution over month indices (index len(months) and
-    beyond, year '': not yet)."""
-    years = np.array([months[i][:4] if i < len(months) else "" for i in idx])
-    return [{"signal_id": signal_id, "crossover_year": str(y), "year_prob": k / len(idx)}
-            for y, k in zip(*np.unique(years, return_counts=True), strict=True)]

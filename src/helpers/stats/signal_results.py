@@ -14,8 +14,10 @@ import pandas as pd
 
 from ..chain import io, params
 from ..chain.labels import add_labels
+from ..registry.crossover import PRIMARY, RULES, VARIANT, describe_record
 from ..registry.formats import prob_eq
-from ..registry.signals import MONTHLY, SIGNAL_BY_ID, YEARLY, Signal
+from ..registry.signals import LAUNCH_MONTHS, MONTHLY, SIGNAL_BY_ID, YEARLY, Signal
+from . import crossover as crossover_rules
 from . import papers as paper_shares
 from . import share_model as sm
 from . import surveys as survey_shift
@@ -23,10 +25,10 @@ from . import trend_tests
 from .proportions import wilson
 from .shares import share as signal_share
 
-CROSSOVER_RULE = (f"first month from which PyTorch's latent share (the share as the source counted it, without "
-                  f"counting noise) stays above 50% for {sm.HORIZON} months")
-CROSSOVER_INTERVAL = (f"2.5% and 97.5% quantiles over {sm.N_DRAWS:,} simulated paths of the state-space model; "
-                      "'not yet' when fewer than that many paths cross inside the data")
+CROSSOVER_RULE = RULES[PRIMARY].text
+CROSSOVER_INTERVAL = (f"2.5% and 97.5% quantiles over {sm.N_DRAWS:,} simulated paths of the state-space model, each "
+                      "path's crossover read by the rule; an end beyond the data reads 'not yet' or 'not decidable "
+                      "yet', an end before it 'ahead since the series began'")
 YEARLY_RULE = "first year from which the lower 95% Wilson bound of PyTorch's share stays above 50%"
 MIN_MONTHS_IN_YEAR = 6  # within-year trends for years with at least this many months
 
@@ -46,7 +48,7 @@ class Result:
         return self.summary.fit
 
 
-MIN_MONTHS = 2 * sm.HORIZON  # a signal with fewer months is shown (observed shares) but not modelled
+MIN_MONTHS = 24  # a signal with fewer months is shown (observed shares) but not modelled
 
 
 def prepared(ms: pd.DataFrame) -> dict[str, sm.Series]:
@@ -82,7 +84,7 @@ def too_short(ms: pd.DataFrame) -> dict[str, sm.Series]:
 
 def too_short_reason(series: sm.Series) -> str:
     return (f"too short for the model: {len(series.months)} months ({series.months[0]} to {series.months[-1]}); "
-            f"the model and the {sm.HORIZON}-month crossover rule need at least {MIN_MONTHS}")
+            f"the model and the crossover rules need at least {MIN_MONTHS}")
 
 
 def leader(low: float, high: float) -> str:
@@ -109,7 +111,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
             continue
         s, (s2_slope, phi, s2_ar, s2_irr) = r.series, r.fit.params
         observed = pd.Series(s.observed)
-        mk = trend_tests.mann_kendall(observed)
+        mk = trend_tests.mann_kendall(observed, sm.trend_free_series(s))
         mk["n_months"] = mk.pop("n")
         onset = r.summary.onset
         rows.append(row | {
@@ -117,7 +119,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
             **trend_tests.seasonality(observed), "phi": phi, "sd_ar": np.sqrt(s2_ar), "sd_irregular": np.sqrt(s2_irr),
             "sd_slope": np.sqrt(s2_slope), "breaks": "; ".join(f"{b.start}: {b.description}" for b in s.breaks),
             "is_converged": r.fit.converged, "approximation_ess_share": r.summary.approximation,
-            "ess_hyper": r.summary.ess, "n_hyper_draws": r.summary.n_hyper_draws, **r.summary.rise,
+            "ess_hyper": r.summary.ess, "n_hyper_points": r.summary.n_hyper_points, **r.summary.rise,
             **{f"share_change_2017{k}": r.summary.changes.get(2017, {}).get(v, np.nan)
                for k, v in (("", "change"), ("_low", "low"), ("_high", "high"))},
             **{f"onset_{k}" if not k.startswith("onset") else k: v for k, v in onset.items()
@@ -147,28 +149,27 @@ def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None 
 
 
 def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
-    """Signal x year: the latent share's change within the year (model) and the exact Mann-Kendall test on the
-    observed monthly shares with its minimum detectable slope; Holm across popularity signals within each year."""
+    """Signal x year: the latent share's change within the year (model; PyTorch's launch months left out of 2017)
+    and the Mann-Kendall test of the observed monthly shares against trend-free years simulated from the signal's
+    fitted noise, with the slope that test detects with 80% power; Holm across popularity signals within each
+    year."""
     rows = []
     for sid, r in results.items():
         s = r.series
-        years = sorted({int(m[:4]) for m in s.months})
-        phi = float(r.fit.params[1])
-        for year in years:
-            idx = [i for i, m in enumerate(s.months) if m.startswith(str(year))]
+        for year, idx in sm.change_months(s.months).items():
             if len(idx) < MIN_MONTHS_IN_YEAR:
                 continue
-            x = s.observed[idx]
-            mk_ = trend_tests.mann_kendall_exact(x)
-            resid = x - np.polyval(np.polyfit(np.arange(len(x)), x, 1), np.arange(len(x)))
-            mde = trend_tests.minimum_detectable_slope(len(x), float(resid.std(ddof=2)), phi)
+            null = sm.trend_free(r.fit, idx, seed=trend_tests.SEED + year)
+            mk_ = trend_tests.mann_kendall(s.observed[idx], null)
             ch, ys = r.summary.changes[year], r.summary.years[year]
             rows.append({"signal_id": sid, "is_popularity": r.signal.popularity, "year": year, "n_months": len(idx),
-                         "mean_share": ys["share"], "share_change": ch["change"], "share_change_low": ch["low"],
+                         "first_month": s.months[idx[0]], "pytorch_share": ys["share"],
+                         "share_change": ch["change"], "share_change_low": ch["low"],
                          "share_change_high": ch["high"], "share_change_low90": ch["low90"],
                          "share_change_high90": ch["high90"],
-                         "fall_prob": ch["fall_prob"], "tau": mk_["tau"], "p_value": mk_["p_value"], "test": mk_["test"],
-                         "sen_slope_per_year": mk_["sen_slope"] * 12, "mde_per_year": mde * 12})
+                         "fall_prob": ch["fall_prob"], "tau": mk_["tau"], "p_value": mk_["p_value"],
+                         "sen_slope_per_year": mk_["sen_slope_per_year"],
+                         "mde_per_year": trend_tests.minimum_detectable_slope(null) * 12})
     out = pd.DataFrame(rows)
     out["p_holm_within_year"] = np.nan
     pop = out["is_popularity"]
@@ -209,54 +210,81 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
 
 # --- crossovers and leaders ----------------------------------------------------------------------------------
 
+def crossover_columns(c: dict, prefix: str = "") -> dict:
+    """A rule's summary (`crossover.summary`) as crossovers.csv columns (the variant's with `prefix`)."""
+    out = {f"{prefix}outcome_id": c["outcome"], f"{prefix}crossover": c["crossover"],
+           f"{prefix}crossover_low": c["crossover_low"], f"{prefix}crossover_high": c["crossover_high"],
+           f"{prefix}high_outcome_id": c["high_outcome"], f"{prefix}decidable_from": c["decidable_from"]}
+    if not prefix:
+        out |= {"window_end": c["window_end"],
+                **{f"{o}_prob": c[f"{o}_prob"] for o in ("dated", "not_yet", "not_decidable", "ahead_since_start")}}
+    return out
+
+
+def lead_reason(series: sm.Series, c: dict, latent: np.ndarray) -> str:
+    """Why a signal has no dated crossover, or why one is tentative, in the counts' own terms."""
+    if c["outcome"] == "dated":
+        return (f"tentative: P(dated) {prob_eq(c['dated_prob'])}" if c["dated_prob"] < 0.975 else "")
+    behind = np.flatnonzero(latent < 0.5)
+    best = int(np.argmax(latent))
+    if c["outcome"] == "not_decidable":
+        since = series.months[behind[-1] + 1] if len(behind) else series.months[0]
+        return (f"PyTorch ahead at the data end (every month since {since} as counted); the rule needs "
+                f"{RULES[PRIMARY].label} above 50% for 6 windows: decidable from {c['decidable_from']} "
+                f"(P(not decidable yet) {prob_eq(c['not_decidable_prob'])}); series ends {series.months[-1]}")
+    if c["outcome"] == "not_yet":
+        last = (f"the latent share was last below 50% in {series.months[behind[-1]]} ({latent[behind[-1]]:.1%})"
+                if len(behind) and latent[best] > 0.5 else f"closest: {latent[best]:.1%} in {series.months[best]}")
+        return (f"PyTorch behind at the data end (P(not yet) {prob_eq(c['not_yet_prob'])}): {last}; series ends "
+                f"{series.months[-1]}")
+    return f"PyTorch ahead from the series' first months ({series.months[0]}): the crossing came before the data"
+
+
 def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
                short: dict[str, sm.Series] | None = None) -> pd.DataFrame:
-    """The `crossovers.csv` contract: one row per signal, the first period PyTorch led and stayed ahead, with its
-    uncertainty, or empty with the reason (closest approach as columns)."""
+    """The `crossovers.csv` contract: one row per signal, what the primary rule finds (a month with its interval,
+    or not yet, not decidable yet, ahead since the series began) with each outcome's probability and the reason,
+    and what the variant rule finds beside it."""
     rows = [{"signal_id": sid, "source": s.signal.source, "metric": s.signal.metric, "granularity": "month",
              "is_popularity": s.signal.popularity, "crossover": "", "crossover_low": "", "crossover_high": "",
-             "not_yet_prob": np.nan, "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
+             "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
              "first_period": s.months[0], "last_period": s.months[-1], "last_decidable": "", "rule": CROSSOVER_RULE,
              "interval": "", "is_modelled": False} for sid, s in (short or {}).items()]
     for sid, r in results.items():
         s = r.series
-        c = r.summary.crossover
+        c = r.summary.crossovers[PRIMARY]
         latent = r.summary.monthly["latent_share"].to_numpy()
         best = int(np.argmax(latent))
-        reason = ""
-        if not c["crossover"]:
-            behind = np.flatnonzero(latent < 0.5)
-            run = int(len(latent) - 1 - behind[-1]) if len(behind) else len(latent)
-            last = (f"the latent share was last below 50% in {s.months[behind[-1]]} ({latent[behind[-1]]:.1%}), "
-                    f"with {run} month{'' if run == 1 else 's'} ahead since" if len(behind) and latent[best] > 0.5 else
-                    f"closest: {latent[best]:.1%} in {s.months[best]}")
-            reason = (f"PyTorch has not stayed ahead for {sm.HORIZON} months in a row (P(not yet) "
-                      f"{prob_eq(c['not_yet_prob'])}): {last}; series ends {s.months[-1]}")
-        elif c["not_yet_prob"] > 0.025:
-            reason = f"tentative: P(not yet) {prob_eq(c['not_yet_prob'])}"
+        dated = c["outcome"] == "dated"
+        last_decidable = str(pd.Period(s.months[-1], freq="M") - 10)  # a date needs its 6 windows: 10 more months
         rows.append({"signal_id": sid, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
-                     "is_popularity": r.signal.popularity, "crossover": c["crossover"],
-                     "crossover_low": c["crossover_low"], "crossover_high": c["crossover_high"],
-                     "not_yet_prob": c["not_yet_prob"], "closest_share": np.nan if c["crossover"] else latent[best],
-                     "closest_period": "" if c["crossover"] else s.months[best], "reason": reason,
-                     "first_period": s.months[0], "last_period": s.months[-1],
-                     "last_decidable": c["last_decidable"], "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL,
-                     "is_modelled": True})
+                     "is_popularity": r.signal.popularity, **crossover_columns(c),
+                     **crossover_columns(r.summary.crossovers[VARIANT], "variant_"),
+                     "closest_share": np.nan if dated else latent[best],
+                     "closest_period": "" if dated else s.months[best], "reason": lead_reason(s, c, latent),
+                     "first_period": s.months[0], "last_period": s.months[-1], "last_decidable": last_decidable,
+                     "rule": CROSSOVER_RULE, "interval": CROSSOVER_INTERVAL, "is_modelled": True})
     for sid, g in yearly.groupby("signal_id", sort=False):
         rows.append(yearly_crossover(sid, g))
-    return add_labels(pd.DataFrame(rows).sort_values(["granularity", "signal_id"], ignore_index=True))
+    out = pd.DataFrame(rows).sort_values(["granularity", "signal_id"], ignore_index=True)
+    out["summary"] = [describe_record(r) for _, r in out.iterrows()]
+    return add_labels(out)
 
 
 def crossover_years(results: dict[str, Result]) -> pd.DataFrame:
-    """P(the crossover falls in year Y) per monthly signal, and P(not yet) (year '')."""
+    """Per monthly signal and crossover rule, the rule's finding over the paths by outcome and calendar year: P(the
+    crossover falls in year Y), P(a lead not decidable yet would be dated in Y), P(not yet), P(ahead since the series
+    began)."""
     rows = []
     for sid, r in results.items():
-        rows += sm.distribution_by_year(sid, r.series.months, r.summary.crossover["distribution"])
-    return pd.DataFrame(rows, columns=["signal_id", "crossover_year", "year_prob"])
+        for rule, found in r.summary.crossings.items():
+            rows += crossover_rules.by_year(sid, found, r.series.months, rule)
+    return pd.DataFrame(rows, columns=["signal_id", "rule_id", "outcome_id", "crossover_year", "year_prob"])
 
 
 def yearly_crossover(sid: str, g: pd.DataFrame) -> dict:
-    """Crossover for a yearly series: first year from which the share's 95% interval stays above 1/2."""
+    """Crossover for a yearly series: first year from which the share's 95% interval stays above 1/2 (ahead since
+    the series began when that is its first year; not yet when the last year's interval is not above 1/2)."""
     periods, shares_, lows = g["year"].tolist(), g["pytorch_share"].tolist(), g["low"].tolist()
     above = [lo > 0.5 for lo in lows]
     idx = None
@@ -264,20 +292,22 @@ def yearly_crossover(sid: str, g: pd.DataFrame) -> dict:
         below = [i for i, a in enumerate(above) if not a]
         idx = below[-1] + 1 if below else 0
     best = int(np.nanargmax(shares_))
+    outcome = "not_yet" if idx is None else ("ahead_since_start" if idx == 0 else "dated")
     return {"signal_id": sid, "source": g["source"].iloc[0], "metric": SIGNAL_BY_ID[sid].metric,
-            "granularity": "year", "is_popularity": True, "crossover": str(periods[idx]) if idx is not None else "",
-            "crossover_low": "", "crossover_high": "", "not_yet_prob": np.nan,
+            "granularity": "year", "is_popularity": True, "outcome_id": outcome,
+            "crossover": str(periods[idx]) if outcome == "dated" else "", "crossover_low": "", "crossover_high": "",
             "closest_share": shares_[best] if idx is None else np.nan,
             "closest_period": str(periods[best]) if idx is None else "",
-            "reason": "" if idx is not None else f"PyTorch never led; closest: {shares_[best]:.1%} in {periods[best]}",
+            "reason": "" if idx is not None else f"PyTorch never led clearly; closest: {shares_[best]:.1%} in {periods[best]}",
             "first_period": str(periods[0]), "last_period": str(periods[-1]), "last_decidable": str(periods[-1]),
             "rule": YEARLY_RULE, "interval": "Wilson 95% per year (a yearly series has no month-level interval)",
             "is_modelled": True}
 
 
 def observed_year(series: sm.Series, year: int) -> dict | None:
-    """A year of a signal too short to model: the mean observed share with an interval from counting alone —
-    Wilson on the year's pooled counts, or for an index the mean of the monthly rounding bounds."""
+    """A year of a signal too short to model: the year's pooled observed share (its counts, or index points, summed)
+    with an interval from counting alone — Wilson on the pooled counts, or for an index the pooled shares the
+    values could give before rounding (each within half a point of the one shown)."""
     idx = [i for i, m in enumerate(series.months) if m.startswith(str(year))]
     if not idx:
         return None
@@ -286,12 +316,23 @@ def observed_year(series: sm.Series, year: int) -> dict | None:
         lo, hi = wilson(np.array([round(k)]), np.array([round(n)]))
         share, lo, hi, how = k / n, float(lo[0]), float(hi[0]), "pooled counts, Wilson"
     else:
-        low, high = sm.counting_interval(series)
-        share, lo, hi = float(series.observed[idx].mean()), float(low[idx].mean()), float(high[idx].mean())
+        pt, tf = series.pt[idx], series.total[idx] - series.pt[idx]
+        pt_lo, tf_lo = np.maximum(pt - 0.5, 0).sum(), np.maximum(tf - 0.5, 0).sum()
+        share = float(pt.sum() / (pt.sum() + tf.sum()))
+        lo, hi = float(pt_lo / (pt_lo + (tf + 0.5).sum())), float((pt + 0.5).sum() / ((pt + 0.5).sum() + tf_lo))
         how = "rounding bounds of the index only (its sampling error is not published)"
     partial = f"{len(idx)} of 12 months; " if len(idx) < 12 else ""
     return {"pytorch_share": share, "pytorch_share_low": lo, "pytorch_share_high": hi, "ahead_prob": np.nan,
-            "leader": leader(lo, hi), "n_months": len(idx), "basis": f"observed share ({partial}{how}); too short for the model"}
+            "leader": leader(lo, hi), "n_months": len(idx), "n_months_ahead": int((series.observed[idx] > 0.5).sum()),
+            "basis": f"observed share ({partial}{how}); too short for the model"}
+
+
+def months_ahead(monthly: pd.DataFrame, year: int) -> int:
+    """How many of the year's months PyTorch was ahead in: the model's P(ahead) above 1/2 (its latent share's
+    median above 50%), or, for a signal too short to model, the observed share above 50%."""
+    m = monthly[monthly["month"].str.startswith(str(year))]
+    p = m["ahead_prob"] if "ahead_prob" in m and m["ahead_prob"].notna().all() else m["observed_share"]
+    return int((p > 0.5).sum())
 
 
 def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
@@ -316,11 +357,15 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
                          "n_months": 0})
         else:
             partial = f" ({ys['months']} of 12 months)" if ys["months"] < 12 else ""
+            launch = (f"; holds PyTorch's launch months ({LAUNCH_MONTHS[0]} to {LAUNCH_MONTHS[-1]})"
+                      if any(m in r.series.months for m in LAUNCH_MONTHS if m.startswith(str(year))) else "")
             rows.append({"signal_id": sig.id, "pytorch_share": ys["share"], "pytorch_share_low": ys["low"],
                          "pytorch_share_high": ys["high"], "ahead_prob": ys["ahead_prob"],
                          "leader": leader(ys["low"], ys["high"]), "n_months": ys["months"],
-                         "basis": f"mean latent share over the year's months{partial}, as the source counted each "
-                                  "month; state-space model"})
+                         "n_months_ahead": months_ahead(r.summary.monthly, year),
+                         "basis": f"the year's pooled latent share{partial}: PyTorch's count over the pair's, each "
+                                  f"month as the source counted it, without counting noise{launch}; state-space "
+                                  "model"})
     for sig in YEARLY:
         g = yearly[yearly["signal_id"] == sig.id]
         r = g[g["year"] == year]
@@ -335,7 +380,7 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
             rows.append({"signal_id": sig.id, "basis": sig.coverage, "n_months": 0,
                          "leader": f"not covered in {year}"})
     out = pd.DataFrame(rows, columns=["signal_id", "pytorch_share", "pytorch_share_low", "pytorch_share_high",
-                                      "ahead_prob", "leader", "n_months", "basis"])
+                                      "ahead_prob", "leader", "n_months", "n_months_ahead", "basis"])
     return add_labels(out, family=True)
 
 

@@ -127,24 +127,6 @@ def composition(resp: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary(shares: pd.DataFrame, resp: pd.DataFrame, year: int | None = None) -> str:
-    """Plain-language lines: who led each survey year, and the change into `year` (default: the latest)."""
-    within = within_year(resp)
-    lines = []
-    for _, r in within.iterrows():
-        low, high = r["tf_minus_pt_change_low"], r["tf_minus_pt_change_high"]
-        leader = "TensorFlow" if low > 0 else ("PyTorch" if high < 0 else "neither (tie)")
-        lines.append(f"{r['year']}: {leader} led; TensorFlow {r['tensorflow_share']:.1%} vs PyTorch "
-                     f"{r['pytorch_share']:.1%} of those who answered (gap {100 * r['tf_minus_pt_change']:+.1f} pp, "
-                     f"95% CI {100 * low:+.1f} to {100 * high:+.1f}).")
-    yoy = year_over_year(shares, ("tensorflow", "pytorch"))
-    into = year if year in set(yoy["year_after"]) else yoy["year_after"].max()
-    for _, r in yoy[yoy["year_after"] == into].iterrows():
-        lines.append(f"{r['year_before']}->{r['year_after']}: {r['framework']} {100 * r['share_change']:+.1f} pp "
-                     f"(Cohen's h {r['cohen_h']:+.3f}, Holm-adjusted p {r['p_holm']:.2g}).")
-    return "\n".join(lines)
-
-
 def so_within_year(pairs: pd.DataFrame) -> pd.DataFrame:
     """McNemar of TensorFlow vs PyTorch per Stack Overflow survey year, from the paired counts (a comparison
     inside one file, so a sample is tested too, and labelled by `sample_note`)."""
@@ -163,7 +145,22 @@ def so_comparable(shares: pd.DataFrame) -> pd.DataFrame:
 
 WITHIN_COLUMNS = ["year", "n_answered", "tensorflow_share", "pytorch_share", "tf_minus_pt_change",
                   "tf_minus_pt_change_low", "tf_minus_pt_change_high", "n_tensorflow_only", "n_pytorch_only", "n_both",
-                  "statistic", "p_value", "test", "sample_note"]
+                  "statistic", "p_value", "test", "sample_note", "leader"]
+MIN_ANSWERED = 10  # a survey year with fewer answers says nothing about who led (reported as such, never a crash)
+
+
+def paired_leader(n: int, low: float, high: float) -> str:
+    """Who led a survey year, from the paired interval of TensorFlow minus PyTorch: named only when it excludes 0."""
+    if n < MIN_ANSWERED:
+        return "too few answers"
+    return "TensorFlow" if low > 0 else ("PyTorch" if high < 0 else "too close to call")
+
+
+def with_leader(within: pd.DataFrame) -> pd.DataFrame:
+    """`within` with its `leader` column (`paired_leader` per row)."""
+    return within.assign(leader=[paired_leader(int(n), lo, hi) for n, lo, hi in
+                                 zip(within["n_answered"], within["tf_minus_pt_change_low"],
+                                     within["tf_minus_pt_change_high"], strict=True)])
 
 
 def build() -> dict[str, pd.DataFrame]:
@@ -172,10 +169,10 @@ def build() -> dict[str, pd.DataFrame]:
     shares = io.read_table("kaggle_framework_shares")
     resp = io.read_table("kaggle_respondents")
     so_shares, so_pairs = io.read_table("so_survey_framework_shares"), io.read_table("so_survey_pairs")
-    within = [within_year(resp).assign(sample_note="")[WITHIN_COLUMNS].assign(survey="kaggle")]
+    within = [with_leader(within_year(resp).assign(sample_note=""))[WITHIN_COLUMNS].assign(survey="kaggle")]
     shifts = [year_over_year(shares).assign(survey="kaggle")]
     if len(so_pairs):
-        within.append(so_within_year(so_pairs)[WITHIN_COLUMNS].assign(survey="stackoverflow"))
+        within.append(with_leader(so_within_year(so_pairs))[WITHIN_COLUMNS].assign(survey="stackoverflow"))
         so_shifts = year_over_year(so_comparable(so_shares), breaks=SO_BREAKS)
         if len(so_shifts):  # none unless two complete years offer a framework
             shifts.append(so_shifts.assign(survey="stackoverflow"))

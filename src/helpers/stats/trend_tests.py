@@ -1,15 +1,23 @@
 """Classical tests on PyTorch's monthly share, beside the state-space model (helpers.stats.share_model).
 
-- Whole series (dozens of months): Mann-Kendall with a block-permutation null (12-month blocks keep the
-  autocorrelation) and Sen's slope; seasonality measured by STL seasonal strength and a seasonal Mann-Kendall test.
-- Short windows (a calendar year, 12 points): nothing autocorrelation-corrected — Hamed-Rao estimates lag
-  correlations up to 11 from 12 points. The exact Mann-Kendall test (Kendall's tau against time with its exact null
-  distribution; a permutation test when values tie), Sen's slope, and beside every result the minimum detectable
-  slope at 80% power, by simulation at the series' own noise and persistence.
+- Trend tests that keep their level under each signal's own noise: the Mann-Kendall S statistic of the observed
+  shares against its distribution over trend-free series simulated from a noise model (AR(1) deviations,
+  month-specific irregulars and counting noise at the real monthly counts, around a constant level), so that
+  autocorrelation as strong as the signal's own (persistence 0.9 and more) cannot pass for a trend. The whole
+  series takes that noise from a null model fitted without any trend (`share_model.fit_trend_free`: a parametric
+  bootstrap under the null); a calendar year (12 points) from the signal's fitted model, and the minimum
+  detectable slope beside a year's test is computed under the very noise its p-value comes from. Each test's level
+  under the signal's own fitted noise is measured in the calibration study (`helpers.stats.calibration`). Sen's
+  slope beside.
+- Seasonality: STL seasonal strength and a seasonal Mann-Kendall test.
 - Hinge: the broken-line fit behind "when did the rise begin" (helpers.stats.share_model.onset).
+
+A p-value from simulation is at least 1 / (B + 1); one from a formula is stored no lower than P_FLOOR (an underflow
+is stored as its bound, `proportions.P_FLOOR`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -19,37 +27,58 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.tsa.seasonal import STL
 
+from .proportions import floor_p
+
 SEED = 20210101    # fixed: identical inputs give identical numbers
 ALPHA = 0.05
 POWER = 0.80
+N_NULL = 2000      # trend-free series simulated for a p-value (its floor is 1 / (N_NULL + 1))
+
+@dataclass(frozen=True)
+class Noise:
+    """A signal's fitted noise around its trend, on the logit scale: AR(1) deviations (persistence `phi`, innovation
+    variance `s2_ar`), month-specific irregulars (`s2_irregular`), and counting noise at the monthly `totals`
+    (binomial counts, or rounding to whole points for an index without counts)."""
+    phi: float
+    s2_ar: float
+    s2_irregular: float
+    totals: np.ndarray
+    counts: bool = True
 
 
-BLOCK = 12         # months per block in the block-permutation Mann-Kendall test
-N_PERM = 2000      # block permutations
+def trend_free(noise: Noise, level: float, n_sim: int = N_NULL, seed: int = SEED) -> np.ndarray:
+    """`n_sim` observed-share series (rows) without any trend: a constant logit `level` plus the fitted noise."""
+    rng = np.random.default_rng(seed)
+    T = len(noise.totals)
+    phi = float(np.clip(noise.phi, -0.999, 0.999))
+    c = np.empty((n_sim, T))
+    c[:, 0] = rng.normal(0, np.sqrt(noise.s2_ar / (1 - phi**2)), n_sim)
+    innovations = rng.normal(0, np.sqrt(noise.s2_ar), (n_sim, T))
+    for t in range(1, T):
+        c[:, t] = phi * c[:, t - 1] + innovations[:, t]
+    theta = level + c + rng.normal(0, np.sqrt(noise.s2_irregular), (n_sim, T))
+    p = 1 / (1 + np.exp(-theta))
+    n = np.asarray(noise.totals, float)
+    if noise.counts:
+        k = rng.binomial(np.round(n).astype(np.int64)[None, :].repeat(n_sim, 0), p)
+        return k / np.round(n)[None, :]
+    return np.round(p * n) / n
 
 
-def mann_kendall(share: pd.Series, block: int = BLOCK, n_perm: int = N_PERM, seed: int = SEED) -> dict:
-    """Mann-Kendall trend test on a monthly share, valid for an autocorrelated series: the S statistic against its
-    distribution under `n_perm` random orders of `block`-month blocks (the months inside a block keep their order,
-    so dependence shorter than a block is preserved under the null); p = (1 + #|S_null| >= |S|) / (1 + n_perm), so
-    its floor is 1 / (1 + n_perm). Sen's slope in share points per year. (The Hamed-Rao correction was dropped: on
-    a series dominated by its trend it inflated z beyond what any ordering of the data can give.)"""
+def mann_kendall(share, null: np.ndarray) -> dict:
+    """Mann-Kendall trend test of a monthly share against trend-free series `null` (rows, same length, from
+    `trend_free`): two-sided p = (1 + #|S_null| >= |S|) / (1 + B), so its floor is 1 / (1 + B). Sen's slope in share
+    points per year."""
     x = np.asarray(share, dtype=float)
     n = len(x)
-    if n < 2 * block or np.ptp(x) == 0:
-        return {"n": n, "trend": "too short" if n < 2 * block else "constant", "tau": np.nan, "p_value": np.nan,
+    if n < 4 or np.ptp(x) == 0:
+        return {"n": n, "trend": "too short" if n < 4 else "constant", "tau": np.nan, "p_value": np.nan,
                 "sen_slope_per_year": np.nan}
     s_obs = float(mk_s(x[None, :])[0])
-    starts = np.arange(0, n, block)
-    rng = np.random.default_rng(seed)
-    orders = np.argsort(rng.random((n_perm, len(starts))), axis=1)
-    blocks = [np.arange(a, min(a + block, n)) for a in starts]
-    idx = np.array([np.concatenate([blocks[k] for k in o]) for o in orders])
-    s_null = mk_s(x[idx])
-    p = (1 + np.sum(np.abs(s_null) >= abs(s_obs))) / (1 + n_perm)
-    tau = s_obs / (n * (n - 1) / 2)
+    s_null = mk_s(np.asarray(null, float))
+    p = (1 + np.sum(np.abs(s_null) >= abs(s_obs))) / (1 + len(s_null))
     trend = "no trend" if p >= ALPHA else ("increasing" if s_obs > 0 else "decreasing")
-    return {"n": n, "trend": trend, "tau": float(tau), "p_value": float(p),
+    return {"n": n, "trend": trend, "tau": float(stats.kendalltau(np.arange(n), x).statistic), "p_value": float(p),
             "sen_slope_per_year": float(stats.theilslopes(x, np.arange(n)).slope) * 12}
 
 
@@ -61,7 +90,8 @@ def seasonality(share: pd.Series) -> dict:
         return {"seasonal_strength": np.nan, "p_seasonal_mk": np.nan}
     res = STL(x, period=12, robust=True).fit()
     strength = max(0.0, 1 - np.var(res.resid) / np.var(res.seasonal + res.resid))
-    return {"seasonal_strength": float(strength), "p_seasonal_mk": float(mk.seasonal_test(x.to_numpy(), period=12).p)}
+    return {"seasonal_strength": float(strength),
+            "p_seasonal_mk": floor_p(float(mk.seasonal_test(x.to_numpy(), period=12).p))}
 
 
 @lru_cache(maxsize=64)
@@ -102,88 +132,44 @@ def adjust(p_values: pd.Series, method: str = "holm") -> np.ndarray:
     return out
 
 
-def mann_kendall_exact(x, n_perm: int = 20000, seed: int = SEED) -> dict:
-    """Exact Mann-Kendall for a short window: Kendall's tau of the values against time, two-sided p from the exact
-    null distribution (scipy), or from `n_perm` permutations when values tie; Sen's slope per step."""
-    x = np.asarray(x, dtype=float)
-    n = len(x)
-    if n < 4 or np.ptp(x) == 0:
-        return {"n": n, "tau": np.nan, "p_value": np.nan, "sen_slope": np.nan,
-                "test": "too short" if n < 4 else "constant"}
-    t = np.arange(n)
-    sen = float(stats.theilslopes(x, t).slope)
-    if len(np.unique(x)) == n:
-        r = stats.kendalltau(t, x, method="exact")
-        return {"n": n, "tau": float(r.statistic), "p_value": float(r.pvalue), "sen_slope": sen, "test": "exact"}
-    s_obs = mk_s(x[None, :])[0]
-    rng = np.random.default_rng(seed)
-    perms = np.argsort(rng.random((n_perm, n)), axis=1)
-    s_null = mk_s(x[perms])
-    p = (1 + np.sum(np.abs(s_null) >= abs(s_obs))) / (n_perm + 1)
-    return {"n": n, "tau": float(stats.kendalltau(t, x).statistic), "p_value": float(p), "sen_slope": sen,
-            "test": "permutation"}
-
-
-def mk_s(X: np.ndarray) -> np.ndarray:
-    """The Mann-Kendall S statistic of each row: the sum over pairs i < j of sign(x_j - x_i)."""
+def mk_s(X: np.ndarray, chunk: int = 500) -> np.ndarray:
+    """The Mann-Kendall S statistic of each row: the sum over pairs i < j of sign(x_j - x_i) (rows in chunks, so a
+    long series' pairs never fill the memory)."""
+    X = np.atleast_2d(X)
     i, j = np.triu_indices(X.shape[1], k=1)
-    return np.sign(X[:, j] - X[:, i]).sum(axis=1)
+    return np.concatenate([np.sign(X[a:a + chunk, j] - X[a:a + chunk, i]).sum(axis=1)
+                           for a in range(0, len(X), chunk)]) if len(X) else np.zeros(0)
 
 
-@lru_cache(maxsize=32)
-def mk_critical(n: int, alpha: float = ALPHA) -> float:
-    """Smallest |S| with exact two-sided p <= alpha for n distinct values (from scipy's exact distribution)."""
-    t = np.arange(n)
-    n_pairs = n * (n - 1) // 2
-    for s in range(n_pairs % 2, n_pairs + 1, 2):  # S has the parity of n(n-1)/2
-        x = _series_with_s(n, s)
-        if stats.kendalltau(t, x, method="exact").pvalue <= alpha:
-            return float(s)
-    return float("inf")
-
-
-def _series_with_s(n: int, s: int) -> np.ndarray:
-    """A permutation of 0..n-1 whose S equals s (built by adjacent swaps from the increasing order)."""
-    x = list(range(n))
-    current = n * (n - 1) // 2
-    i = 0
-    while current > s:
-        for k in range(n - 1 - i):
-            if current <= s:
-                break
-            if x[k] < x[k + 1]:
-                x[k], x[k + 1] = x[k + 1], x[k]
-                current -= 2
-        i = (i + 1) % (n - 1)
-    return np.array(x, dtype=float)
-
-
-def minimum_detectable_slope(n: int, sd: float, phi: float = 0.0, power: float = POWER, alpha: float = ALPHA,
-                             n_sim: int = 2000, seed: int = SEED) -> float:
-    """Smallest linear slope (per step) the Mann-Kendall test detects with `power` at a real level `alpha`, when the
-    series is that slope plus AR(1) noise with marginal s.d. `sd` and lag-one correlation `phi` (by simulation: the
-    critical value is calibrated on the same simulated noise without a slope)."""
-    if not np.isfinite(sd) or sd <= 0 or n < 4:
+def minimum_detectable_slope(null: np.ndarray, power: float = POWER, alpha: float = ALPHA) -> float:
+    """Smallest linear slope (share per step) that the test of `mann_kendall` against the trend-free series `null`
+    detects with `power` at level `alpha`, when the series is that slope plus the very noise of `null` (each null row
+    in turn is the noise; the critical |S| is the one the test's p-value uses)."""
+    null = np.asarray(null, float)
+    B, n = null.shape
+    if n < 4:
         return float("nan")
-    rng = np.random.default_rng(seed)
-    e = rng.standard_normal((n_sim, n))
-    noise = np.empty_like(e)
-    noise[:, 0] = e[:, 0]
-    for k in range(1, n):
-        noise[:, k] = phi * noise[:, k - 1] + np.sqrt(1 - phi**2) * e[:, k]
-    noise *= sd
-    # the critical |S| whose level is `alpha` under this noise (the exact i.i.d. value rejects far more often when
-    # phi > 0), never below the exact one
-    crit = max(mk_critical(n, alpha), float(np.quantile(np.abs(mk_s(noise)), 1 - alpha, method="higher")) + 1)
+    s_null = np.abs(mk_s(null))
+    # p <= alpha  <=>  #(|S_null| >= |S|) <= alpha (B + 1) - 1
+    allowed = int(np.floor(alpha * (B + 1) - 1))
+    if allowed < 0:  # too few null series for a p-value this small
+        return float("nan")
+    ordered = np.sort(s_null)[::-1]
+    crit = ordered[allowed] + 1 if allowed < B else 0  # |S| must exceed the (allowed+1)-th largest null value
     t = np.arange(n)
+    spread = float(np.std(null))
+    if spread == 0:
+        return float("nan")
 
     def achieved(slope: float) -> float:
-        return float((np.abs(mk_s(slope * t + noise)) >= crit).mean())
+        return float((np.abs(mk_s(slope * t + null)) >= crit).mean())
 
-    lo, hi = 0.0, sd
+    lo, hi = 0.0, spread
     while achieved(hi) < power:
         hi *= 2
-    for _ in range(30):
+        if hi > 1e3:
+            return float("nan")
+    for _ in range(25):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if achieved(mid) < power else (lo, mid)
     return hi
