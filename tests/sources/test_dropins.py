@@ -287,3 +287,32 @@ def test_so_survey_corrupt_zip_lfs_pointer_and_bad_name(tmp_path):
 def test_empty_so_survey_folder(tmp_path):
     shares, pairs = so_survey.shares(tmp_path)
     assert shares.empty and pairs.empty
+
+
+def test_a_real_sample_with_two_answers_is_reported_not_a_crash(tmp_path):
+    """A 2024 file of 10 rows of which 2 answer the frameworks question (as a real sample was): every survey
+    statistic stays inside its domain, the year says it has too few answers, and the survey step's tables pass
+    their contracts (a Wald interval had reached 1.19 here and stopped `make all`)."""
+    import csv
+    import io
+
+    from helpers.chain import schemas
+
+    def ten_rows_two_answers(data: bytes) -> bytes:
+        rows = list(csv.DictReader(io.StringIO(data.decode())))[:10]
+        for i, r in enumerate(rows):
+            r["MiscTechHaveWorkedWith"] = {0: "TensorFlow", 1: "Torch/PyTorch;TensorFlow"}.get(i, "")
+        out = io.StringIO()
+        w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return out.getvalue().encode()
+
+    raw = rezip(tmp_path, 2024, ten_rows_two_answers)
+    shares, pairs = so_survey.shares(raw)
+    assert int(pairs.iloc[0]["n_answered"]) == 2
+    within = survey_shift.with_leader(survey_shift.so_within_year(pairs))
+    r = within.iloc[0]
+    assert -1 <= r["tf_minus_pt_change_low"] <= r["tf_minus_pt_change_high"] <= 1 and r["leader"] == "too few answers"
+    table = within[survey_shift.WITHIN_COLUMNS].assign(survey="stackoverflow")
+    schemas.validate("survey_within_year", table)

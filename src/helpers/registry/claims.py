@@ -13,9 +13,9 @@ from dataclasses import dataclass
 # The thresholds every rule states (each is also varied, symmetrically, in the robustness table).
 P_CLEAR = 0.975        # a month counts as "PyTorch ahead" when P(latent share > 1/2) exceeds this, "TensorFlow ahead"
                        # when it is below 1 - P_CLEAR
-SHARE_MARGIN = 0.02    # a claimed survey share "matches" when the survey's 95% interval lies within +-2 points of it,
+SHARE_MARGIN = 0.02    # a claimed survey share "matches" when the survey's 95% interval lies within ±2 points of it,
                        # and "differs" when the interval lies wholly outside that band
-CHANGE_MARGIN = 0.02   # "no change within a year": the 90% interval of the change lies within +-2 share points
+CHANGE_MARGIN = 0.02   # "no change within a year": the 90% interval of the change lies within ±2 share points
 OR_EQUIVALENCE = (0.8, 1.25)  # "answered about equally often": the 90% interval of the odds ratio lies within this
 PYPI_TOLERANCE = 0.10  # "about 115 million": within 10% of the range the reasonable package sets give
 P_DECIDED = 0.95       # a signal crossed over in the year when P(crossover in the year) >= this, and did not when
@@ -37,6 +37,7 @@ class Claim:
     by: str            # whose claim: `article`, or the author of a published claim from outside it
     supported: str     # what would support it
     contradicted: str  # what would contradict it (the same standard of evidence)
+    short: str = ""    # a few words naming it (the claims from outside the article, on the verdict page)
 
 
 CLAIM_RECORDS = (
@@ -56,11 +57,11 @@ CLAIM_RECORDS = (
           f"PyTorch clearly ahead (P(ahead) > {P_CLEAR}) in every month of 2020",
           f"TensorFlow clearly ahead (P(ahead) < {1 - P_CLEAR:.3g}) in at least one month of 2020"),
     Claim("kaggle_2021_shares", "Kaggle survey 2021: 42% use PyTorch, 37% TensorFlow (453 respondents)", "article",
-          f"both claimed shares match: each survey 95% interval within +-{SHARE_MARGIN * 100:g} points of it",
-          f"either differs: its 95% interval wholly outside +-{SHARE_MARGIN * 100:g} points of the claim"),
+          f"both claimed shares match: each survey 95% interval within ±{SHARE_MARGIN * 100:g} points of it",
+          f"either differs: its 95% interval wholly outside ±{SHARE_MARGIN * 100:g} points of the claim"),
     Claim("kaggle_2020_shares", "Kaggle survey 2020: 43% TensorFlow, 36% PyTorch", "article",
-          f"both claimed shares match: each survey 95% interval within +-{SHARE_MARGIN * 100:g} points of it",
-          f"either differs: its 95% interval wholly outside +-{SHARE_MARGIN * 100:g} points of the claim"),
+          f"both claimed shares match: each survey 95% interval within ±{SHARE_MARGIN * 100:g} points of it",
+          f"either differs: its 95% interval wholly outside ±{SHARE_MARGIN * 100:g} points of the claim"),
     Claim("kaggle_shift_2020_2021", "Between 2020 and 2021 the survey flipped from TensorFlow to PyTorch", "article",
           "TensorFlow ahead in 2020 and PyTorch ahead in 2021 (each paired 95% interval of the gap excluding 0)",
           "TensorFlow still ahead in 2021, or PyTorch already ahead in 2020 (the same intervals)"),
@@ -76,17 +77,19 @@ CLAIM_RECORDS = (
           f"{OR_EQUIVALENCE[0]}-{OR_EQUIVALENCE[1]}: equivalence at the same 5% level)"),
     Claim("tf_closing_gap_2021", "In 2021 TensorFlow was closing the gap again", "article",
           "per signal (tallied): PyTorch's share fell within 2021 (95% interval of the change below 0)",
-          f"per signal: it rose (95% interval above 0) or stayed flat (90% interval within +-{CHANGE_MARGIN * 100:g} "
+          f"per signal: it rose (95% interval above 0) or stayed flat (90% interval within ±{CHANGE_MARGIN * 100:g} "
           "points)"),
     Claim("tf_pypi_115m_2020",
           "TensorFlow was downloaded about 115 million times from PyPI in 2020 (Chollet, Jan 2021)", "François Chollet",
           f"115 million within {PYPI_TOLERANCE:.0%} of the range the reasonable package sets and windows give",
-          f"115 million more than {PYPI_TOLERANCE:.0%} outside that range"),
+          f"115 million more than {PYPI_TOLERANCE:.0%} outside that range",
+          short="about 115 million TensorFlow downloads from PyPI in 2020"),
     Claim("he_2019_conference_majority",
           "In 2019 every major ML conference had a majority of framework-naming papers using PyTorch (He, 2019)",
           "Horace He",
           "every conference: more PyTorch-only than TensorFlow-only accepted papers (a census)",
-          "at least one conference without such a majority (a tie or TensorFlow ahead): 'every' is then false"),
+          "at least one conference without such a majority (a tie or TensorFlow ahead): 'every' is then false",
+          short="every major ML conference had a PyTorch majority in 2019"),
 )
 CLAIM_BY_ID = {c.id: c for c in CLAIM_RECORDS}
 CLAIMS = {c.id: c.text for c in CLAIM_RECORDS}

@@ -170,10 +170,12 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
     lead17 = ev["leaders_by_year"]
     lead17 = lead17[(lead17["year"] == 2017) & lead17["signal_id"].isin(t["signal_id"])].set_index("signal_id")["leader"]
     parts, counts, status = [], {"in 2018": 0, "already in 2017": 0, "unclear": 0}, {}
+    named: dict[str, list[str]] = {"in 2018": [], "already in 2017": [], "unclear": []}
     for _, r in t.iterrows():
         p = r["faster_prob_2018"]
         when = "in 2018" if p > p_faster else ("already in 2017" if p < round(1 - p_faster, 12) else "unclear")
         counts[when] += 1
+        named[when].append(r["signal"])
         led = lead17.get(r["signal_id"])
         status[r["signal_id"]] = ("yes" if led == "TensorFlow" and when == "in 2018" else
                                   "no" if led == "PyTorch" or when == "already in 2017" else "open")
@@ -193,8 +195,9 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
                 + f". Began in 2018 on {counts['in 2018']} of {n} signals, already in 2017 on "
                 f"{counts['already in 2017']}, unclear on {counts['unclear']}.",
                 f"TensorFlow led {tf_led} of {n} signals in 2017, and PyTorch's share rose faster in 2018 than in "
-                f"2017 on {counts['in 2018']} of them (faster in 2017 on {counts['already in 2017']}, unclear on "
-                f"{counts['unclear']}).")
+                f"2017 on {counts['in 2018']} of them" + (f" (faster in 2017 on {', '.join(named['already in 2017'])}"
+                                                            if named["already in 2017"] else " (faster in 2017 on none")
+                + (f"; unclear on {', '.join(named['unclear'])})." if named["unclear"] else ")."))
 
 
 # --- the Kaggle survey -----------------------------------------------------------------------------------------
@@ -561,14 +564,17 @@ def conference_majority(ev: Evidence, year: int = 2019, rule: str = "count",
     parts = [f"{r['conference']} {int(r['n_pytorch_papers'])}/{int(r['named'])} = {pct(r['pytorch_share'])}"
              + (f" (Holm {pval(r['adj'])})" if rule == "binomial" else "") for _, r in m.iterrows()]
     verdict = "supported" if len(majority) == len(m) else ("contradicted" if len(none) else "mixed")
-    others = ", ".join(sorted(set(m["conference"]) - set(majority["conference"]))) or "none"
+    missing = m[~m["conference"].isin(majority["conference"])]
+    others = "; ".join(f"{r['conference']}: {int(r['n_pytorch_papers'])} PyTorch-only vs {int(r['n_tensorflow_papers'])} "
+                       f"TensorFlow-only" + (", a tie" if r["n_pytorch_papers"] == r["n_tensorflow_papers"] else "")
+                       for _, r in missing.iterrows()) or "none"
     return _row("he_2019_conference_majority", verdict,
                 f"{year}, accepted papers naming only PyTorch among those naming only one framework: " + "; ".join(parts)
                 + f". PyTorch had a majority at {len(majority)} of {len(m)} conferences "
                 + ("(more PyTorch-only than TensorFlow-only papers; a tie is not a majority)" if rule == "count" else
                    "(one-sided binomial test, Holm-adjusted)") + f"; not at: {others}.",
                 f"In {year} PyTorch had a majority of framework-naming papers at {len(majority)} of {len(m)} "
-                f"conferences (not at {others}).")
+                f"conferences, so not at every one (not at {others}).")
 
 
 # --- all claims, and their variants ------------------------------------------------------------------------------

@@ -139,22 +139,27 @@ def _ts(period: str) -> pd.Timestamp:
 
 def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, year: int | None = None):
     """PyTorch's monthly share per signal: observed (thin), the model's latent share (thick) with its 95% band,
-    the 50% line, crossovers (dotted: median; shaded: 95% interval), documented breaks (grey ticks)."""
+    the 50% line, crossovers (dotted: median; shaded: 95% interval), documented breaks (grey ticks). A process
+    signal (not counted in verdicts) is a thin dashed line without band or crossover."""
     fig, ax = plt.subplots(figsize=(10, 4.3))
     cx = crossovers.set_index("signal_id")
     for sid, s in months.groupby("signal_id", sort=False):
         sig, name = SIGNAL_BY_ID[sid], s["signal"].iloc[0]
         x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
         colour = signal_colour(sid)
-        ax.fill_between(x, s["latent_share_low"], s["latent_share_high"], color=colour, alpha=0.15, lw=0)
-        if s["latent_share"].notna().any():
+        if sig.popularity:
+            ax.fill_between(x, s["latent_share_low"], s["latent_share_high"], color=colour, alpha=0.15, lw=0)
+        if s["latent_share"].notna().any() and not sig.popularity:  # shown, thin and dashed: never counted
+            ax.plot(x, s["latent_share"], color=colour, lw=1.2, ls="--", alpha=0.7,
+                    label=f"{name} (process, not counted)")
+        elif s["latent_share"].notna().any():
             ax.plot(x, s["observed_share"], color=colour, alpha=0.3, lw=0.8)
-            ax.plot(x, s["latent_share"], color=colour, lw=2, ls="-" if sig.popularity else "--", label=name,
+            ax.plot(x, s["latent_share"], color=colour, lw=2, label=name,
                     marker=sig.marker, markevery=max(len(x) // 8, 1), ms=5)
         else:  # too short for the model: the observed shares themselves, with their counting interval
             ax.plot(x, s["observed_share"], color=colour, lw=1.5, marker=sig.marker, ms=4,
                     label=f"{name} (observed; too short to model)")
-        c = cx.loc[sid] if sid in cx.index else None
+        c = cx.loc[sid] if sid in cx.index and sig.popularity else None  # a process signal has no crossover shown
         if c is not None and c["crossover"]:
             ax.axvline(_ts(c["crossover"]), color=colour, lw=1.2, ls=":")
             end = _ts(c["crossover_high"]) + pd.offsets.MonthEnd(0) if c["crossover_high"] else x[-1]
@@ -194,7 +199,7 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
     rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", "o")] if common is not None else [])
     rows += [(r["signal"], r, signal_colour(r["signal_id"]), SIGNAL_BY_ID[r["signal_id"]].marker)
              for _, r in c.iterrows()]
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 2.0))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 2.0), layout="constrained")
     start, end = pd.Timestamp("2016-06-01"), pd.Timestamp("2026-12-31")
     for i, (_, r, colour, marker) in enumerate(rows):
         yearly = r.get("granularity", "month") == "year"
@@ -214,23 +219,25 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
             ax.annotate(f"too short to date ({r['first_period']} to {r['last_period']})", (end, i), ha="right",
                         va="center", fontsize=8, color="0.3")
         else:
+            closest = r.get("closest_share", np.nan)
+            if outcome == "not_yet" and pd.notna(closest) and r.get("closest_period"):
+                text += f" (closest: {closest:.0%} in {r['closest_period']})"
             ax.annotate(text, (end, i), ha="right", va="center", fontsize=8, color="0.3")
     ax.set_yticks(range(len(rows)), [name for name, _, _, _ in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # every row, the last ones holding only words included
     ax.set_xlim(start, end)
     year_band(ax, year)
     ax.plot([], [], "o", color="0.3", label="crossover month (median path)")
     ax.plot([], [], color="0.3", lw=6, alpha=0.35, label="95% interval")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncol=3, frameon=False)
-    ax.invert_yaxis()
+    fig.legend(loc="outside lower center", fontsize=8, ncol=3, frameon=False)  # below the axes, never on them
     ax.set_title("When PyTorch's lead began: the 12-month pooled share above 50% for six windows in a row")
-    fig.tight_layout()
     return fig
 
 
 def leaders(lead: pd.DataFrame, year: int):
     """PyTorch's share in `year` per signal with its 95% interval; right of 50% = PyTorch ahead."""
     d = lead[lead["pytorch_share"].notna()].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.6))
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.9), layout="constrained")
     for name, colour in colours.LEADER.items():
         ax.plot([], [], "o", color=colour, ms=8, label=f"{name} ahead" if name != "too close to call" else name)
     ax.plot([], [], color="0.5", lw=5, alpha=0.35, label="95% interval")
@@ -246,8 +253,7 @@ def leaders(lead: pd.DataFrame, year: int):
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("PyTorch's share of PyTorch + TensorFlow   (← TensorFlow ahead | PyTorch ahead →)")
     ax.set_title(f"Who led in {year}? PyTorch's share per signal, 95% interval")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout()
+    fig.legend(loc="outside lower center", ncol=4, fontsize=8, frameon=False)  # below the axis label, never on it
     return fig
 
 
@@ -291,7 +297,7 @@ def leaders_by_year(by_year: pd.DataFrame, common: pd.DataFrame | None = None):
             lead = leader(r.common_share_low, r.common_share_high)
             cells[("common_trend", r.year)] = pd.Series({"leader": lead, "pytorch_share": r.common_share,
                                                           "n_months": r.n_months})
-    fig, ax = plt.subplots(figsize=(11, 0.5 * len(rows) + 2.2))
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(rows) + 2.2), layout="constrained")
     rgb = np.ones((len(rows), len(years), 3))
     for i, (sid, _) in enumerate(rows):
         for j, y in enumerate(years):
@@ -319,9 +325,8 @@ def leaders_by_year(by_year: pd.DataFrame, common: pd.DataFrame | None = None):
     handles = [Patch(facecolor=colours.PYTORCH, label="PyTorch ahead"), Patch(facecolor=colours.TENSORFLOW,
                label="TensorFlow ahead"), Patch(facecolor=colours.TOO_CLOSE, label="too close to call"),
                Patch(facecolor="white", edgecolor="0.6", hatch="///", label="not covered")]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4, frameon=False, fontsize=9)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=9)
     ax.set_title("Who led, by year and signal: colour = the leader named by a 95% interval; number = PyTorch's share")
-    fig.tight_layout()
     return fig
 
 

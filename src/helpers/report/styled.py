@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from ..registry.claims import CLAIM_RECORDS, CLAIMS, TALLY
+from ..registry.claims import CLAIM_BY_ID, CLAIM_RECORDS, CLAIMS, TALLY
 from ..registry.fields import HEADERS, bound_header, kind_by_name
 from ..registry.formats import p_value, pct, pp, pp_per_year, prob
 from .colours import VERDICT as VERDICT_COLORS
@@ -94,8 +94,12 @@ def scorecard(card: pd.DataFrame):
     import html as h
 
     from IPython.display import HTML
-    rows = []
+    rows, outside = [], False
     for _, r in card.iterrows():
+        if CLAIM_BY_ID[r["claim_id"]].by != "article" and not outside:
+            outside = True
+            rows.append("<tr><td colspan='3' style='text-align:left;font-weight:bold;padding-top:.8em'>Two published "
+                        "claims from outside the article, checked the same way</td></tr>")
         colour = VERDICT_COLORS.get(r["verdict"], "")
         rows.append(
             "<tr>"

@@ -81,8 +81,8 @@ def article_right(card: pd.DataFrame) -> str:
     colour = colours.VERDICT.get(head["verdict"], "")
     own = card[card["claim_id"].isin(ARTICLE)]
     outside = card[card["claim_id"].isin(OUTSIDE)].set_index("claim_id")
-    others = "; ".join(f"{h.escape(CLAIM_BY_ID[c].by)}'s ({h.escape(CLAIMS[c])}): <b>{h.escape(outside.loc[c, 'verdict'])}"
-                       "</b>" for c in OUTSIDE if c in outside.index)
+    others = "; ".join(f"{h.escape(CLAIM_BY_ID[c].by)}'s “{h.escape(CLAIM_BY_ID[c].short)}”: "
+                       f"<b>{h.escape(outside.loc[c, 'verdict'])}</b>" for c in OUTSIDE if c in outside.index)
     return (f"<b>Was the article right?</b> Of its {len(own)} claims: {h.escape(tally(own))}. The headline, "
             f"<i>“{h.escape(CLAIMS[HEADLINE])}”</i>: <span style='background:{colour};padding:0 .3em'>"
             f"<b>{h.escape(head['verdict'])}</b></span> — {h.escape(head['finding'])} "
@@ -98,7 +98,9 @@ def how_sure(lead: pd.DataFrame, year: int, common: pd.Series | None = None,
     have, n, _ = leader_counts(lead)
     named = n["PyTorch"] + n["TensorFlow"]
     close = have.loc[have["leader"] == "too close to call", "signal"].tolist()
-    parts = [f"{named} of the {len(have)} signals covering {year} name a leader with 95% confidence"
+    parts = [(f"The one signal covering {year} {'names' if named else 'does not name'} a leader with 95% confidence"
+              if len(have) == 1 else
+              f"{named} of the {len(have)} signals covering {year} name a leader with 95% confidence")
              + (f"; too close to call: {', '.join(close)}" if close else "") + "."]
     census = have.loc[(have["pytorch_share_high"] - have["pytorch_share_low"]) < NEAR_CENSUS, "signal"].tolist()
     if census:
@@ -119,11 +121,12 @@ def calibration_sentence(calibration: pd.DataFrame | None) -> str:
     cells = calibration[(calibration["method"] == "year share") & ~calibration["is_exact"].astype(bool)]
     if not len(cells):
         return "The coverage study holds no year-share cells."
-    cov, ratio = cells["coverage_share"], cells["width_ratio"]
-    return (f"In the coverage study ({int(cells['n_sim'].min())} simulated series per signal and scenario, seven "
-            f"scenarios, four outside the model's form) such intervals held the truth {pct(cov.min())} to "
-            f"{pct(cov.max())} of the time (95% promised), at {ratio.min():.1f} to {ratio.max():.1f} times the width "
-            "the data need.")
+    cov, ratio, n = cells["coverage_share"], cells["width_ratio"], int(cells["n_sim"].min())
+    return (f"In the coverage study ({n} simulated series per signal and scenario, {cells['scenario'].nunique()} "
+            f"scenarios, most of them outside the model's form) such intervals held the truth in {pct(cov.median())} "
+            f"of the series in the median cell and {pct(cov.min())} to {pct(cov.max())} in every cell (95% promised; "
+            f"a cell is measured to about ±{100 * (0.95 * 0.05 / n) ** 0.5:.0f} points at {n} series), at "
+            f"{ratio.min():.1f} to {ratio.max():.1f} times the width the data need.")
 
 
 def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.Series | None = None,

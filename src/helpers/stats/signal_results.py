@@ -363,9 +363,8 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
                          "pytorch_share_high": ys["high"], "ahead_prob": ys["ahead_prob"],
                          "leader": leader(ys["low"], ys["high"]), "n_months": ys["months"],
                          "n_months_ahead": months_ahead(r.summary.monthly, year),
-                         "basis": f"the year's pooled latent share{partial}: PyTorch's count over the pair's, each "
-                                  f"month as the source counted it, without counting noise{launch}; state-space "
-                                  "model"})
+                         "basis": f"PyTorch's latent count over the pair's in the year{partial}{launch}; "
+                                  "state-space model"})
     for sig in YEARLY:
         g = yearly[yearly["signal_id"] == sig.id]
         r = g[g["year"] == year]
