@@ -187,14 +187,14 @@ def test_onset_interval_counts_no_acceleration_as_after_the_window():
     series = SimpleNamespace(months=months)
     window = list(range(3, 48))
     taus = np.r_[np.full(600, 10), np.full(400, -1)]
-    o = sm._onset_summary(series, taus, window)
+    o = sm._onset_summary(series.months, taus, window)
     assert (o["onset"], o["onset_low"], o["onset_high"]) == (months[13], months[13], "")
     assert o["none_prob"] == pytest.approx(0.4)
     taus = np.r_[np.arange(5, 25).repeat(50), np.full(5, -1)]  # 0.5% without acceleration
-    o = sm._onset_summary(series, taus, window)
+    o = sm._onset_summary(series.months, taus, window)
     assert o["onset_high"] == months[3 + 24] and o["onset_low"] == months[3 + 5]
     taus = np.r_[np.full(400, 10), np.full(600, -1)]  # most paths never accelerate: nothing is dated
-    assert sm._onset_summary(series, taus, window)["onset"] == ""
+    assert sm._onset_summary(series.months, taus, window)["onset"] == ""
 
 
 def test_the_fast_draws_equal_their_matrix_definitions():

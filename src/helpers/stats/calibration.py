@@ -101,74 +101,74 @@ def _ar1(T: int, phi: float, s2: float, rng: np.random.Generator) -> np.ndarray:
 
 def _s_curve(series: sm.Series) -> np.ndarray:
     """A logistic adoption curve on the share scale from the first year's observed share to the last year's, its
-    midpoint in the middle of the series and its width a sixth of it (logit of the share per month)."""
-    T, obs = len(series.months), series.observed
+    midpoint in the middle of the series and its width a sixth of it (logit of the share in every calendar month)."""
+    C, obs = series.n_calendar, series.observed
     a, b = float(np.mean(obs[:12])), float(np.mean(obs[-12:]))
-    t = np.arange(T)
-    share = a + (b - a) / (1 + np.exp(-(t - T / 2) / max(T / 6, 1)))
+    t = np.arange(C)
+    share = a + (b - a) / (1 + np.exp(-(t - C / 2) / max(C / 6, 1)))
     share = np.clip(share, 0.005, 0.995)
     return np.log(share / (1 - share))
 
 
 def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series, dict]:
-    """A series like `result`'s (same months, monthly totals, told breaks) in `scenario`, and the simulated truth:
-    `theta` (logit of the share as counted each month), `adjusted` (theta on the newest counting rules of the told
-    breaks) and `underlying` (the scenario's smooth curve, without month-to-month variation: its crossing of 50% is
-    what the crossover rules are also scored against)."""
+    """A series like `result`'s (same months, monthly totals, told breaks) in `scenario`, and the simulated truth on
+    every calendar month (a month without data goes on unobserved, as in the model): `theta` and `theta_calendar`
+    (logit of the share as counted each month, in the observed months and in every month), `adjusted` and
+    `adjusted_calendar` (theta on the newest counting rules of the told breaks) and `underlying` (the scenario's
+    smooth curve in every month, without month-to-month variation: its crossing of 50% is what the crossover rules
+    are also scored against)."""
     series, f = result.series, result.fit
     s2_slope, phi, s2_ar, s2_irr = f.params
     post = sm.posterior(f)
     trend = post.A_trend @ post.mean
-    T = len(series.months)
-    D, brks = series.D, list(series.breaks)
+    calendar = crossover.labels(series.months)
+    C, obs = len(calendar), series.cal
+    D, brks = series.D_calendar, list(series.breaks)
     prior_mean, prior_sd = series.prior_mean, series.prior_sd
     delta = rng.normal(prior_mean, prior_sd) if D.shape[1] else np.zeros(0)
-    extra = (np.arange(T) >= T // 2).astype(float)
-    c = _ar1(T, phi, s2_ar, rng)
-    noise = rng.normal(0, np.sqrt(s2_irr), T)
+    extra = (np.arange(C) >= C // 2).astype(float)
+    c = _ar1(C, phi, s2_ar, rng)
+    noise = rng.normal(0, np.sqrt(s2_irr), C)
     underlying = trend
     smooth = trend + c
     if scenario == "s-curve":
         smooth = underlying = _s_curve(series)
-        noise = np.zeros(T)
+        noise = np.zeros(C)
     elif scenario == "slow rise":
-        underlying = SLOW_RISE * (np.arange(T) - (T - SLOW_RISE_AHEAD))
+        underlying = SLOW_RISE * (np.arange(C) - (C - SLOW_RISE_AHEAD))
         smooth = underlying + c
     elif scenario == LEVEL_SCENARIO:
-        smooth = underlying = np.full(T, float(np.mean(f.y))) + c
+        smooth = underlying = np.full(C, float(np.mean(f.y))) + c
     elif scenario == "seasonal":
-        smooth = smooth + SEASONAL_AMPLITUDE * np.sin(2 * np.pi * np.array([int(m[5:]) for m in series.months])
-                                                             / 12)
+        smooth = smooth + SEASONAL_AMPLITUDE * np.sin(2 * np.pi * np.array([int(m[5:]) for m in calendar]) / 12)
     elif scenario == "undocumented break":
         smooth = smooth + BREAK_EFFECT * extra
         underlying = underlying + BREAK_EFFECT * extra
     elif scenario == "level break":
         D, delta = np.column_stack([D, extra]), np.r_[delta, BREAK_EFFECT]
-        brks = [*brks, Break(series.signal.source, series.months[T // 2], "simulated", prior_sd=BREAK_EFFECT)]
+        brks = [*brks, Break(series.signal.source, calendar[C // 2], "simulated", prior_sd=BREAK_EFFECT)]
         prior_mean, prior_sd = np.r_[prior_mean, 0.0], np.r_[prior_sd, BREAK_EFFECT]
     elif scenario == "overdispersed":
-        noise = np.zeros(T)
+        noise = np.zeros(C)
     elif scenario != "fitted":
         raise ValueError(f"unknown scenario {scenario!r}")
     shifts = D @ delta
     smooth = smooth + shifts
     underlying = underlying + shifts
     theta = smooth + noise
+    keep = np.ones(len(obs), bool)
     if scenario == "overdispersed" and series.counts:
-        p = sm.logistic(theta)
+        p = sm.logistic(theta[obs])
         k = 1 / DISPERSION_CV**2
-        rate_pt = series.total * p * rng.gamma(k, 1 / k, T)
-        rate_tf = series.total * (1 - p) * rng.gamma(k, 1 / k, T)
-        theta = np.log(rate_pt / rate_tf)  # the realised rates: the share as counted, without counting noise
-        pt, n = rng.poisson(rate_pt).astype(float), None
+        rate_pt = series.total * p * rng.gamma(k, 1 / k, len(obs))
+        rate_tf = series.total * (1 - p) * rng.gamma(k, 1 / k, len(obs))
+        theta[obs] = np.log(rate_pt / rate_tf)  # the realised rates: the share as counted, without counting noise
+        pt = rng.poisson(rate_pt).astype(float)
         n = pt + rng.poisson(rate_tf)
-        keep = n > 0
-        pt, n = pt[keep], n[keep]  # a month with nothing counted has no share (the reports drop it too)
-        months = [m for m, k_ in zip(series.months, keep, strict=True) if k_]
-        theta, shifts, D, underlying = theta[keep], shifts[keep], D[keep], underlying[keep]
+        keep = n > 0  # a month with nothing counted has no share (the reports drop it too)
+        pt, n = pt[keep], n[keep]
     else:
-        months = series.months
-        p = sm.logistic(theta)
+        p = sm.logistic(theta[obs])
         if series.counts:
             n = series.total.astype(int)
             pt = rng.binomial(n, p).astype(float)
@@ -176,9 +176,12 @@ def simulate(result, scenario: str, rng: np.random.Generator) -> tuple[sm.Series
             n = series.total
             pt = np.round(p * n)
     adjusted = theta - shifts + (D[-1] @ delta if D.shape[1] else 0.0)
-    sim = sm.Series(series.signal, list(months), pt, np.asarray(n, float), series.counts, brks, D,
-                    prior_mean=prior_mean, prior_sd=prior_sd)
-    return sim, {"theta": theta, "adjusted": adjusted, "underlying": underlying}
+    kept = obs[keep]
+    span = slice(int(kept[0]), int(kept[-1]) + 1)  # the simulated series' own calendar (its first to last month kept)
+    sim = sm.Series(series.signal, [calendar[i] for i in kept], pt, np.asarray(n, float), series.counts, brks,
+                    D[kept], prior_mean=prior_mean, prior_sd=prior_sd, D_calendar=D[span])
+    return sim, {"theta": theta[kept], "adjusted": adjusted[kept], "theta_calendar": theta[span],
+                 "adjusted_calendar": adjusted[span], "underlying": underlying[span]}
 
 
 MODEL_SCENARIOS = ("fitted", "level break")  # generated by the model itself: the Bayes oracle exists
@@ -222,22 +225,23 @@ def replicate(result, scenario: str, rng: np.random.Generator, year: int | None)
                                  "width": est["high"] - est["low"]}
         if len(change_idx) >= 3:
             est = summary.changes[year]
-            value = sm.change_values(adjusted if sm.spans_break(sim, change_idx) else true, change_idx)[0]
+            value = sm.change_values(adjusted if sm.spans_break(sim, change_idx) else true, change_idx,
+                                     sim.cal[change_idx])[0]
             out["within-year change"] = {"hit": est["low"] <= value <= est["high"], "error": est["change"] - value,
                                          "width": est["high"] - est["low"]}
-    cal = crossover.calendar(sim.months)
-    underlying = crossover.underlying_crossing(sm.logistic(truth["underlying"])[None, :], cal).position()[0]
+    every = np.arange(sim.n_calendar)
+    underlying = crossover.underlying_crossing(sm.logistic(truth["underlying"])[None, :], every).position()[0]
     for rule, method in CROSSOVER_METHODS.items():
         c = summary.crossovers[rule]
-        true_pos = sm.RULES[rule](true, sim, cal).position()[0]
+        true_pos = sm.RULES[rule](sm.logistic(truth["theta_calendar"])[None, :], sim).position()[0]
         lo, hi = c["low_position"], c["high_position"]
         out[method] = {"hit": lo <= true_pos <= hi, "error": float(np.median(c["distribution"]) - true_pos),
                        "width": months_held(lo, hi), "underlying": lo <= underlying <= hi}
         if oracle is not None:
-            out[method]["oracle"] = bayes_width(sm.RULES[rule](sm.logistic(oracle["theta"]), sim, cal).position())
+            out[method]["oracle"] = bayes_width(sm.RULES[rule](sm.logistic(oracle["theta_calendar"]), sim).position())
     o = summary.onset
     if o.get("onset"):  # an interval is printed only when most paths accelerate; coverage is over those replicates
-        pos = {m: i for i, m in enumerate(sim.months)}
+        pos = {m: i for i, m in enumerate(crossover.labels(sim.months))}
         window = [pos[m] for m in o["window"]]
         n = len(window)  # "no acceleration" counts as the value after the window, on both sides
 
@@ -245,14 +249,14 @@ def replicate(result, scenario: str, rng: np.random.Generator, year: int | None)
             tau = hinge_batch(sm.logistic(adjusted_logit[:, window]), margin=sm.ONSET_MARGIN, accelerating=True)
             return np.where(tau >= 0, tau, n)
 
-        true_tau = int(hinges(truth["adjusted"][None, :])[0])
+        true_tau = int(hinges(truth["adjusted_calendar"][None, :])[0])
         lo = o["window"].index(o["onset_low"]) if o["onset_low"] else n
         hi = o["window"].index(o["onset_high"]) if o["onset_high"] else n
         paths = np.where(o["distribution"] >= 0, o["distribution"], n)
         out["onset of the rise"] = {"hit": lo <= true_tau <= hi, "error": float(np.median(paths) - true_tau),
                                     "width": months_held(lo, hi)}
         if oracle is not None:
-            out["onset of the rise"]["oracle"] = bayes_width(hinges(oracle["adjusted"]))
+            out["onset of the rise"]["oracle"] = bayes_width(hinges(oracle["adjusted_calendar"]))
     return out
 
 

@@ -84,7 +84,12 @@ def logistic(x):
 
 @dataclass
 class Series:
-    """One signal's months, prepared for the model: from PyTorch's release, breaks inside the range as regressors."""
+    """One signal's months, prepared for the model: from PyTorch's release, breaks inside the range as regressors.
+
+    The model runs on the calendar from the first month to the last: a month without data (PyPI has no snapshot for
+    2024-07; a source's declared gaps) is a month the latent share goes on through, observed nowhere. `months`, `pt`,
+    `total` and `D` hold the observed months; `cal` their calendar positions and `D_calendar` the design over every
+    calendar month."""
     signal: Signal
     months: list[str]
     pt: np.ndarray                     # PyTorch's counts (or index values)
@@ -94,17 +99,43 @@ class Series:
     D: np.ndarray = field(default=None)
     prior_mean: np.ndarray = field(default=None)   # per break: the prior mean of its shift (logit)
     prior_sd: np.ndarray = field(default=None)     # ... and its s.d.
+    D_calendar: np.ndarray = field(default=None)   # the breaks' design over every calendar month
 
     def __post_init__(self):
         K = 0 if self.D is None else self.D.shape[1]
+        if self.D is None:
+            self.D = np.zeros((len(self.months), 0))
         if self.prior_mean is None:
             self.prior_mean = np.zeros(K)
         if self.prior_sd is None:
             self.prior_sd = np.array([b.prior_sd if b is not None else PRIOR_SD for b in self.breaks] or np.zeros(K))
+        self.cal = (crossover.calendar(self.months) if len(self.months) and "-" in str(self.months[0])
+                    else np.arange(len(self.months)))
+        if self.D_calendar is None:
+            if len(self.cal) and self.cal[-1] + 1 != len(self.months):
+                raise ValueError(f"{self.signal.id}: months with gaps need their design over the calendar (D_calendar)")
+            self.D_calendar = self.D
 
     @property
     def observed(self) -> np.ndarray:
         return self.pt / self.total
+
+    @property
+    def n_calendar(self) -> int:
+        return int(self.cal[-1]) + 1 if len(self.cal) else 0
+
+    @property
+    def calendar_weights(self) -> np.ndarray:
+        """The pair's count in every calendar month: observed where there are data, interpolated from the neighbouring
+        months where there are none (how a month without data enters a pooled window)."""
+        return np.interp(np.arange(self.n_calendar), self.cal, self.total)
+
+
+def design(months: list[str], inside: list[Break]) -> np.ndarray:
+    """The breaks' 0/1 design over `months`: a column per break, 1 from its start (to its end, for an episode)."""
+    m = pd.Series(months, dtype=str)
+    return (np.column_stack([((m >= b.start) & ((m <= b.end) if b.end else True)).to_numpy(float) for b in inside])
+            if inside else np.zeros((len(months), 0)))
 
 
 def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> Series:
@@ -125,13 +156,12 @@ def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> S
     months = s["month"].tolist()
     inside = sorted((b for b in (*own, *splices) if b.kind == "changes_mix" and months
                      and months[0] < b.start <= months[-1]), key=lambda b: b.start)
-    m = pd.Series(months)
-    D = (np.column_stack([((m >= b.start) & ((m <= b.end) if b.end else True)).to_numpy(float) for b in inside])
-         if inside else np.zeros((len(months), 0)))
     prior = [splice_prior(s, b.start) if b in splices else (0.0, b.prior_sd) for b in inside]
+    calendar = crossover.labels(months) if months else []
     return Series(sig, months, s["pt"].to_numpy(float), (s["pt"] + s["tf"]).to_numpy(float),
-                  counts=SOURCE_BY_ID[sig.source].measure == "counts", breaks=inside, D=D,
-                  prior_mean=np.array([p[0] for p in prior]), prior_sd=np.array([p[1] for p in prior]))
+                  counts=SOURCE_BY_ID[sig.source].measure == "counts", breaks=inside, D=design(months, inside),
+                  prior_mean=np.array([p[0] for p in prior]), prior_sd=np.array([p[1] for p in prior]),
+                  D_calendar=design(calendar, inside))
 
 
 def splice_prior(share: pd.DataFrame, start: str) -> tuple[float, float]:
@@ -196,6 +226,7 @@ class ShareModel(MLEModel):
     @property
     def start_params(self):
         y = self.endog[:, 0]
+        y = y[np.isfinite(y)]  # a calendar month without data is missing
         v = float(np.var(np.diff(y))) if len(y) > 2 else 0.1
         return np.array([v * 1e-3, 0.5, v * 0.3, v * 0.3])
 
@@ -239,9 +270,13 @@ def _observation(series: Series, theta: np.ndarray | None) -> tuple[np.ndarray, 
     return theta + (pt - n * s) / w, 1 / w
 
 
-def model_of(series: Series, y, h) -> ShareModel:
-    """The state-space model of `series` on working observations `y` with variances `h` (its breaks' priors)."""
-    return ShareModel(y, h, series.D, series.prior_mean, series.prior_sd)
+def model_of(series: Series, y, h, trend: bool = True) -> ShareModel:
+    """The state-space model of `series` on working observations `y` with variances `h` (its breaks' priors), over
+    every calendar month (a month without data is missing: the Kalman filter steps over it)."""
+    C = series.n_calendar
+    y_cal, h_cal = np.full(C, np.nan), np.ones(C)
+    y_cal[series.cal], h_cal[series.cal] = y, h
+    return ShareModel(y_cal, h_cal, series.D_calendar, series.prior_mean, series.prior_sd, trend=trend)
 
 
 def _mle(model: ShareModel, start) -> tuple[np.ndarray, float, bool]:
@@ -266,24 +301,29 @@ def fit(series: Series, start: np.ndarray | None = None) -> Fit:
 
 
 class Posterior:
-    """The joint Gaussian posterior of (trend, slope disturbances, AR deviations, irregulars, break shifts) given
-    working observations with known variances `h` and hyperparameters `params`.
+    """The joint Gaussian posterior of (trend, slope disturbances, AR deviations, irregulars, break shifts) over every
+    calendar month, given working observations of the observed months with known variances `h` and hyperparameters
+    `params`.
 
     Flat priors on the trend's start and slope (as statsmodels' diffuse initialisation), the series' priors on the
-    break shifts (flat when `series` is a bare design matrix), the AR(1) stationary; the posterior precision is
-    assembled densely (a few hundred unknowns) and factorised once.
+    break shifts (flat when `series` is a bare design matrix, every month observed), the AR(1) stationary; the
+    posterior precision is assembled densely (a few hundred unknowns) and factorised once. `A_*` map the unknowns to
+    every calendar month, `A_*_obs` to the observed ones.
     """
 
     def __init__(self, y, h, series, params):
-        D = series.D if isinstance(series, Series) else series
+        if isinstance(series, Series):
+            D, obs = series.D_calendar, series.cal
+        else:
+            D, obs = series, np.arange(len(y))
         s2_slope, phi, s2_ar, s2_irr = (float(p) for p in params)
-        T, K = len(y), D.shape[1]
+        T, K = D.shape[0], D.shape[1]
         t = np.arange(T, dtype=float)
         X_trend = np.column_stack([np.ones(T), t])
         G = (np.maximum(0.0, t[:, None] - np.arange(T - 2)[None, :] - 1) if s2_slope > 1e-12 and T > 2
              else np.zeros((T, 0)))
         E = np.eye(T) if s2_irr > 1e-10 else np.zeros((T, 0))
-        X = np.hstack([X_trend, D, G, np.eye(T), E])
+        X = np.hstack([X_trend, D, G, np.eye(T), E])[obs]
         rinv = 1.0 / np.maximum(np.asarray(h, float), 1e-8)
         P = (X * rinv[:, None]).T @ X
         b = X.T @ (rinv * np.asarray(y, float))
@@ -304,17 +344,19 @@ class Posterior:
         zeros = np.zeros((T, K))
         self.A_eta = np.hstack([X_trend, zeros, G, np.eye(T), E])                       # eta = mu + c + e
         self.A_trend = np.hstack([X_trend, zeros, G, np.zeros((T, T + E.shape[1]))])     # mu
-        self.A_break = np.zeros((K, X.shape[1]))
+        self.A_break = np.zeros((K, self.A_eta.shape[1]))
         self.A_break[:, 2:2 + K] = np.eye(K)
         shifts = D @ self.A_break                     # each month's break shifts under its own counting rules
         newest = np.tile(D[-1:] @ self.A_break, (T, 1)) if T else shifts  # ... under the newest rules
         self.A_theta = self.A_eta + shifts                                                # the latent share's logit
         self.A_adjusted = self.A_eta + newest                                             # on the newest rules
-        self.D = D
+        self.A_theta_obs, self.A_adjusted_obs = self.A_theta[obs], self.A_adjusted[obs]
+        self.D, self.obs = D, obs
 
     def linear_predictor(self) -> np.ndarray:
-        """Posterior mean of theta (eta + break shifts): the fitted logit of P(PyTorch) for each month's counts."""
-        return self.A_theta @ self.mean
+        """Posterior mean of theta (eta + break shifts) in the observed months: the fitted logit of P(PyTorch) for
+        each month's counts."""
+        return self.A_theta_obs @ self.mean
 
     def moments(self, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and standard deviation of A @ unknowns."""
@@ -322,14 +364,16 @@ class Posterior:
         return A @ self.mean, np.sqrt((half**2).sum(axis=0))
 
     def draws(self, n: int = N_DRAWS, seed: int = SEED) -> dict[str, np.ndarray]:
-        """`n` joint draws (logit scale, n x T each): theta (the latent share under each month's rules) and adjusted
-        (eta on the newest rules); and the break shifts (n x K)."""
+        """`n` joint draws (logit scale): theta (the latent share under each month's rules) and adjusted (eta on the
+        newest rules) in the observed months (n x T) and in every calendar month (`*_calendar`, n x C); and the
+        break shifts (n x K)."""
         z = np.random.default_rng(seed).standard_normal((self.chol.shape[0], n))
         v = self.mean[:, None] + sla.solve_triangular(self.chol.T, z, lower=False)
         theta, shifts = (self.A_theta @ v).T, (self.A_break @ v).T
         D = self.D
-        return {"theta": theta, "adjusted": theta + (shifts @ D[-1:].T - shifts @ D.T if D.shape[1] else 0.0),
-                "breaks": shifts}
+        adjusted = theta + (shifts @ D[-1:].T - shifts @ D.T if D.shape[1] else 0.0)
+        return {"theta": theta[:, self.obs], "adjusted": adjusted[:, self.obs], "theta_calendar": theta,
+                "adjusted_calendar": adjusted, "breaks": shifts}
 
 
 def posterior(f: Fit, params: np.ndarray | None = None) -> Posterior:
@@ -469,7 +513,7 @@ def monthly_table(series: Series, posts: list[Posterior], weights: np.ndarray) -
         got = [p.moments(getattr(p, attr)) for p in posts]
         return np.array([g[0] for g in got]), np.maximum(np.array([g[1] for g in got]), 1e-12)
 
-    (m, sd), (ma, sda) = moments("A_theta"), moments("A_adjusted")
+    (m, sd), (ma, sda) = moments("A_theta_obs"), moments("A_adjusted_obs")
     return pd.DataFrame({"month": series.months, "observed_share": series.observed, "pt_plus_tf": series.total,
                          "latent_share": logistic(_mixture_quantile(m, sd, 0.5, weights)),
                          "latent_share_low": logistic(_mixture_quantile(m, sd, 0.025, weights)),
@@ -546,18 +590,18 @@ def year_values(share: np.ndarray, idx: list[int], weights: np.ndarray | None = 
     return share[:, idx] @ w / w.sum()
 
 
-def change_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
+def change_values(share: np.ndarray, idx: list[int], positions=None) -> np.ndarray:
     """Per path: the change of the share from the first to the last of the months `idx`, along a least-squares line
-    through them (a fraction: 0.01 is one share point)."""
-    i = np.asarray(idx, dtype=float)
+    through them at their calendar `positions` (default: `idx` itself; a fraction: 0.01 is one share point)."""
+    i = np.asarray(idx if positions is None else positions, dtype=float)
     x = i - i.mean()
     v = share[:, idx]
     return (v - v.mean(axis=1, keepdims=True)) @ x / (x @ x) * (i[-1] - i[0])
 
 
 def slope_values(share: np.ndarray, idx: list[int]) -> np.ndarray:
-    """Per path: the least-squares slope of the share over the months `idx`, per year (a fraction: 0.05 is five
-    share points a year)."""
+    """Per path: the least-squares slope of the share over the consecutive calendar months `idx`, per year (a
+    fraction: 0.05 is five share points a year)."""
     return change_values(share, idx) / (idx[-1] - idx[0]) * 12
 
 
@@ -591,8 +635,8 @@ def change_summary(values: np.ndarray, months: int) -> dict:
             "fall_prob": float((values < 0).mean())}
 
 
-RULES = {PRIMARY: lambda s, series, cal: crossover.window_rule(s, series.total, cal),
-         VARIANT: lambda s, series, cal: crossover.ahead_rule(s, cal)}
+RULES = {PRIMARY: lambda s, series: crossover.window_rule(s, series.calendar_weights, np.arange(series.n_calendar)),
+         VARIANT: lambda s, series: crossover.ahead_rule(s, np.arange(series.n_calendar))}
 
 
 def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPER_SETS,
@@ -605,14 +649,15 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
     the approximation check."""
     from .trend_tests import hinge_batch
     series = f.series
-    cal = crossover.calendar(series.months)
+    calendar = crossover.labels(series.months)
     by_year, by_change = year_months(series.months), change_months(series.months)
     shares = {y: [] for y in by_year}
     changes = {y: [] for y, idx in by_change.items() if len(idx) >= 3}
     found = {rule: [] for rule in RULES}
     taus, posts, used, rises = [], [], [], []
-    rise_idx = [by_change.get(y, []) for y in RISE_YEARS]
-    window = [i for i, m in enumerate(series.months) if ONSET_WINDOW[0] <= m <= ONSET_WINDOW[1]]
+    rise_idx = [[i for i in range(len(calendar)) if calendar[i].startswith(str(y)) and calendar[i] >= AFTER_LAUNCH]
+                for y in RISE_YEARS]  # calendar months: the gains and the onset read every month, observed or not
+    window = [i for i, m in enumerate(calendar) if ONSET_WINDOW[0] <= m <= ONSET_WINDOW[1]]
     sample = hyperparameter_sets(f, hyper_sets, grid_step)  # fixed for a fit: only the paths vary with `seed`
     for j, (params, k) in enumerate(zip(sample.params, sample.allocate(n), strict=True)):
         if k == 0:
@@ -622,17 +667,18 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
         used.append(sample.weights[j])
         d = post.draws(int(k), seed=seed + j)
         s, adjusted = logistic(d["theta"]), logistic(d["adjusted"])
+        s_cal, adjusted_cal = logistic(d["theta_calendar"]), logistic(d["adjusted_calendar"])
         for y, idx in by_year.items():
             shares[y].append(year_values(s, idx, series.total))
         for y in changes:
             idx = by_change[y]
-            changes[y].append(change_values(adjusted if spans_break(series, idx) else s, idx))
+            changes[y].append(change_values(adjusted if spans_break(series, idx) else s, idx, series.cal[idx]))
         for rule, apply in RULES.items():
-            found[rule].append(apply(s, series, cal))
+            found[rule].append(apply(s_cal, series))
         if all(len(i) >= 6 for i in rise_idx):
-            rises.append(np.column_stack([slope_values(adjusted, i) for i in rise_idx]))
+            rises.append(np.column_stack([slope_values(adjusted_cal, i) for i in rise_idx]))
         if len(window) >= ONSET_MARGIN * 2 + 6:
-            taus.append(hinge_batch(adjusted[:, window], margin=ONSET_MARGIN, accelerating=True))
+            taus.append(hinge_batch(adjusted_cal[:, window], margin=ONSET_MARGIN, accelerating=True))
     weights = np.array(used) / np.sum(used)
     approx = approximation_ess_share(f, posterior(f).draws(min(n, 2000), seed=seed)) if monthly else float("nan")
     years = {y: year_summary(np.concatenate(v), len(by_year[y]))
@@ -644,7 +690,7 @@ def summarise(f: Fit, n: int = N_DRAWS, seed: int = SEED, hyper_sets: int = HYPE
     return Summary(series, f, monthly_table(series, posts, weights) if monthly else pd.DataFrame(), years,
                    {y: change_summary(np.concatenate(v), len(by_change[y])) for y, v in changes.items()},
                    {rule: crossover.summary(c, series.months, rule == PRIMARY) for rule, c in crossings.items()}, crossings,
-                   _onset_summary(series, np.concatenate(taus), window) if taus else {"months": len(window)},
+                   _onset_summary(calendar, np.concatenate(taus), window) if taus else {"months": len(window)},
                    approx, rise_summary(np.concatenate(rises)) if rises else {}, sample.ess, sample.points)
 
 
@@ -654,7 +700,7 @@ def fit_trend_free(series: Series) -> np.ndarray:
     s2_irregular, level). Under a real trend the AR(1) part absorbs it (phi near 1), so the null it implies is wide
     and the test keeps its level; under no trend it estimates the noise itself."""
     y, h = _observation(series, None)
-    model = ShareModel(y, h, series.D, series.prior_mean, series.prior_sd, trend=False)
+    model = model_of(series, y, h, trend=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = model.fit_constrained({"s2_slope": 0.0}, start_params=model.start_params[1:], disp=False, maxiter=500)
@@ -668,7 +714,7 @@ def trend_free_series(series: Series, n_sim: int | None = None, seed: int | None
     (`fit_trend_free`): what the whole-series Mann-Kendall test compares the observed shares with."""
     from . import trend_tests
     phi, s2_ar, s2_irr, level = fit_trend_free(series)
-    noise = trend_tests.Noise(phi, s2_ar, s2_irr, series.total, series.counts)
+    noise = trend_tests.Noise(phi, s2_ar, s2_irr, series.total, series.counts, series.cal)
     return trend_tests.trend_free(noise, level, n_sim or trend_tests.N_NULL, trend_tests.SEED if seed is None else seed)
 
 
@@ -679,7 +725,7 @@ def trend_free(f: Fit, idx, n_sim: int | None = None, seed: int | None = None) -
     from . import trend_tests
     idx = list(idx)
     _, phi, s2_ar, s2_irr = (float(p) for p in f.params)
-    noise = trend_tests.Noise(phi, s2_ar, s2_irr, f.series.total[idx], f.series.counts)
+    noise = trend_tests.Noise(phi, s2_ar, s2_irr, f.series.total[idx], f.series.counts, f.series.cal[idx])
     return trend_tests.trend_free(noise, float(np.mean(f.y[idx])), n_sim or trend_tests.N_NULL,
                                   trend_tests.SEED if seed is None else seed)
 
@@ -691,14 +737,14 @@ def quantile_month(idx: np.ndarray, months: list[str], q: float, side: str = "")
     return "" if k >= len(months) else months[k]
 
 
-def _onset_summary(series: Series, taus: np.ndarray, window: list[int], margin: int = ONSET_MARGIN) -> dict:
+def _onset_summary(calendar: list[str], taus: np.ndarray, window: list[int], margin: int = ONSET_MARGIN) -> dict:
     """When did PyTorch's rise begin? Per path, the month its break-adjusted share accelerates most: the hinge of a
     broken line fitted over ONSET_WINDOW (on the share scale), among hinges after which the line is steeper (at least
     `margin` months from either end). A path with no acceleration counts as a value after the window (as "not yet" does for the
     crossover), so the median and the 95% interval are over every path and the interval's upper end is empty when
     "no acceleration" lies inside it. Printed only when most paths accelerate. P(no acceleration): paths where no
     hinge steepens the line; P(edge): the hinge at the window's first or last candidate month (no dating inside)."""
-    months = [series.months[i] for i in window]
+    months = [calendar[i] for i in window]
     found = taus[taus >= 0]
     p_none = float(1 - len(found) / len(taus))
     if len(found) < 0.5 * len(taus):

@@ -38,25 +38,29 @@ N_NULL = 2000      # trend-free series simulated for a p-value (its floor is 1 /
 class Noise:
     """A signal's fitted noise around its trend, on the logit scale: AR(1) deviations (persistence `phi`, innovation
     variance `s2_ar`), month-specific irregulars (`s2_irregular`), and counting noise at the monthly `totals`
-    (binomial counts, or rounding to whole points for an index without counts)."""
+    (binomial counts, or rounding to whole points for an index without counts), in months at calendar `positions`
+    (default: consecutive; the AR(1) goes on through a month without data)."""
     phi: float
     s2_ar: float
     s2_irregular: float
     totals: np.ndarray
     counts: bool = True
+    positions: np.ndarray | None = None
 
 
 def trend_free(noise: Noise, level: float, n_sim: int = N_NULL, seed: int = SEED) -> np.ndarray:
     """`n_sim` observed-share series (rows) without any trend: a constant logit `level` plus the fitted noise."""
     rng = np.random.default_rng(seed)
     T = len(noise.totals)
+    pos = np.arange(T) if noise.positions is None else np.asarray(noise.positions) - noise.positions[0]
+    C = int(pos[-1]) + 1 if T else 0
     phi = float(np.clip(noise.phi, -0.999, 0.999))
-    c = np.empty((n_sim, T))
+    c = np.empty((n_sim, C))
     c[:, 0] = rng.normal(0, np.sqrt(noise.s2_ar / (1 - phi**2)), n_sim)
-    innovations = rng.normal(0, np.sqrt(noise.s2_ar), (n_sim, T))
-    for t in range(1, T):
+    innovations = rng.normal(0, np.sqrt(noise.s2_ar), (n_sim, C))
+    for t in range(1, C):
         c[:, t] = phi * c[:, t - 1] + innovations[:, t]
-    theta = level + c + rng.normal(0, np.sqrt(noise.s2_irregular), (n_sim, T))
+    theta = level + c[:, pos] + rng.normal(0, np.sqrt(noise.s2_irregular), (n_sim, T))
     p = 1 / (1 + np.exp(-theta))
     n = np.asarray(noise.totals, float)
     if noise.counts:
