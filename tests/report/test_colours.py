@@ -32,7 +32,7 @@ def test_the_heat_map_colours_the_decided_leader_and_marks_part_years():
     assert tuple(rgb[0, 2]) == pytest.approx((1.0, 1.0, 1.0))
     texts = [t.get_text() for t in ax.texts]
     assert "55%" in texts and "70%\n3 of 12 mo" in texts
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["PyTorch ahead", "TensorFlow ahead",
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["PyTorch ahead", "TensorFlow ahead",
                                                                    "too close to call", "not covered"]
 
 
