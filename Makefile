@@ -83,7 +83,7 @@ check-year: ## Check YEAR (it is also checked before anything runs)
 all: $(HTML)/index.html ## Verify raw data, run the chain (once) and the verdict for YEAR, export HTML reports
 	@echo "Done. The verdict for $(YEAR): $(HTML)/40_verdict_$(YEAR).html  (every report: $(HTML)/index.html)"
 
-verify: build/raw_verified.stamp ## Verify data/raw against its manifest (00_acquire)
+verify: $(HTML)/00_acquire.html ## Verify data/raw against its manifest (00_acquire)
 
 fetch: $(ENV_STAMP) ## Download raw files missing from data/raw (manifest URLs; verified, never overwrites)
 	$(PY) -m helpers.chain.fetch

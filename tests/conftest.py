@@ -26,6 +26,7 @@ import pytest
 
 from helpers.chain import paths
 from helpers.chain import run as chain_run
+from helpers.registry.tables import RAW_FOLDERS
 
 # The fixture chains check structure and contracts, not published months: fewer simulated paths per signal (the
 # same code; kernels inherit the setting). Tests of seed stability pass their own number of paths.
@@ -34,7 +35,10 @@ os.environ.setdefault("PTVTF_DRAWS", "4000")
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 MANIFEST_COLUMNS = ["path", "bytes", "sha256", "source", "upstream", "url", "retrieved", "licence"]
-MONTHLY_FOLDERS = ("github", "so_tags", "pypi_downloads", "conference_papers", "google_trends", "so_survey")
+# every raw folder the source registry declares is copied into a fixture tree as it is, except the ones whose
+# fixtures replace them (small Kaggle zips in the published layouts, instead of 15 MB of real ones)
+REPLACED_BY_FIXTURES = ("kaggle_survey",)
+COPIED_FOLDERS = tuple(f for f in RAW_FOLDERS if f not in REPLACED_BY_FIXTURES)
 
 
 def write_manifest(raw: Path, urls: dict[str, str] | None = None) -> Path:
@@ -61,7 +65,7 @@ def make_tree(root: Path, monthly: bool = False) -> Path:
     for z in sorted((FIXTURES / "kaggle_survey").glob("*.zip")):
         shutil.copy2(z, kaggle / z.name)
     if monthly:
-        for folder in MONTHLY_FOLDERS:
+        for folder in COPIED_FOLDERS:
             shutil.copytree(REPO / "data" / "raw" / folder, root / "data" / "raw" / folder)
     write_manifest(root / "data" / "raw")
     shutil.copytree(REPO / "notebooks", root / "notebooks")

@@ -3,6 +3,7 @@ import pytest
 
 from conftest import tree_snapshot
 from helpers.chain import manifest, paths
+from helpers.registry.sources import SOURCES
 
 
 def test_committed_raw_data_matches_its_manifest():
@@ -10,7 +11,7 @@ def test_committed_raw_data_matches_its_manifest():
     assert (table["status"] == "verified").all()
     # every data file of every source folder is in the manifest, and the six Kaggle years are there
     assert {f"kaggle_survey/kaggle_survey_{y}.zip" for y in range(2017, 2023)} <= set(table["path"])
-    assert set(table["source"]) == {"conference_papers", "github", "kaggle_survey", "pypi_downloads", "so_tags"}
+    assert set(table["source"]) == {s.folder for s in SOURCES if s.files}  # the drop-in-only folders hold none
 
 
 def test_fixture_tree_verifies_and_reports_sources(fixture_tree):
@@ -90,3 +91,27 @@ def test_malformed_manifest(fixture_tree):
 def test_missing_manifest(fixture_tree):
     (_raw(fixture_tree) / "MANIFEST.csv").unlink()
     _check_error(fixture_tree, "manifest is missing")
+
+
+def test_add_writes_a_row_per_declared_file_and_refuses_the_rest(fixture_tree):
+    """`python -m helpers.chain.manifest add`: bytes and sha256 measured, the folder as `source`; a file no source
+    declares, a changed file or a Git-LFS pointer is refused with its name and nothing is written."""
+    raw = _raw(fixture_tree)
+    new = raw / "kaggle_survey" / "kaggle_survey_2023.zip"
+    new.write_bytes(b"PK\x05\x06" + bytes(18))
+    before = (raw / "MANIFEST.csv").read_bytes()
+    with pytest.raises(manifest.RawDataError) as e:
+        manifest.add([new, raw / "kaggle_survey" / "notes.txt"], "up", "lic", raw=raw)
+    assert "notes.txt: no such file" in str(e.value) and (raw / "MANIFEST.csv").read_bytes() == before
+    (raw / "kaggle_survey" / "notes.txt").write_text("x")
+    with pytest.raises(manifest.RawDataError, match="notes.txt: no source declares it"):
+        manifest.add([raw / "kaggle_survey" / "notes.txt"], "up", "lic", raw=raw)
+    [row] = manifest.add([new], "someone/somewhere@abc", "CC-BY-4.0", retrieved="2026-12-01", raw=raw)
+    assert (row.path, row.bytes, row.sha256, row.source) == ("kaggle_survey/kaggle_survey_2023.zip", 22,
+                                                             manifest.sha256_of(new), "kaggle_survey")
+    assert manifest.add([new], "x", "y", raw=raw) == []  # listed already with the same bytes: left alone
+    (raw / "kaggle_survey" / "notes.txt").unlink()
+    manifest.verify(raw)  # the new row verifies
+    new.write_bytes(b"PK\x05\x06" + bytes(19))
+    with pytest.raises(manifest.RawDataError, match="raw data is immutable"):
+        manifest.add([new], "x", "y", raw=raw)

@@ -47,7 +47,7 @@ def test_second_clone_and_copied_tree_write_only_into_themselves(tmp_path):
     a = clone(tmp_path / "a")
     r = make(a, "verify")
     assert r.returncode == 0, r.stderr
-    assert (a / "build" / "raw_verified.stamp").exists() and (a / "reports" / "html" / "00_acquire.html").exists()
+    assert (a / "build" / "raw" / "kaggle_survey.stamp").exists() and (a / "reports" / "html" / "00_acquire.html").exists()
     assert (a / "build" / "rules.mk").exists()
     assert "data/raw/kaggle_survey/kaggle_survey_2017.zip" in (a / "build" / "raw_files.txt").read_text()
     b = tmp_path / "b"
@@ -56,7 +56,7 @@ def test_second_clone_and_copied_tree_write_only_into_themselves(tmp_path):
     (b / "data" / "raw" / "kaggle_survey" / "kaggle_survey_2018.zip").unlink()  # break the copy only
     r = make(b, "verify")
     assert r.returncode != 0 and "kaggle_survey_2018.zip: missing" in r.stderr, r.stderr
-    assert not (b / "build" / "raw_verified.stamp").exists()  # the failed step's output is removed
+    assert not (b / "build" / "raw" / "kaggle_survey.stamp").exists()  # the failed step's output is removed
     assert tree_snapshot(a) == a_before, "running make in the copy changed the original"
     own_outputs(before["raw"])
     assert (tree_snapshot(processed) if processed.exists() else {}) == before["processed"]

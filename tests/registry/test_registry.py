@@ -13,6 +13,7 @@ from conftest import REPO
 from helpers.chain import docs, makefile, schemas
 from helpers.registry import signals as reg
 from helpers.registry import sources as src
+from helpers.registry.sources import SOURCES
 from helpers.registry.steps import STEPS, step
 from helpers.registry.tables import TABLES
 
@@ -47,9 +48,11 @@ def test_breaks_are_well_formed():
     with pytest.raises(ValueError, match="kind"):
         src.Break("pypi", "2020-01", "x", kind="level")
     assert len(src.BREAK_BY_ID) == len(src.BREAKS)  # ids are unique
-    for s in src.SOURCES:  # no month is marked by two breaks of one source
+    for s in src.SOURCES:  # no month of one item is marked by two breaks of one source
         months = [str(p) for p in pd.period_range("2014-01", "2027-12", freq="M")]
-        assert all(sum(b.marks(m) for b in s.breaks) <= 1 for m in months), s.id
+        items = {i for b in s.breaks for i in b.items} or {""}
+        assert all(sum(b.marks(m) and (not i or b.concerns((i,))) for b in s.breaks) <= 1
+                   for m in months for i in items), s.id
 
 
 def test_every_signal_names_a_declared_source_and_every_refresh_spec_is_complete():
@@ -76,8 +79,9 @@ def test_every_monthly_signal_is_drawn_with_its_registered_colour_and_style():
     fig = plots.share_family(rows, cross, "all")
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")}
     for s in reg.MONTHLY:
-        assert matplotlib.colors.to_hex(lines[s.name].get_color()).lower() == s.colour.lower()
-        assert (lines[s.name].get_linestyle() == "-") == s.popularity
+        [line] = [ln for label, ln in lines.items() if label.split(" (")[0] == s.name]
+        assert matplotlib.colors.to_hex(line.get_color()).lower() == s.colour.lower()
+        assert (line.get_linestyle() == "-") == s.popularity
 
 
 def test_an_unregistered_signal_is_an_error_not_a_default_colour():
@@ -110,7 +114,10 @@ def test_steps_are_in_dependency_order_and_their_functions_exist():
 def test_every_monthly_source_has_a_cleaning_step_with_a_part():
     parts = {t.id.removeprefix("monthly_") for t in TABLES if t.id.startswith("monthly_") and t.id != "monthly_signals"}
     assert set(step("assemble_signals").inputs) == {f"monthly_{p}" for p in parts}
-    assert {"stackexchange", "github", "pypi", "google_trends"} == parts
+    assert {s.module for s in SOURCES if s.granularity == "month"} == parts
+    for s in SOURCES:  # each source's cleaning step reads its folder, runs its module and writes its part
+        assert s.folder in step(s.step).folders and step(s.step).function == f"helpers.sources.{s.module}:build"
+        assert s.granularity != "month" or f"monthly_{s.module}" in step(s.step).outputs
 
 
 def test_generated_rules_cover_every_step_and_output():

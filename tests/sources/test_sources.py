@@ -17,9 +17,9 @@ PYPI_HEADER = "file,commit,author_date,commit_date,last_update,source,n_rows,ran
 
 
 def pypi_tree(tmp_path, rows):
-    d = tmp_path / "pypi_downloads"
-    d.mkdir(parents=True)
-    (d / pypi.CSV).write_text(PYPI_HEADER + "".join(rows), encoding="utf-8")
+    f = tmp_path / pypi.SOURCE.file("monthly")
+    f.parent.mkdir(parents=True)
+    f.write_text(PYPI_HEADER + "".join(rows), encoding="utf-8")
     return tmp_path
 
 
@@ -56,7 +56,7 @@ def test_pypi_year_total_scales_windows_to_calendar_months():
 def test_pypi_missing_column_is_named(tmp_path):
     d = tmp_path / "pypi_downloads"
     d.mkdir()
-    (d / pypi.CSV).write_text("file,commit,project\nx,y,z\n")
+    (tmp_path / pypi.SOURCE.file("monthly")).write_text("file,commit,project\nx,y,z\n")
     with pytest.raises(InputFileError, match="missing column"):
         pypi.monthly(tmp_path)
 
@@ -67,7 +67,8 @@ def gh_tree(tmp_path, stars):
     for name in github.REPOS.values():
         data = {"fetched_at": "2021-04-10T01:00:00", "stars_by_date": stars, "forks_by_date": {"2021-01-05": 1},
                 "issues_by_date": {"2021-01-05": 2}, "pull_requests_by_date": {}}
-        (d / f"repostory_{name}.json").write_text(json.dumps(data))
+        owner, repo = name.split("/")
+        (tmp_path / github.SOURCE.file("repository", owner=owner, name=repo)).write_text(json.dumps(data))
     return tmp_path
 
 
@@ -162,8 +163,15 @@ def test_signals_schema_rejects_duplicates_gaps_and_negatives():
     with pytest.raises(Exception, match="value >= 0"):
         schemas.validate("monthly_signals", neg)
     schemas.validate("monthly_signals", neg.assign(is_net_change=[True, False, False]))  # a net change may be < 0
-    gap = base_rows().drop(index=1).assign(source="pypi", metric="downloads")
+    gap = base_rows().drop(index=1).assign(source="pypi", metric="downloads", framework="torch")
     schemas.validate("monthly_signals", gap)  # PyPI months may have gaps (no snapshot upstream)
+
+
+@pytest.mark.parametrize("column, value", [("source", "reddit"), ("metric", "new_watchers"), ("framework", "jax")])
+def test_signals_schema_rejects_what_the_source_registry_does_not_declare(column, value):
+    """A source, metric or item the registry does not declare for the source is an error, not a new vocabulary."""
+    with pytest.raises(Exception, match="declared in helpers.registry.sources"):
+        schemas.validate("monthly_signals", base_rows().assign(**{column: value}))
 
 
 def test_github_net_change_months_are_flagged_without_a_refresh():

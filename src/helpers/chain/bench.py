@@ -33,7 +33,7 @@ def _timed(cmd: list[str], env: dict | None = None) -> float:
 def _clean() -> None:
     for d in (paths.PROCESSED, paths.REPORTS, paths.BUILD / "notebooks"):
         shutil.rmtree(d, ignore_errors=True)
-    (paths.BUILD / "raw_verified.stamp").unlink(missing_ok=True)
+    shutil.rmtree(paths.BUILD / "raw", ignore_errors=True)  # the raw folders' stamps (00_acquire reruns)
 
 
 def lower_bound(year: int) -> float:

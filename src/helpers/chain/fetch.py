@@ -20,8 +20,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..registry.tables import RAW_FOLDERS, raw_stamp
 from . import paths
-from .manifest import Entry, RawDataError, read_manifest, verify
+from .manifest import Entry, RawDataError, drop_ins, read_manifest, verify
 
 CHUNK = 1 << 16
 PROGRESS_FROM = 1 << 20  # show a progress bar for files of 1 MiB and more
@@ -95,12 +96,23 @@ def fetch_missing(raw: Path | None = None, progress: bool = True, **kw) -> list[
     return fetched
 
 
+def stamps(verified, added) -> dict[str, str]:
+    """{stamp table id: text} for every raw folder a source reads: one line per verified manifest file and per
+    drop-in file in it (path, bytes, sha256). A folder's stamp changes exactly when its files do, so Make reruns
+    only the steps reading that folder (`io.write_table` rewrites a stamp only when its text changes)."""
+    files = [*verified[["path", "bytes", "sha256"]].itertuples(index=False),
+             *added[["path", "bytes", "sha256"]].itertuples(index=False)]
+    return {raw_stamp(folder): "".join(f"{p} {b} {h}\n" for p, b, h in sorted(files) if p.startswith(f"{folder}/"))
+            for folder in RAW_FOLDERS}
+
+
 def build() -> dict:
     """Step 00_acquire: download files that are missing (when their manifest entry has a URL), then verify
-    every file. Raises RawDataError naming each problem; returns the verified manifest (`manifest`) and the
-    files downloaded (`fetched`)."""
+    every file. Raises RawDataError naming each problem; returns the verified manifest (`manifest`), the drop-in
+    files present (`drop_ins`), the files downloaded (`fetched`) and one stamp per raw folder (`stamps`)."""
     fetched = fetch_missing(progress=False)
-    return {"manifest": verify(), "fetched": fetched}
+    verified, added = verify(), drop_ins()
+    return {"manifest": verified, "drop_ins": added, "fetched": fetched, **stamps(verified, added)}
 
 
 def main() -> int:

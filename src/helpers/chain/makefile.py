@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from ..registry.steps import STEPS, Step
-from ..registry.tables import TABLE_BY_ID
+from ..registry.tables import TABLE_BY_ID, raw_stamp
 from . import params
 
 HTML = "reports/html"
@@ -41,9 +41,7 @@ def _in_files(step: Step) -> list[str]:
     files = [f"notebooks/{step.name}.ipynb"] if step.notebook else []
     if step.parameters:
         files.append(_parameter_file(step))
-    files += [TABLE_BY_ID[t].path for t in step.inputs]
-    if step.raw:
-        files.append(TABLE_BY_ID["raw_verified"].path)
+    files += [TABLE_BY_ID[t].path for t in (*step.inputs, *(raw_stamp(f) for f in step.folders))]
     if step.name == "00_acquire":
         files.append("$(RAW_LISTING)")
     return files

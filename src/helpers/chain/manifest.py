@@ -1,20 +1,31 @@
-"""Verify ``data/raw`` against ``data/raw/MANIFEST.csv`` (path, bytes, sha256, upstream, licence, query).
+"""Verify ``data/raw`` against ``data/raw/MANIFEST.csv`` (path, bytes, sha256, upstream, licence, query), and add
+rows for new files.
 
 Raw data is immutable: this module only reads it. Drop-in sources that a user may add
 (Google Trends, Stack Overflow Developer Survey) are not in the manifest; they are listed
 separately and validated by their own parsers.
+
+    python -m helpers.chain.manifest add data/raw/<folder>/<file>... --upstream "owner/repo@commit path" \
+        --licence "CC-BY-4.0" [--url URL] [--retrieved YYYY-MM-DD]
+
+writes one row per file (its bytes and sha256 measured here, its folder as `source`), for files a source in
+`helpers.registry.sources` declares; a file already listed with the same bytes is left as it is.
 """
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
+import fnmatch
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..registry.sources import SOURCES
+from ..registry.sources import SOURCES, Source
 from . import paths
 from .io import atomic_path, is_lfs_pointer
 
@@ -146,6 +157,83 @@ def verify(raw: Path | None = None, manifest: Path | None = None) -> pd.DataFram
     return table
 
 
+def declared_by(path: str) -> Source | None:
+    """The source whose record declares the file `path` (relative to data/raw: one of its `files`, its drop-in
+    pattern, or a refresh file of it), or None."""
+    from .refresh_files import NAME as REFRESH_FILE
+    folder, _, name = path.partition("/")
+    for s in SOURCES:
+        if s.folder != folder:
+            continue
+        refreshed = (m := REFRESH_FILE.match(name)) and m["source"] == s.id and s.refresh
+        if any(fnmatch.fnmatch(name, p) for p in s.patterns) or (s.dropin and re.fullmatch(s.dropin, name)) or refreshed:
+            return s
+    return None
+
+
+def add(files: list[Path], upstream: str, licence: str, url: str = "", retrieved: str = "",
+        raw: Path | None = None, manifest: Path | None = None) -> list[Entry]:
+    """Add a manifest row for each of `files` (under data/raw, declared by a source: `declared_by`), measuring its
+    bytes and sha256; a file listed already with the same bytes is left alone. Raises RawDataError naming every
+    file it cannot add (none is added then). Returns the rows added."""
+    raw = (raw or paths.RAW).resolve()
+    manifest = manifest or raw / "MANIFEST.csv"
+    entries = read_manifest(manifest)
+    listed = {e.path: e for e in entries}
+    retrieved = retrieved or dt.date.today().isoformat()
+    new, problems = [], []
+    for f in files:
+        f = Path(f).resolve()
+        try:
+            rel = f.relative_to(raw).as_posix()
+        except ValueError:
+            problems.append(f"{f}: not under {raw}")
+            continue
+        if not f.is_file():
+            problems.append(f"data/raw/{rel}: no such file")
+        elif is_lfs_pointer(f):
+            problems.append(f"data/raw/{rel}: a Git-LFS pointer, not the data (run `git lfs pull` first)")
+        elif not (src := declared_by(rel)):
+            problems.append(f"data/raw/{rel}: no source declares it; add its name to the `files` of its source in "
+                            "src/helpers/registry/sources.py first")
+        else:
+            entry = Entry(rel, f.stat().st_size, sha256_of(f), src.folder, upstream, url, retrieved, licence)
+            old = listed.get(rel)
+            if old and (old.bytes, old.sha256) != (entry.bytes, entry.sha256):
+                problems.append(f"data/raw/{rel}: listed with {old.bytes:,} bytes, sha256 {old.sha256}; the file now "
+                                f"has {entry.bytes:,} bytes, sha256 {entry.sha256} (raw data is immutable: restore it, "
+                                "or give the new version a new name)")
+            elif not old:
+                new.append(entry)
+    if problems:
+        raise RawDataError("not added to the manifest:\n- " + "\n- ".join(problems))
+    if new:
+        write_manifest(sorted([*entries, *new], key=lambda e: e.path), manifest)
+    return new
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.chain.manifest", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("add", help="add manifest rows for new raw files")
+    a.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    a.add_argument("--upstream", required=True, help="where the file comes from (repository@commit path, a page)")
+    a.add_argument("--licence", required=True)
+    a.add_argument("--url", default="", help="a direct download URL (`make fetch` uses it)")
+    a.add_argument("--retrieved", default="", help="retrieval date, YYYY-MM-DD (default: today)")
+    args = ap.parse_args(argv)
+    try:
+        added = add(args.paths, args.upstream, args.licence, args.url, args.retrieved)
+    except RawDataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    for e in added:
+        print(f"added data/raw/{e.path}: {e.bytes:,} bytes, sha256 {e.sha256}")
+    if not added:
+        print("nothing to add: every file is listed already with the same bytes")
+    return 0
+
+
 def source_summary(table: pd.DataFrame) -> pd.DataFrame:
     """One row per source folder: files, total MB, licences."""
     g = table.groupby("source")
@@ -155,3 +243,7 @@ def source_summary(table: pd.DataFrame) -> pd.DataFrame:
         "licences": g["licence"].agg(lambda s: "; ".join(sorted(set(s)))),
     }).reset_index()
 
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

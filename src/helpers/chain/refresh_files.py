@@ -8,19 +8,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..registry.sources import REFRESHABLE
+from ..registry.fields import ID
+from ..registry.sources import REFRESHABLE, SOURCE_BY_ID
 from . import paths
 
 # the `source` values of monthly_signals.csv that a refresh can continue, and the raw folder of each
 FOLDERS = {s.id: s.folder for s in REFRESHABLE}
 COLUMNS = ["source", "metric", "framework", "month", "value", "days"]
-NAME = re.compile(r"^refresh_(?P<source>[a-z]+)_(?P<date>\d{4}-\d{2}-\d{2})(?:_(?P<n>\d+))?\.csv$")
+NAME = re.compile(rf"^refresh_(?P<source>{ID})_(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:_(?P<n>\d+))?\.csv$")
 
 
 def files(source: str, raw: Path | None = None) -> list[Path]:
-    """The refresh files of `source`, oldest first (by retrieval date, then sequence number)."""
-    folder = (raw or paths.RAW) / FOLDERS[source]
-    found = [(m, p) for p in folder.glob(f"refresh_{source}_*.csv") if (m := NAME.match(p.name))]
+    """The refresh files of `source` (any declared source; none for one `make refresh` cannot continue), oldest
+    first (by retrieval date, then sequence number)."""
+    if source not in SOURCE_BY_ID:
+        raise KeyError(f"no source {source!r} in helpers.registry.sources")
+    folder = (raw or paths.RAW) / SOURCE_BY_ID[source].folder
+    found = [(m, p) for p in folder.glob(f"refresh_{source}_*.csv") if (m := NAME.match(p.name)) and m["source"] == source]
     return [p for m, p in sorted(found, key=lambda mp: (mp[0]["date"], int(mp[0]["n"] or 1)))]
 
 

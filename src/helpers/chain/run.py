@@ -16,7 +16,6 @@ from importlib import import_module
 from pathlib import Path
 
 from ..registry.steps import Step, step
-from ..registry.tables import table
 from . import params, paths
 
 KERNEL = "pytorch-vs-tensorflow"
@@ -61,7 +60,6 @@ def compute(s: Step, year: int | None = None, parameters: dict | None = None) ->
     with io.reading_as(s.name):
         result = fn(year, **(parameters or {})) if s.per_year else fn(**(parameters or {}))
     io.write_outputs(s.name, result, year)
-    stamp_outputs(s, year)
     return result
 
 
@@ -78,15 +76,6 @@ def execute(s: Step, year: int | None = None, out: Path | None = None, parameter
                             parameters={**values, **(parameters or {})}, kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS),
                             progress_bar=False, log_output=False)
     return out
-
-
-def stamp_outputs(s: Step, year: int | None) -> None:
-    """Touch the stamp outputs of a notebook step that succeeded (00_acquire's `raw_verified`)."""
-    for t in s.outputs:
-        if table(t).fmt == "stamp":
-            f = paths.table_path(t, year)
-            f.parent.mkdir(parents=True, exist_ok=True)
-            f.touch()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: notebooks/{s.name}.ipynb failed in cell {e.exec_count}: {e.ename}: {e.evalue}\n"
                       f"       (executed copy: build/notebooks/{s.report(year)}.ipynb)", file=sys.stderr)
                 raise
-            stamp_outputs(s, year)
             export.to_html(executed, paths.HTML / f"{s.report(year)}.html")
         else:
             compute(s, year, values)

@@ -11,16 +11,17 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
+from ..registry.fields import ID
+from ..registry.sources import SOURCE_BY_ID, SOURCES
 from ..registry.tables import table
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 PERIOD = r"^(\d{4}|\d{4}-(0[1-9]|1[0-2]))$"
-ID = r"^[a-z][a-z0-9_]*$"
-GAPPY_SOURCES = {"pypi"}  # months may have gaps (no snapshot upstream for that month)
+GAPPY_SOURCES = {s.id for s in SOURCES if s.has_gaps}  # months may have gaps (no snapshot covers them)
 
 
 def _contiguous(df: pd.DataFrame) -> bool:
-    """Within each source/metric/framework series the months have no gap (PyPI excepted)."""
+    """Within each source/metric/framework series the months have no gap (sources declared `has_gaps` excepted)."""
     for (source, _, _), g in df.groupby(["source", "metric", "framework"]):
         if source in GAPPY_SOURCES:
             continue
@@ -30,13 +31,26 @@ def _contiguous(df: pd.DataFrame) -> bool:
     return True
 
 
+def _declared(df: pd.DataFrame) -> pd.Series:
+    """Each row's source is declared, its metric one of the source's `metrics` and its framework one of its `items`
+    (where the source declares them)."""
+    ok = pd.Series(False, index=df.index)
+    for source, g in df.groupby("source"):
+        s = SOURCE_BY_ID.get(source)
+        if s is not None:
+            ok[g.index] = g["metric"].isin(list(s.metrics)) & (g["framework"].isin(list(s.items)) if s.items else True)
+    return ok
+
+
 def _nonnegative(df: pd.DataFrame) -> pd.Series:
     net = df["is_net_change"].astype(bool) if "is_net_change" in df.columns else False
     return (df["value"] >= 0) | net
 
 
 CHECKS = {
-    "months_contiguous": pa.Check(_contiguous, error="months contiguous within each series (PyPI excepted)"),
+    "months_contiguous": pa.Check(_contiguous,
+                                  error="months contiguous within each series (sources declared `has_gaps` excepted)"),
+    "declared_vocabulary": pa.Check(_declared, error="source, metric and framework declared in helpers.registry.sources"),
     "value_nonnegative": pa.Check(_nonnegative, error="value >= 0 (only GitHub's net-change months may be negative)"),
     "shares_consistent": [  # a missing count or share (an option not offered, a question not asked) passes
         pa.Check(lambda d: (d["n_selected"] <= d["n_answered"]) | d["n_selected"].isna() | d["n_answered"].isna(),
@@ -64,7 +78,7 @@ def _pattern(regex: str, name: str) -> pa.Check:
 
 KINDS = {  # kind -> (storage type, value checks)
     "str": (str, []),
-    "id": (str, [_pattern(ID, "a snake_case id")]),   # a registry id (signal, source, break, claim)
+    "id": (str, [_pattern(f"^{ID}$", "a snake_case id")]),   # a registry id (signal, source, break, claim)
     "label": (str, []),                               # a registry's display label: shown, never matched
     "int": (int, []),
     "count": (int, [pa.Check.ge(0)]),
@@ -76,6 +90,7 @@ KINDS = {  # kind -> (storage type, value checks)
     "change": (float, [pa.Check.in_range(-1.0, 1.0)]),
     "rate": (float, []),
     "month": (str, [_pattern(MONTH, "YYYY-MM")]),
+    "date": (str, [_pattern(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "YYYY-MM-DD")]),
     "period": (str, [_pattern(PERIOD, "YYYY or YYYY-MM")]),
     "bool": (bool, []),
 }
@@ -106,7 +121,7 @@ def validate(table_id: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 DTYPES = {"str": "str", "id": "str", "label": "str",
-          "month": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
+          "month": "str", "date": "str", "period": "str", "int": "int64", "count": "int64", "year": "int64",
           "float": "float64", "share": "float64", "p_value": "float64", "prob": "float64", "change": "float64",
           "rate": "float64",
           "bool": "bool"}

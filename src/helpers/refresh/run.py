@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.refresh_files import shift_month
-from ..registry.sources import REFRESHABLE
+from ..registry.sources import REFRESHABLE, SOURCE_BY_ID
 from ..sources import refreshed
 from . import bigquery, clickhouse, http, queries, store
 from .stackexchange_api import Client
@@ -60,16 +60,21 @@ def engine_of(source: str, choice: str) -> str:
     return choice if choice in engines else engines[0]
 
 
+def names(source: str) -> dict[str, str]:
+    """{upstream name: framework} for everything a source's refresh continues (a renamed repository: every name)."""
+    return {name: fw for fw in SPECS[source].items for name in SOURCE_BY_ID[source].names(fw)}
+
+
 def items(source: str) -> tuple[str, ...]:
     """What a source's query selects, by the upstream's names (packages, repositories, tags)."""
-    return tuple(SPECS[source].items.values())
+    return tuple(names(source))
 
 
 def rows_from_engine(source: str, agg: queries.Aggregation, df: pd.DataFrame) -> pd.DataFrame:
     """An engine's answer as refresh rows (store's columns): the item mapped back to the signals' `framework`,
     summed per month and metric; where the engine breaks a split column down (PyPI installers on BigQuery), each
     of `agg.split_metrics` continues a series of its own (`downloads_pip`)."""
-    by_item = {name: fw for fw, name in SPECS[source].items.items()}
+    by_item = names(source)
     df = df.assign(framework=df[agg.item_result].map(by_item), value=pd.to_numeric(df[agg.value_column]),
                    days=pd.to_numeric(df["days"]), **({"metric": agg.metric} if agg.metric else {}))
     key = ["month", "framework", "metric"]
@@ -139,7 +144,7 @@ def refresh_api(source: str, start_month: str, raw: Path, log: Callable[[str], N
     """Monthly question counts per tag from the Stack Exchange API, from `start_month` to last month. Before each
     month the requests it needs are held against the quota left: when they would spend it, the run stops there and
     saves the complete months it has (the next run continues after them)."""
-    site, tags = SPECS[source].site, items(source)
+    site, tags = SPECS[source].site, SPECS[source].items
     last = shift_month(f"{today:%Y-%m}", -1)
     months = list(pd.period_range(start_month, last, freq="M").astype(str))
     if not months:
@@ -155,7 +160,7 @@ def refresh_api(source: str, start_month: str, raw: Path, log: Callable[[str], N
             break
         for tag in tags:
             rows.append({"source": source, "metric": "questions", "framework": tag, "month": month,
-                         "value": float(client.question_total(site, SPECS[source].items[tag], month)),
+                         "value": float(client.question_total(site, SOURCE_BY_ID[source].names(tag)[0], month)),
                          "days": pd.Period(month, freq="M").days_in_month})
         if i == len(months) or i % 6 == 0:
             log(f"{source}: {i}/{len(months)} months ({month}); quota left {client.quota_remaining}")

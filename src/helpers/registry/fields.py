@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+ID = r"[a-z][a-z0-9_]*"  # every registry id (signal, source, break, claim, outcome, rule ...): lower snake case
+
+
+def is_id(text: str) -> bool:
+    """Is `text` a registry id (`ID`)?"""
+    return re.fullmatch(ID, text) is not None
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -37,6 +44,7 @@ KINDS = {k.id: k for k in (
     Kind("label", "a registry's display label: shown, never matched", "as is"),
     Kind("year", "a calendar or survey year", "as is (no separator)"),
     Kind("month", "a calendar month, YYYY-MM", "as is"),
+    Kind("date", "a calendar day, YYYY-MM-DD", "as is", suffix="_date"),
     Kind("period", "YYYY-MM for a monthly signal, YYYY for a yearly one", "as is"),
     Kind("int", "an integer (not a count)", "as is"),
     Kind("float", "a number (its unit in the column's description)", "three significant digits"),

@@ -59,6 +59,8 @@ FAMILIES = {f.id: f for f in (
     Family("qa", "Q&A sites", "people stuck on a problem: heavy for newcomers and for the framework with more users "
                               "in industry"),
     Family("github", "GitHub", "developers' attention and contributions: researchers and tool builders"),
+    Family("dependents", "GitHub dependents", "projects whose dependency files name the framework: software built on "
+                                              "it, counted when GitHub's dependency graph finds it"),
     Family("installs", "Package installs", "automated installs (CI, Docker); PyTorch's GPU builds bypass PyPI"),
     Family("search", "Web search", "general interest, including students and people just curious"),
     Family("surveys", "Surveys and papers", "self-reported use by Kaggle's data scientists; framework mentions in "
@@ -96,6 +98,13 @@ SIGNALS = (
            "a near-census of downloads from PyPI: torch's share of torch plus the TensorFlow packages, in one "
            "snapshot window per month (counting rules changed three times)",
            "2018-02 to 2026-03 (no snapshot upstream for 2024-07 and 2024-12)", marker="P"),
+    Signal("github_dependents", "GitHub new dependents", "best_of_ml_python", "new_dependents", ("pytorch",),
+           ("tensorflow",), "dependents", "projects that build on the framework", "#17BECF",
+           "GitHub's count of repositories whose dependency files name pytorch/pytorch, against tensorflow/tensorflow: "
+           "the share of the month's new dependents (changes of the cumulative \"used by\" counts in weekly "
+           "snapshots, spread evenly over the days between them)",
+           "2020-12 to 2025-05, with holes: PyTorch's count failed 2021-08..2023-08; snapshot gaps of more than five "
+           "weeks", marker="p"),
     Signal("google_trends", "Google Trends interest", "google_trends", "interest", ("pytorch",), ("tensorflow",),
            "search", "web searchers", "#000000",
            "a relative index: PyTorch's share of the two search interests in one Google Trends request (a sample "
@@ -127,6 +136,10 @@ MONTHLY_SOURCES = tuple(dict.fromkeys(s.source for s in MONTHLY))
 _unknown = [s.id for s in SIGNALS if s.source not in SOURCE_BY_ID]
 if _unknown:
     raise ValueError(f"signals {_unknown} name a source not declared in registry.sources")
+_undeclared = [s.id for s in MONTHLY if s.metric not in SOURCE_BY_ID[s.source].metrics
+               or (SOURCE_BY_ID[s.source].items and not {*s.pytorch, *s.tensorflow} <= set(SOURCE_BY_ID[s.source].items))]
+if _undeclared:
+    raise ValueError(f"signals {_undeclared} read a metric or an item their source does not declare")
 
 # The trend common to all signals (helpers.stats.common_trend) is listed beside them in report tables.
 COMMON_TREND = "common_trend"

@@ -9,13 +9,17 @@ Pure Python (no third-party imports): Make reads it through `helpers.chain.makef
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+from .fields import ID, is_id
 
 BREAK_KINDS = ("scales_all", "changes_mix", "exclude")
 PRIOR_SD = 0.1  # default prior s.d. (logit scale) of a `changes_mix` break's shift of the share
 MEASURES = ("counts", "index", "responses")
 GRANULARITIES = ("month", "year")
 SPLICE_ID = "splice"  # `break_id` of the first refreshed month in monthly_signals.csv (a `changes_mix` break)
+CLEANING_STEP = re.compile(rf"^\d{{2}}_clean_(?P<module>{ID})$")  # a cleaning step's name names its module
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class Break:
       (to `end`, for an episode that reverts). The models estimate the shift on the logit scale with a prior centred
       on zero with s.d. `prior_sd`, or from overlap months where both counts exist (a splice onto refreshed data).
     - "exclude": from `start` (to `end`) the values are not comparable counts and are left out.
-    `start`/`end` are months (YYYY-MM) for monthly sources and years (YYYY) for surveys.
+    `start`/`end` are months (YYYY-MM) for monthly sources and years (YYYY) for surveys. `items`: the `framework`
+    values it concerns (empty: every one), e.g. one project's count that failed while the others' did not.
     """
     source: str
     start: str
@@ -38,6 +43,7 @@ class Break:
     end: str = ""
     prior_sd: float = PRIOR_SD
     given_id: str = ""  # only for a break found in the data (a splice: `SPLICE_ID`); declared ones derive theirs
+    items: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.kind not in BREAK_KINDS:
@@ -57,6 +63,10 @@ class Break:
         episode with an end or of an exclusion?"""
         return self.start == period or (bool(self.end or self.kind == "exclude") and self.covers(period))
 
+    def concerns(self, frameworks) -> bool:
+        """Does this break concern any of `frameworks` (every break without `items` does)?"""
+        return not self.items or bool(set(self.items) & set(frameworks))
+
 
 @dataclass(frozen=True)
 class RefreshSpec:
@@ -64,13 +74,14 @@ class RefreshSpec:
 
     `engines`: where the new months can come from, the default first (`clickhouse`, `bigquery`: the aggregation
     `aggregation` of `helpers.refresh.queries` on `tables[engine]`; `stackexchange_api`: question totals per tag
-    on Stack Exchange site `site`). `items` maps each `framework` value the signals read to the name the upstream
-    uses (a package, a repository, a tag); `acquired_end` is the acquired data's last usable month, where the
-    refresh's 12 overlap months end (tests/sources/test_declared_sources.py reads it back from the raw files).
+    on Stack Exchange site `site`). `items`: the `framework` values it continues (the source's `items` give the
+    names the upstream uses: a package, a repository under every name it has had, a tag); `acquired_end` is the
+    acquired data's last usable month, where the refresh's 12 overlap months end (tests/sources/
+    test_declared_sources.py reads it back from the raw files).
     `licence` goes into the manifest row of every refreshed file.
     """
     engines: tuple[str, ...]
-    items: dict[str, str]
+    items: tuple[str, ...]
     acquired_end: str
     licence: str
     aggregation: str = ""
@@ -82,11 +93,20 @@ class RefreshSpec:
 class Source:
     """One upstream's way of counting.
 
-    `folder`: its folder under data/raw/ (shared by sources of one upstream); `files`: glob patterns of the
-    acquired files the cleaning reads (every manifest file must match one, a test checks); `dropin`: the regular
+    `folder`: its folder under data/raw/ (shared by sources of one upstream); `files`: the acquired files the
+    cleaning reads, by role: {role: file name}, a `{field}` in a name standing for any text (`kaggle_survey_{year}.zip`);
+    the cleaning finds its files here (`file`) and every manifest file must match one (`patterns`); `dropin`: the regular
     expression (a file name inside `folder`) of exports a user may add, which are not in the manifest (empty: none);
     `measure`: `counts` (events, downloads, questions, papers), `index` (a rescaled relative index) or `responses`
-    (survey answers); `step`: the cleaning step that reads it.
+    (survey answers); `step`: the cleaning step that reads it, named `NN_clean_<module>` for its notebook
+    `notebooks/<step>.ipynb` and its module `helpers.sources.<module>` (whose `build()` the step runs); `title` and
+    `question`: what that step does and what its report answers (given by the first source of a step); `reads`: the
+    tables of other steps the cleaning reads (e.g. a cross-check); `items`: each `framework` value the cleaning
+    writes and the upstream's name(s) of it (a project id, a package), where the upstream names them otherwise;
+    `has_gaps`: a monthly series may miss months (no snapshot covers them; the models observe them nowhere), where
+    every other monthly source's months are contiguous (a schema check); `metrics`: for a monthly source, each
+    `metric` value its rows carry and what it counts (the monthly tables hold no other pair of source and metric, and
+    every `framework` value is one of `items` where the source declares them: a schema check).
     """
     id: str
     label: str
@@ -94,43 +114,109 @@ class Source:
     step: str
     measure: str
     granularity: str
-    files: tuple[str, ...] = ()
+    files: dict[str, str] = field(default_factory=dict)
     dropin: str = ""
     breaks: tuple[Break, ...] = ()
     refresh: RefreshSpec | None = None
+    items: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    title: str = ""
+    question: str = ""
+    reads: tuple[str, ...] = ()
+    has_gaps: bool = False
+    metrics: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
+        if not is_id(self.id):
+            raise ValueError(f"source id {self.id!r} is not a registry id (lower snake case, see registry.fields.ID)")
         if self.measure not in MEASURES or self.granularity not in GRANULARITIES:
             raise ValueError(f"source {self.id}: measure {self.measure!r} must be one of {MEASURES} and granularity "
                              f"{self.granularity!r} one of {GRANULARITIES}")
         wrong = [b.start for b in self.breaks if b.source != self.id]
         if wrong:
             raise ValueError(f"source {self.id}: breaks {wrong} name another source")
+        if not CLEANING_STEP.match(self.step):
+            raise ValueError(f"source {self.id}: step {self.step!r} is not named NN_clean_<module>")
+        if self.refresh and self.items and not set(self.refresh.items) <= set(self.items):
+            raise ValueError(f"source {self.id}: the refresh continues {sorted(set(self.refresh.items) - set(self.items))}"
+                             " that the source does not declare among its items")
+        if (self.granularity == "month") != bool(self.metrics):
+            raise ValueError(f"source {self.id}: a monthly source declares its metrics, a yearly one none")
+
+    def names(self, item: str) -> tuple[str, ...]:
+        """The upstream's names of one `framework` value: those `items` declares, else the value itself."""
+        if self.items and item not in self.items:
+            raise KeyError(f"source {self.id}: no item {item!r} among {sorted(self.items)}")
+        return self.items.get(item) or (item,)
+
+    def file(self, role: str, **fields) -> str:
+        """The path under data/raw/ of the file with that role (`fields` fill the name's `{...}` parts)."""
+        try:
+            return f"{self.folder}/{self.files[role].format(**fields)}"
+        except KeyError:
+            raise KeyError(f"source {self.id}: no file {role!r} with fields {fields} among {self.files}") from None
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """Glob patterns (relative to the folder) of the acquired files: each name with its `{...}` parts as `*`."""
+        return tuple(re.sub(r"\{[^}]*\}", "*", name) for name in self.files.values())
+
+    @property
+    def module(self) -> str:
+        """The cleaning module `helpers.sources.<module>` (and the part `monthly_<module>` of a monthly source)."""
+        return CLEANING_STEP.match(self.step)["module"]
 
 
 SE_LICENCE = "Stack Exchange API: counts of CC BY-SA content"
+SE_TAGS = {t: () for t in ("pytorch", "tensorflow", "keras", "scikit-learn", "all")}  # `all`: every question
+PYPI_PACKAGES = ("torch", "tensorflow", "tensorflow-gpu", "tensorflow-cpu", "tensorflow-intel", "keras", "jax",
+                 "transformers", "pytorch-lightning", "lightning", "scikit-learn")
 
 SOURCES = (
     Source("stackoverflow", "Stack Overflow", "so_tags", "11_clean_stackexchange", "counts", "month",
-           files=("nschloe_*.svg", "nschloe_svg_history.zip", "aiindex2020_*.csv", "sede_so_*.csv"),
+           metrics={"questions": "new questions with the tag (read back from nschloe's charts; `all`: every question)"},
+           items=SE_TAGS,
+           title="Stack Overflow and Data Science SE: monthly questions",
+           question="How many questions a month does each framework get on Stack Overflow and Data Science SE?",
+           files={"ml_chart": "nschloe_machine-learning.svg", "total_chart": "nschloe_total.svg",
+                  "chart_history": "nschloe_svg_history.zip",
+                  "aiindex_counts": "aiindex2020_frameworks_questions_count.csv",
+                  "aiindex_questions": "aiindex2020_{tag}_questions.csv",
+                  "sede_top100": "sede_so_top100_tags_by_month__erikgregorywebb_QueryResults.csv",
+                  "sede_tags": "sede_so_tag_counts_by_month__ragulkesavan_STACK-INDEX_multiTimeline.csv"},
            breaks=(Break("stackoverflow", "2022-01", "fetch timing: later months counted a day after month end (fewer "
                                                      "deletions yet)", prior_sd=0.05),),
-           refresh=RefreshSpec(("stackexchange_api",), {"pytorch": "pytorch", "tensorflow": "tensorflow"},
-                               "2023-05", SE_LICENCE, site="stackoverflow")),
+           refresh=RefreshSpec(("stackexchange_api",), ("pytorch", "tensorflow"), "2023-05", SE_LICENCE, site="stackoverflow")),
     Source("dsse", "Data Science SE", "so_tags", "11_clean_stackexchange", "counts", "month",
-           files=("dsse_all_questions__*.csv.gz",),
-           refresh=RefreshSpec(("stackexchange_api",), {"pytorch": "pytorch", "tensorflow": "tensorflow"},
-                               "2024-07", SE_LICENCE, site="datascience")),
-    Source("github", "GitHub", "github", "12_clean_github", "counts", "month", files=("repostory_*.json",),
+           metrics={"questions": "new questions with the tag (`all`: every question on the site)",
+                    "answered": "new questions with the tag that have at least one answer"},
+           items=SE_TAGS,
+           files={"export": "dsse_all_questions__GautamJetley_DSSE-Analysis.csv.gz",  # has AnswerCount
+                  "later_export": "dsse_all_questions__carlaruc_stack-exchange.csv.gz"},
+           refresh=RefreshSpec(("stackexchange_api",), ("pytorch", "tensorflow"), "2024-07", SE_LICENCE, site="datascience")),
+    Source("github", "GitHub", "github", "12_clean_github", "counts", "month",
+           files={"repository": "repostory_{owner}_{name}.json"},
+           metrics={"new_stars": "stars given (survivors: stars later removed are missing)",
+                    "new_forks": "forks made (survivors)", "new_issues": "issues opened",
+                    "new_prs": "pull requests opened (a process signal)"},
+           items={"pytorch": ("pytorch/pytorch",), "tensorflow": ("tensorflow/tensorflow",),
+                  "keras": ("keras-team/keras",), "transformers": ("huggingface/transformers",)},
+           title="GitHub: monthly stars, forks, issues, pull requests",
+           question="How many new stars, forks, issues and pull requests a month on GitHub?",
            breaks=(Break("github", "2025-08", "daily values become net changes (negatives appear): incremental "
                                               "collector, inferred", kind="exclude"),),
-           refresh=RefreshSpec(("clickhouse", "bigquery"),
-                               {"pytorch": "pytorch/pytorch", "tensorflow": "tensorflow/tensorflow",
-                                "keras": "keras-team/keras", "transformers": "huggingface/transformers"},
-                               "2025-07", "GH Archive: public GitHub event metadata", aggregation="github_monthly",
+           refresh=RefreshSpec(("clickhouse", "bigquery"), ("pytorch", "tensorflow", "keras", "transformers"), "2025-07",
+                               "GH Archive: public GitHub event metadata", aggregation="github_monthly",
                                tables={"clickhouse": "github.github_events", "bigquery": "githubarchive.month.*"})),
-    Source("pypi", "PyPI", "pypi_downloads", "13_clean_pypi", "counts", "month",
-           files=("hugovk_top_pypi_ml_packages.csv", "hugovk_top_pypi_packages_30d_snapshots.tar.xz"),
+    Source("pypi", "PyPI", "pypi_downloads", "13_clean_pypi", "counts", "month", title="PyPI: monthly downloads",
+           question="How many downloads a month from PyPI, and where did the counting change?",
+           reads=("best_of_ml_pypi",),  # the snapshots' PyPI 30-day counts: an independent cross-check
+           has_gaps=True,  # no snapshot upstream for 2024-07 and 2024-12
+           files={"monthly": "hugovk_top_pypi_ml_packages.csv",
+                  "snapshots": "hugovk_top_pypi_packages_30d_snapshots.tar.xz"},
+           metrics={"downloads": "downloads of the package in the month's snapshot window (a refresh: the calendar "
+                                 "month)",
+                    "downloads_pip": "downloads by pip alone (a refresh on BigQuery, which names the installer)"},
+           items={p: () for p in PYPI_PACKAGES},  # `framework` holds the package
            breaks=(Break("pypi", "2018-08", "Linehaul/BigQuery source change: ~3x jump for every package",
                          kind="scales_all"),
                    Break("pypi", "2020-12", "documented 2021 dip in the source data (snapshots of 2021-01..04, months "
@@ -138,22 +224,47 @@ SOURCES = (
                    Break("pypi", "2024-11", "every installer counted (pip, uv, poetry, ...), 29-day window",
                          prior_sd=0.15),
                    Break("pypi", "2025-06", "ClickHouse dataset, previous calendar month")),
-           refresh=RefreshSpec(("clickhouse", "bigquery"),
-                               {p: p for p in ("torch", "tensorflow", "tensorflow-gpu", "tensorflow-cpu",
-                                               "tensorflow-intel", "keras", "jax", "transformers",
-                                               "pytorch-lightning", "lightning", "scikit-learn")},
+           refresh=RefreshSpec(("clickhouse", "bigquery"), PYPI_PACKAGES,
                                "2026-03", "PyPI download statistics: public data (BigQuery public dataset / ClickPy)",
                                aggregation="pypi_monthly",
                                tables={"clickhouse": "pypi.pypi_downloads_per_day",
                                        "bigquery": "bigquery-public-data.pypi.file_downloads"})),
+    Source("best_of_ml_python", "best-of-ml-python snapshots", "best_of_ml_python", "17_clean_best_of_ml_python",
+           "counts", "month", files={"history": "best_of_ml_python_frameworks_history.csv"},
+           metrics={"new_dependents": "repositories newly naming the project in their dependency files (changes of "
+                                      "GitHub's \"used by\" count)"},
+           has_gaps=True,  # snapshot gaps longer than five weeks, and the excluded readings (breaks)
+           title="best-of-ml-python snapshots: new GitHub dependents a month",
+           question="How many GitHub projects a month start depending on each framework (GitHub's 'used by' count)?",
+           # the GitHub ids of each framework, old and new (GitHub redirects a renamed repository)
+           items={"pytorch": ("pytorch/pytorch",), "tensorflow": ("tensorflow/tensorflow",),
+                  "jax": ("google/jax", "jax-ml/jax"), "keras": ("keras-team/keras",), "flax": ("google/flax",),
+                  "mxnet": ("apache/incubator-mxnet", "apache/mxnet"),
+                  "lightning": ("PyTorchLightning/pytorch-lightning", "Lightning-AI/lightning",
+                                "Lightning-AI/pytorch-lightning")},
+           breaks=(Break("best_of_ml_python", "2021-08", "PyTorch's used-by count missing from 2021-08-19, then read "
+                                                         "4-11 in 2023-08 (a scraping failure, not a collapse): left out "
+                                                         "until the count returns on 2023-09-07",
+                         kind="exclude", end="2023-08", items=("pytorch",)),
+                   Break("best_of_ml_python", "2023-02", "every project's count jumped in the week to 2023-02-16 "
+                                                         "(TensorFlow 10x, JAX 13x, MXNet 60x a usual week: a recount "
+                                                         "of GitHub's dependency graph, dating earlier additions to "
+                                                         "that week): the month is left out",
+                         kind="exclude", end="2023-02",
+                         items=("tensorflow", "jax", "keras", "flax", "mxnet", "lightning")))),
     Source("google_trends", "Google Trends", "google_trends", "15_clean_google_trends", "index", "month",
+           title="Google Trends (a source you add)", question="What does the Google Trends export you added say?",
            dropin=r"[^/]*\.csv",
+           metrics={"interest": "the export's relative search interest (0-100), monthly mean; `framework` holds the "
+                                "search term as the export names it"},
            breaks=(Break("google_trends", "2016-01", "Google: improvement to geographic assignment (the note on "
                                                      "trends.google.com charts)", prior_sd=0.2),
                    Break("google_trends", "2022-01", "Google: improvement to the data collection system (the note on "
                                                      "trends.google.com charts)", prior_sd=0.2))),
     Source("kaggle_survey", "Kaggle survey", "kaggle_survey", "10_clean_kaggle", "responses", "year",
-           files=("kaggle_survey_*.zip",),
+           title="Kaggle survey: cleaning and framework shares",
+           question="Which frameworks do Kaggle's respondents use, year by year?",
+           files={"survey": "kaggle_survey_{year}.zip"},
            breaks=(Break("kaggle_survey", "2019", "wording: 'used in past 5 years' (2018) -> 'use on a regular basis'; "
                                                   "question shown to coders only"),
                    Break("kaggle_survey", "2020", "question shown only to coders who use ML; option list grows (JAX, "
@@ -163,9 +274,12 @@ SOURCES = (
                    Break("kaggle_survey", "2022", "questions renumbered; students asked yes/no instead of a job "
                                                   "title"))),
     Source("conference_papers", "Conference papers", "conference_papers", "14_clean_conferences", "counts", "year",
-           files=("chillee_data.csv", "chillee_paper_lists.zip")),
+           title="Conference papers: which framework they name", question="Which framework do conference papers name?",
+           files={"counts": "chillee_data.csv", "paper_lists": "chillee_paper_lists.zip"}),
     Source("so_survey", "Stack Overflow Developer Survey", "so_survey", "16_clean_so_survey", "responses", "year",
-           dropin=r"stack-overflow-developer-survey-\d{4}\.zip",
+           title="Stack Overflow Developer Survey (a source you add)",
+           question="What do the Stack Overflow survey files you added say?",
+           dropin=r"stack-overflow-developer-survey-(?P<year>\d{4})\.zip",
            breaks=(Break("so_survey", "2019", "FrameworkWorkedWith -> MiscTechWorkedWith: frameworks moved to 'other "
                                               "frameworks and libraries'"),
                    Break("so_survey", "2021", "MiscTechWorkedWith -> MiscTechHaveWorkedWith: new survey layout"))),
@@ -186,13 +300,14 @@ def survey_breaks(source: str) -> dict[int, str]:
     return {int(b.start): b.description for b in breaks(source)}
 
 
-def break_at(source: str, period: str) -> Break | None:
-    """The break written on `period` of `source` in the monthly tables (see `Break.marks`), or None. A source's
-    breaks never mark one month twice (a test checks)."""
-    return next((b for b in breaks(source) if b.marks(period)), None)
+def break_at(source: str, period: str, framework: str = "") -> Break | None:
+    """The break written on `period` of `source` in the monthly tables (see `Break.marks`; with `framework`, only a
+    break that concerns it), or None. A source's breaks never mark one month of one item twice (a test checks)."""
+    return next((b for b in breaks(source) if b.marks(period) and (not framework or b.concerns((framework,)))), None)
 
 
-def break_fields(source: str, period: str) -> tuple[str, str]:
-    """(`break_id`, `break_kind`) as written on `period` of `source` in the monthly tables; ("", "") if none."""
-    b = break_at(source, period)
+def break_fields(source: str, period: str, framework: str = "") -> tuple[str, str]:
+    """(`break_id`, `break_kind`) as written on `period` of `source` (and `framework`) in the monthly tables; ("", "")
+    if none."""
+    b = break_at(source, period, framework)
     return (b.id, b.kind) if b else ("", "")

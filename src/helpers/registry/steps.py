@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tables import MONTHLY_PARTS, TABLE_BY_ID
+from .sources import SOURCES
+from .tables import MONTHLY_PARTS, TABLE_BY_ID, raw_stamp
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,9 @@ class Step:
     title: str
     function: str
     inputs: tuple[str, ...] = ()   # table ids this step reads
+    folders: tuple[str, ...] = ()  # raw folders this step reads (it waits for their verification, reruns on change)
     optional_inputs: tuple[str, ...] = ()  # ... and those it reads when they exist, built by another goal that then
                                            # rebuilds it (not Make prerequisites: `make all` never starts that goal)
-    raw: bool = False              # reads data/raw (so it waits for verification)
     notebook: bool = True
     per_year: bool = False
     goal: str = "all"              # the Make goal that builds it: all, all-years (only), calibrate (only)
@@ -42,26 +43,41 @@ class Step:
         return f"{self.name}_{year}" if self.per_year else self.name
 
 
+def cleaning_steps() -> tuple[Step, ...]:
+    """One step per `step` the source registry names (in name order): its title and question from the first source
+    that gives them, every folder its sources read, the tables it reads, and the function `build` of
+    `helpers.sources.<module>` (the module its name names)."""
+    out: dict[str, Step] = {}
+    for src in SOURCES:
+        prev = out.get(src.step)
+        out[src.step] = Step(src.step, (prev.title if prev and prev.title else src.title),
+                             f"helpers.sources.{src.module}:build",
+                             inputs=tuple(dict.fromkeys((*(prev.inputs if prev else ()), *src.reads))),
+                             folders=tuple(dict.fromkeys((*(prev.folders if prev else ()), src.folder))),
+                             question=prev.question if prev and prev.question else src.question)
+    missing = [name for name, st in out.items() if not st.title]
+    if missing:
+        raise ValueError(f"cleaning steps without a title (give `title` and `question` to one of their sources): {missing}")
+    return _in_order(out)
+
+
+def _in_order(steps: dict[str, Step]) -> tuple[Step, ...]:
+    """`steps` in name order, except that a step reading another's table comes after it (a cross-check)."""
+    writes = {t: TABLE_BY_ID[t].step for st in steps.values() for t in st.inputs if t in TABLE_BY_ID}
+    done: list[str] = []
+    while len(done) < len(steps):
+        ready = [n for n in sorted(steps) if n not in done
+                 and all(writes.get(t) in done or writes.get(t) not in steps for t in steps[n].inputs)]
+        if not ready:
+            raise ValueError(f"cleaning steps read each other's tables in a circle: {sorted(set(steps) - set(done))}")
+        done.append(ready[0])
+    return tuple(steps[n] for n in done)
+
+
 STEPS = (
-    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.fetch:build", raw=False,
+    Step("00_acquire", "Raw data verified against the manifest", "helpers.chain.fetch:build",
          question="Are the raw files exactly the ones the manifest lists (hash, size, upstream, licence)?"),
-    Step("10_clean_kaggle", "Kaggle survey: cleaning and framework shares", "helpers.sources.kaggle:build", raw=True,
-         question="Which frameworks do Kaggle's respondents use, year by year?"),
-    Step("11_clean_stackexchange", "Stack Overflow and Data Science SE: monthly questions",
-         "helpers.sources.stackexchange:build", raw=True,
-         question="How many questions a month does each framework get on Stack Overflow and Data Science SE?"),
-    Step("12_clean_github", "GitHub: monthly stars, forks, issues, pull requests", "helpers.sources.github:build",
-         raw=True,
-         question="How many new stars, forks, issues and pull requests a month on GitHub?"),
-    Step("13_clean_pypi", "PyPI: monthly downloads", "helpers.sources.pypi:build", raw=True,
-         question="How many downloads a month from PyPI, and where did the counting change?"),
-    Step("14_clean_conferences", "Conference papers", "helpers.sources.conferences:build", raw=True,
-         question="Which framework do conference papers name?"),
-    Step("15_clean_google_trends", "Google Trends (a source you add)", "helpers.sources.google_trends:build", raw=True,
-         question="What does the Google Trends export you added say?"),
-    Step("16_clean_so_survey", "Stack Overflow Developer Survey (a source you add)", "helpers.sources.so_survey:build",
-         raw=True,
-         question="What do the Stack Overflow survey files you added say?"),
+    *cleaning_steps(),
     Step("assemble_signals", "Monthly signals assembled from each source's part", "helpers.sources.monthly:build",
          inputs=tuple(t.id for t in MONTHLY_PARTS), notebook=False),
     Step("20_trend_tests", "A share model per signal and a common trend: crossovers, leaders by year, trends",
@@ -105,5 +121,5 @@ def step(name: str) -> Step:
 
 def needs(s: Step) -> set[str]:
     """The steps `s` waits for (as Make's rules order them): those writing its inputs, and for a step that reads
-    data/raw the verification."""
-    return {TABLE_BY_ID[t].step for t in (*s.inputs, *(("raw_verified",) if s.raw else ()))}
+    raw folders their verification."""
+    return {TABLE_BY_ID[t].step for t in (*s.inputs, *(raw_stamp(f) for f in s.folders))}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .crossover import OUTCOMES
-from .signals import MONTHLY_SOURCES
+from .sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,18 @@ WILSON_COLUMNS = (
     C("answered_share_low", "share", "Wilson 95% interval of `answered_share`, lower bound"),
     C("answered_share_high", "share", "Wilson 95% interval of `answered_share`, upper bound"),
 )
+def _codes(values) -> str:
+    return ", ".join(f"`{v}`" for v in values)
+
+
+# the vocabularies of the monthly tables, from the source registry (a schema check holds the rows to them)
+MONTHLY = tuple(s for s in SOURCES if s.granularity == "month")
 MONTHLY_COLUMNS = (
-    C("source", "str", "`" + "`, `".join(MONTHLY_SOURCES) + "` (Data Science Stack Exchange is `dsse`)"),
-    C("metric", "str", "`questions` (SO, DSSE), `answered` (DSSE questions with >= 1 answer), `new_stars`, "
-                       "`new_forks`, `new_issues`, `new_prs` (GitHub), `downloads` (PyPI), `interest` (Google Trends, "
-                       "0-100)"),
-    C("framework", "str", "`pytorch`, `tensorflow`, `keras`, `scikit-learn`, `transformers`, `all` (all questions on "
-                          "the site); for PyPI the package: `torch`, `tensorflow`, `tensorflow-gpu`, `tensorflow-cpu`, "
-                          "`tensorflow-intel`, `keras`, `jax`, ..."),
+    C("source", "str", "the source's id: " + "; ".join(f"`{s.id}` ({s.label})" for s in MONTHLY)),
+    C("metric", "str", "what is counted, per source: " + "; ".join(
+        f"{s.label}: " + ", ".join(f"`{m}` ({what})" for m, what in s.metrics.items()) for s in MONTHLY)),
+    C("framework", "str", "the item counted, per source: " + "; ".join(
+        f"{s.label}: {_codes(s.items) if s.items else 'the search terms as the export names them'}" for s in MONTHLY)),
     C("month", "month", "calendar month (PyPI snapshots: the month holding most of the snapshot's window; refreshed "
                         "months are calendar months)"),
     C("value", "float", "count in the month (Google Trends: monthly mean of the export's values; acquired GitHub from "
@@ -91,15 +95,32 @@ MONTHLY_COLUMNS = (
     C("break_kind", "str", "that break's kind: `scales_all`, `changes_mix` (a splice is one) or `exclude`; empty "
                            "otherwise", nullable=True),
 )
-MONTHLY_CHECKS = ("months_contiguous", "value_nonnegative")
+MONTHLY_CHECKS = ("months_contiguous", "value_nonnegative", "declared_vocabulary")
 
 
-def monthly_part(source_step: str, stem: str, what: str) -> Table:
-    """The slice of monthly_signals.csv that one source's cleaning step writes."""
-    return Table(f"monthly_{stem}", f"data/processed/monthly_{stem}.csv", source_step,
-                 f"{what}: this source's rows of `monthly_signals.csv`, same columns.",
+def monthly_part(module: str) -> Table:
+    """The slice of monthly_signals.csv that one cleaning module (`helpers.sources.<module>`) writes: its monthly
+    sources' rows."""
+    sources = [src for src in SOURCES if src.module == module and src.granularity == "month"]
+    return Table(f"monthly_{module}", f"data/processed/monthly_{module}.csv", sources[0].step,
+                 f"{', '.join(src.label for src in sources)}: this source's rows of `monthly_signals.csv`, same columns.",
                  MONTHLY_COLUMNS, key=("source", "metric", "framework", "month"),
                  sort=("source", "metric", "framework", "month"), checks=MONTHLY_CHECKS)
+
+
+MONTHLY_PARTS = tuple(monthly_part(m) for m in dict.fromkeys(src.module for src in SOURCES if src.granularity == "month"))
+RAW_FOLDERS = tuple(dict.fromkeys(src.folder for src in SOURCES))
+
+
+def raw_stamp(folder: str) -> str:
+    """The id of the stamp `00_acquire` writes for one raw folder (what the steps reading it wait for)."""
+    return f"raw_{folder}"
+
+
+RAW_STAMPS = tuple(Table(raw_stamp(f), f"build/raw/{f}.stamp", "00_acquire",
+                         f"Stamp: the verified files of data/raw/{f}/ (path, bytes, sha256), rewritten only when they "
+                         "change, so that only the steps reading this folder rerun.", fmt="stamp")
+                   for f in RAW_FOLDERS)
 
 
 # every report table about signals is keyed by the signal's id; its label is only shown (helpers.chain.labels)
@@ -152,8 +173,7 @@ LEADER_COLUMNS = (
 
 TABLES = (
     # --- processed data (data/processed) ----------------------------------------------------------------------
-    Table("raw_verified", "build/raw_verified.stamp", "00_acquire",
-          "Stamp: every file in data/raw matched data/raw/MANIFEST.csv when 00_acquire last ran.", fmt="stamp"),
+    *RAW_STAMPS,
     Table("kaggle_framework_shares", "data/processed/kaggle_framework_shares.csv", "10_clean_kaggle",
           "One row per survey year (2018-2022) and framework option.",
           SHARE_COLUMNS + (
@@ -174,7 +194,6 @@ TABLES = (
              nullable=True)),
           key=("year", "respondent"), fmt="parquet",
           notes=("Plus one `fw_<framework>` column per option (selected it; missing where the year did not offer it).",)),
-    monthly_part("11_clean_stackexchange", "stackexchange", "Stack Overflow (digitised charts) and Data Science SE"),
     Table("so_questions_digitised", "data/processed/so_questions_digitised.csv", "11_clean_stackexchange",
           "Stack Overflow questions per tag and month, read back from the nschloe/stackoverflow-trends SVG charts.",
           (C("tag", "str", "`tensorflow`, `pytorch`, `keras`, `scikit-learn`, `all`"),
@@ -200,8 +219,6 @@ TABLES = (
            C("second_pytorch_share", "share", "PyTorch's share, second export", nullable=True),
            C("share_change", "change", "second minus first", nullable=True)),
           key=("year",), sort=("year",)),
-    monthly_part("12_clean_github", "github", "GitHub stars, forks, issues and pull requests per month"),
-    monthly_part("13_clean_pypi", "pypi", "PyPI downloads, one snapshot per month"),
     Table("conference_papers", "data/processed/conference_papers.csv", "14_clean_conferences",
           "Papers naming only PyTorch or only TensorFlow, per conference and year (Horace He's counts).",
           (C("conference", "str", "conference"),
@@ -213,7 +230,6 @@ TABLES = (
            C("papers_are", "str", "`accepted`, or `submissions` for ICLR 2021-2022"),
            C("pytorch_share", "share", "`n_pytorch_papers / (n_pytorch_papers + n_tensorflow_papers)`", nullable=True)),
           key=("conference", "year"), sort=("conference", "year"), checks=("papers_within_total",)),
-    monthly_part("15_clean_google_trends", "google_trends", "Google Trends interest (empty without an export)"),
     Table("google_trends_export", "data/processed/google_trends_export.csv", "15_clean_google_trends",
           "The Google Trends export used (empty without one).",
           (C("file", "str", "the export under data/raw/google_trends/"),
@@ -255,6 +271,15 @@ TABLES = (
            C("is_complete", "bool", "the file's row count equals the published count (False: a sample)"),
            C("sample_note", "str", "for a sample: its rows against the published count", nullable=True)),
           key=("year",), sort=("year",)),
+    Table("best_of_ml_pypi", "data/processed/best_of_ml_pypi.csv", "17_clean_best_of_ml_python",
+          "PyPI downloads over the 30 days before each best-of-ml-python snapshot, as its generator read them: an "
+          "independent cross-check of the PyPI signal (another reader of the same upstream, at other dates).",
+          (C("snapshot_date", "date", "the snapshot's date (its file name)"),
+           C("framework", "str", "framework id (`pytorch`, `tensorflow`, `jax`, `flax`, `mxnet`, `lightning`)"),
+           C("package", "str", "the PyPI package the snapshot read (`torch`, `tensorflow`, `jax`, ...)"),
+           C("n_downloads_30d", "count", "downloads in the 30 days before the snapshot")),
+          key=("snapshot_date", "framework"), sort=("framework", "snapshot_date")),
+    *MONTHLY_PARTS,
     Table("monthly_signals", "data/processed/monthly_signals.csv", "assemble_signals",
           "Long format, one row per source, metric, framework and month: every monthly source's part stacked.",
           MONTHLY_COLUMNS + (
@@ -615,7 +640,6 @@ TABLES = (
           fmt="json"),
 )
 TABLE_BY_ID = {t.id: t for t in TABLES}
-MONTHLY_PARTS = tuple(t for t in TABLES if t.id.startswith("monthly_") and t.id != "monthly_signals")
 
 
 def table(table_id: str) -> Table:

@@ -15,7 +15,7 @@ from . import colours
 
 COLORS = colours.FRAMEWORK  # PyTorch and TensorFlow in the reports' one colour language
 LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "transformers": "Transformers",
-          "jax": "JAX", "scikit-learn": "scikit-learn"}
+          "jax": "JAX", "scikit-learn": "scikit-learn", "flax": "Flax", "mxnet": "MXNet", "lightning": "Lightning"}
 
 
 def style() -> None:
@@ -348,15 +348,34 @@ def tag_counts(digitised: pd.DataFrame, title: str, start: str = "2015-01"):
     return fig
 
 
-def counts(rows: pd.DataFrame, metric: str, title: str):
-    """Monthly counts of one metric per framework; a dotted line where values stop being counts (net changes)."""
+def counts(rows: pd.DataFrame, metric: str, title: str, excluded=()):
+    """Monthly counts of one metric per framework, a month without data left blank (not joined across); a dotted
+    line where values stop being counts (net changes); `excluded` breaks (registry `Break`s) shaded."""
     d = rows[rows["metric"] == metric]
     wide = d.pivot(index="month", columns="framework", values="value")
+    wide = wide.reindex(pd.period_range(wide.index.min(), wide.index.max(), freq="M").astype(str))
     fig, ax = plt.subplots(figsize=(10, 4))
     for fw in wide.columns:
-        ax.plot(_months(wide.index), wide[fw], color=COLORS.get(fw), label=LABELS.get(fw, fw))
+        ax.plot(_months(wide.index), wide[fw], color=COLORS.get(fw), label=LABELS.get(fw, fw), marker=".", ms=3)
     if "is_net_change" in d and d["is_net_change"].any():
         ax.axvline(pd.Period(d.loc[d["is_net_change"], "month"].min(), freq="M").to_timestamp(), color="0.5", ls=":")
+    for b in excluded:
+        ax.axvspan(pd.Period(b.start, freq="M").to_timestamp(), (pd.Period(b.end or b.start, freq="M") + 1).to_timestamp(),
+                   color="0.88", zorder=0)
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def cross_check(table: pd.DataFrame, columns: dict[str, str], title: str):
+    """Two (or more) readings of one share per month, in percent: `columns` maps a column of `table` to its label."""
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    x = _months(table["month"])
+    for (col, label), style in zip(columns.items(), ("-", "--", ":"), strict=False):
+        ax.plot(x, 100 * table[col], ls=style, color="0.2", marker=".", ms=4, label=label)
+    ax.axhline(50, color="0.6", lw=0.8)
+    ax.set_ylabel("torch's share, %")
     ax.set_title(title)
     ax.legend(loc="upper left")
     fig.tight_layout()

@@ -19,9 +19,8 @@ from ..chain.refresh_files import shift_month
 from ..registry.sources import SOURCE_BY_ID, breaks
 from . import refreshed
 
-FOLDER = SOURCE_BY_ID["github"].folder
-REPO_NAMES = SOURCE_BY_ID["github"].refresh.items  # framework -> owner/name on GitHub
-REPOS = {fw: name.replace("/", "_", 1) for fw, name in REPO_NAMES.items()}  # framework -> the raw file's stem
+SOURCE = SOURCE_BY_ID["github"]
+REPOS = {fw: SOURCE.names(fw)[0] for fw in SOURCE.items}  # framework -> owner/name of its raw file
 METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_by_date": "new_issues",
            "pull_requests_by_date": "new_prs"}
 # From 2025-08-09 on, daily values can be negative in every file: they are net changes of the totals
@@ -35,16 +34,18 @@ PROCESS_METRICS = {"new_prs": "process signal (PR workflow, bots, mirrored PRs),
 
 def load(framework: str, raw: Path | None = None) -> dict:
     """One repository's JSON, checked for the documented keys."""
-    path = (raw or paths.RAW) / FOLDER / f"repostory_{REPOS[framework]}.json"
+    owner, name = REPOS[framework].split("/", 1)
+    where = SOURCE.file("repository", owner=owner, name=name)
+    path = (raw or paths.RAW) / where
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputFileError(f"data/raw/github/{path.name}: missing") from None
+        raise InputFileError(f"data/raw/{where}: missing") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputFileError(f"data/raw/github/{path.name}: not valid UTF-8 JSON ({e}); truncated?") from e
+        raise InputFileError(f"data/raw/{where}: not valid UTF-8 JSON ({e}); truncated?") from e
     missing = [k for k in (*METRICS, "fetched_at") if k not in data]
     if missing:
-        raise InputFileError(f"data/raw/github/{path.name}: missing key(s) {missing}")
+        raise InputFileError(f"data/raw/{where}: missing key(s) {missing}")
     return data
 
 

@@ -31,7 +31,8 @@ from ..chain.io import InputFileError, is_lfs_pointer, raw_label
 from ..registry.sources import SOURCE_BY_ID
 from .refreshed import with_breaks
 
-FOLDER = SOURCE_BY_ID["google_trends"].folder
+SOURCE = SOURCE_BY_ID["google_trends"]
+FOLDER = SOURCE.folder
 REQUIRED = ("pytorch", "tensorflow")
 MAX_TERMS = 5
 COLUMN = re.compile(r"^(?P<term>.+?):\s*\((?P<geo>.+)\)\s*$")
@@ -45,7 +46,8 @@ class GoogleTrendsError(InputFileError):
 
 
 def exports(raw: Path | None = None) -> list[Path]:
-    return sorted(((raw or paths.RAW) / FOLDER).glob("*.csv"))
+    folder = (raw or paths.RAW) / FOLDER
+    return sorted(p for p in folder.glob("*") if p.is_file() and re.fullmatch(SOURCE.dropin, p.name))
 
 
 def _text(path: Path, name: str) -> str:

@@ -90,11 +90,8 @@ def framework_id(label: str) -> str:
     return ALIASES.get(key, re.sub(r"[^a-z0-9.+]+", "-", key).strip("-"))
 
 
-FOLDER = SOURCE_BY_ID["kaggle_survey"].folder
-
-
 def zip_path(year: int, raw: Path | None = None) -> Path:
-    return (raw or paths.RAW) / FOLDER / f"kaggle_survey_{year}.zip"
+    return (raw or paths.RAW) / SOURCE_BY_ID["kaggle_survey"].file("survey", year=year)
 
 
 def _responses_member(zf: zipfile.ZipFile, source: Path) -> str:

@@ -19,10 +19,8 @@ from ..chain.io import InputFileError, read_csv_checked, require_columns
 from ..registry.sources import SOURCE_BY_ID
 from . import refreshed
 
-FOLDER = SOURCE_BY_ID["pypi"].folder
-CSV = "hugovk_top_pypi_ml_packages.csv"
-TARBALL = "hugovk_top_pypi_packages_30d_snapshots.tar.xz"
-PACKAGES = tuple(SOURCE_BY_ID["pypi"].refresh.items)  # the packages counted, acquired and refreshed alike
+SOURCE = SOURCE_BY_ID["pypi"]
+PACKAGES = tuple(SOURCE.items)  # the packages counted, acquired and refreshed alike
 # TensorFlow as a framework: these packages are alternative installs of it. tensorflow-intel is left
 # out because `pip install tensorflow` on Windows pulls it in as a dependency (one install, two rows).
 TF_FAMILY = ("tensorflow", "tensorflow-gpu", "tensorflow-cpu")
@@ -41,7 +39,7 @@ def _window(row) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def snapshots(raw: Path | None = None) -> pd.DataFrame:
     """Rows of the 30-day files for our packages, each with its window and assigned month."""
-    path = (raw or paths.RAW) / FOLDER / CSV
+    path = (raw or paths.RAW) / SOURCE.file("monthly")
     df = read_csv_checked(path, dtype={"last_update": str, "source": str}, keep_default_na=False, na_values=[""])
     require_columns(df, ["file", "commit", "commit_date", "last_update", "source", "n_rows", "project",
                          "download_count"], path)
@@ -102,14 +100,31 @@ def year_total(pypi: pd.DataFrame, year: int, packages=TF_FAMILY) -> dict:
 
 def tarball_members(raw: Path | None = None) -> int:
     """Number of snapshot JSON files in the tarball (cross-check of the CSV's commit count)."""
-    path = (raw or paths.RAW) / FOLDER / TARBALL
+    path = (raw or paths.RAW) / SOURCE.file("snapshots")
     try:
         with tarfile.open(path, "r:xz") as tf:
             return sum(1 for m in tf.getmembers() if m.name.endswith(".json"))
     except (tarfile.TarError, EOFError, OSError) as e:
-        raise InputFileError(f"data/raw/pypi_downloads/{TARBALL}: unreadable ({e})") from e
+        raise InputFileError(f"data/raw/{SOURCE.file('snapshots')}: unreadable ({e})") from e
 
 
 def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
     """Step 13_clean_pypi: one snapshot per month for the framework packages."""
     return {"monthly_pypi": monthly(raw)}
+
+
+def best_of_cross_check(rows: pd.DataFrame, best_of: pd.DataFrame) -> pd.DataFrame:
+    """torch's share of torch + tensorflow (the `tensorflow` package alone, as best-of-ml-python reads it) per month,
+    in the PyPI signal and in the best-of-ml-python snapshots: a snapshot's 30-day window belongs to the month holding
+    most of its days (as for the PyPI snapshots), several snapshots of a month are pooled. Months both hold."""
+    pkg = {"pytorch": "torch", "tensorflow": "tensorflow"}
+    b = best_of[best_of["framework"].isin(pkg) & best_of["package"].isin(pkg.values())]
+    b = b.assign(month=(pd.to_datetime(b["snapshot_date"]) - pd.Timedelta(days=15)).dt.to_period("M").astype(str))
+    snap = b.pivot_table(index="month", columns="package", values="n_downloads_30d", aggfunc="sum")
+    n = b.groupby("month")["snapshot_date"].nunique()
+    ours = rows[rows["framework"].isin(pkg.values())].pivot_table(index="month", columns="framework", values="value")
+    out = pd.DataFrame({"pypi_share": ours["torch"] / (ours["torch"] + ours["tensorflow"]),
+                        "best_of_share": snap["torch"] / (snap["torch"] + snap["tensorflow"]),
+                        "n_snapshots": n}).dropna()
+    out["share_change"] = out["best_of_share"] - out["pypi_share"]
+    return out.rename_axis("month").reset_index().astype({"n_snapshots": int})

@@ -18,7 +18,7 @@ import pandas as pd
 from ..chain import refresh_files as names
 from ..chain import schemas
 from ..chain.io import InputFileError, raw_label, read_csv_checked, require_columns
-from ..registry.sources import SPLICE_ID, break_fields
+from ..registry.sources import SOURCE_BY_ID, SPLICE_ID, break_fields
 
 ACQUIRED = "acquired"
 
@@ -63,10 +63,12 @@ def _check(df: pd.DataFrame, source: str, path: Path) -> None:
 
 
 def with_breaks(rows: pd.DataFrame, source: str) -> pd.DataFrame:
-    """`rows` (with `month`) plus `break_id` and `break_kind` from the source registry's breaks."""
-    fields = {m: break_fields(source, m) for m in rows["month"].unique()}
-    return rows.assign(break_id=rows["month"].map(lambda m: fields[m][0]),
-                       break_kind=rows["month"].map(lambda m: fields[m][1]))
+    """`rows` (with `month` and `framework`) plus `break_id` and `break_kind` from the source registry's breaks (a
+    break with `items` marks only the rows of those frameworks)."""
+    keys = rows[["month", "framework"]].drop_duplicates().itertuples(index=False)
+    fields = {(m, f): break_fields(source, m, f) for m, f in keys}
+    pairs = list(zip(rows["month"], rows["framework"], strict=True))
+    return rows.assign(break_id=[fields[p][0] for p in pairs], break_kind=[fields[p][1] for p in pairs])
 
 
 def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
@@ -86,7 +88,7 @@ def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
     last = last_usable or acquired["month"].max()
     new = ref[ref["month"] > last]
     if not new.empty and new["month"].min() > names.shift_month(last, 1):
-        raise InputFileError(f"data/raw/{names.FOLDERS[source]}/{new['origin'].iloc[0]}: starts at "
+        raise InputFileError(f"data/raw/{SOURCE_BY_ID[source].folder}/{new['origin'].iloc[0]}: starts at "
                              f"{new['month'].min()}, leaving a gap after the acquired data's last usable month {last}; "
                              "run `make refresh` again (it reaches back 12 months from the acquired data's end)")
     out = out.merge(ref[key + ["value"]].rename(columns={"value": "value_refreshed"}), on=key, how="left")

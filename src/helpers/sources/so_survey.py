@@ -28,8 +28,9 @@ from ..chain import paths
 from ..chain.io import InputFileError, is_lfs_pointer, raw_label
 from ..registry.sources import SOURCE_BY_ID
 
-FOLDER = SOURCE_BY_ID["so_survey"].folder
-NAME = re.compile(r"^stack-overflow-developer-survey-(\d{4})\.zip$")
+SOURCE = SOURCE_BY_ID["so_survey"]
+FOLDER = SOURCE.folder
+NAME = re.compile(f"^{SOURCE.dropin}$")  # the file name a user drops in (its `year` group: the survey year)
 MEMBER = "survey_results_public.csv"
 FRAMEWORKS = ("tensorflow", "pytorch", "keras")
 NA_VALUES = ["NA", ""]
@@ -84,7 +85,7 @@ def files(raw: Path | None = None) -> dict[int, Path]:
         m = NAME.match(p.name)
         if not m:
             raise SoSurveyError(f"data/raw/{FOLDER}/{p.name}: name is not stack-overflow-developer-survey-YYYY.zip")
-        out[int(m.group(1))] = p
+        out[int(m["year"])] = p
     return out
 
 

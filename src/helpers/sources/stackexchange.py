@@ -19,22 +19,16 @@ from ..chain.io import InputFileError, raw_label, read_csv_checked, require_colu
 from ..registry.sources import SOURCE_BY_ID
 from . import refreshed, so_charts
 
-SO_DIR = SOURCE_BY_ID["stackoverflow"].folder
-ML_SVG = "nschloe_machine-learning.svg"
-TOTAL_SVG = "nschloe_total.svg"
-HISTORY = "nschloe_svg_history.zip"
-DSSE_PRIMARY = "dsse_all_questions__GautamJetley_DSSE-Analysis.csv.gz"   # has AnswerCount
-DSSE_SECOND = "dsse_all_questions__carlaruc_stack-exchange.csv.gz"       # later snapshot
+SO, DSSE = SOURCE_BY_ID["stackoverflow"], SOURCE_BY_ID["dsse"]
 TAGS = ("tensorflow", "pytorch", "keras", "scikit-learn")
 ALL = "all"  # framework id of the all-questions series
 
 
 def _svg_versions(raw: Path) -> list[tuple[str, str, str]]:
     """(kind, version name, svg text) for the current charts and every historical version."""
-    d = raw / SO_DIR
-    out = [("ml", "current", (d / ML_SVG).read_text(encoding="utf-8")),
-           ("total", "current", (d / TOTAL_SVG).read_text(encoding="utf-8"))]
-    with zipfile.ZipFile(d / HISTORY) as zf:
+    out = [("ml", "current", (raw / SO.file("ml_chart")).read_text(encoding="utf-8")),
+           ("total", "current", (raw / SO.file("total_chart")).read_text(encoding="utf-8"))]
+    with zipfile.ZipFile(raw / SO.file("chart_history")) as zf:
         for name in sorted(zf.namelist()):
             base = name.rsplit("/", 1)[-1]
             if base.endswith(".svg"):
@@ -52,7 +46,7 @@ def so_digitised(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = raw or paths.RAW
     frames = []
     for kind, version, text in _svg_versions(raw):
-        d = so_charts.digitise(text, f"data/raw/{SO_DIR}/{version}")
+        d = so_charts.digitise(text, f"data/raw/{SO.folder}/{version}")
         if kind == "total":
             d["tag"] = ALL
         frames.append(d.assign(version=version))
@@ -88,7 +82,7 @@ def so_signals(digitised: pd.DataFrame) -> pd.DataFrame:
 
 def sede_top100(raw: Path | None = None) -> pd.DataFrame:
     """SEDE top-100 tags per month (2010-01..2020-06): tag, month, questions for our tags."""
-    path = (raw or paths.RAW) / SO_DIR / "sede_so_top100_tags_by_month__erikgregorywebb_QueryResults.csv"
+    path = (raw or paths.RAW) / SO.file("sede_top100")
     df = read_csv_checked(path)
     require_columns(df, ["CreationYear", "CreationMonth", "TagName", "PostCount"], path)
     df = df[df["TagName"].isin(TAGS)]
@@ -98,14 +92,14 @@ def sede_top100(raw: Path | None = None) -> pd.DataFrame:
 
 def stack_index(raw: Path | None = None) -> pd.DataFrame:
     """ragulkesavan/STACK-INDEX monthly SO counts (2009-2017) for pytorch and keras (no tensorflow)."""
-    path = (raw or paths.RAW) / SO_DIR / "sede_so_tag_counts_by_month__ragulkesavan_STACK-INDEX_multiTimeline.csv"
+    path = (raw or paths.RAW) / SO.file("sede_tags")
     df = pd.read_csv(path, usecols=lambda c: c in ("month", "pytorch", "keras", "scikit-learn"), index_col=False)
     require_columns(df, ["month"], path)
     return df.melt(id_vars="month", var_name="tag", value_name="n_questions").dropna()
 
 
 def aiindex_yearly(raw: Path | None = None) -> pd.DataFrame:
-    path = (raw or paths.RAW) / SO_DIR / "aiindex2020_frameworks_questions_count.csv"
+    path = (raw or paths.RAW) / SO.file("aiindex_counts")
     df = read_csv_checked(path)
     require_columns(df, ["Date", "Keras_Question_Count", "Tensorflow_Question_Count", "Pytorch_Question_Count"], path)
     out = df.rename(columns={"Date": "year", "Keras_Question_Count": "keras", "Tensorflow_Question_Count": "tensorflow",
@@ -117,7 +111,7 @@ def aiindex_monthly(raw: Path | None = None) -> pd.DataFrame:
     """Per-question AI Index lists (pytorch, keras; a scraper's lower bound) counted by month."""
     frames = []
     for tag in ("pytorch", "keras"):
-        path = (raw or paths.RAW) / SO_DIR / f"aiindex2020_{tag}_questions.csv"
+        path = (raw or paths.RAW) / SO.file("aiindex_questions", tag=tag)
         df = read_csv_checked(path)
         require_columns(df, ["Date"], path)
         m = pd.to_datetime(df["Date"]).dt.strftime("%Y-%m").value_counts().rename("n_questions")
@@ -218,8 +212,8 @@ def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
     version read), `dsse_second` (monthly counts from the second export)."""
     raw = raw or paths.RAW
     digitised, versions = so_digitised(raw)
-    first = dsse_monthly(dsse_questions(raw / SO_DIR / DSSE_PRIMARY))    # each cut at its export's last
-    second = dsse_monthly(dsse_questions(raw / SO_DIR / DSSE_SECOND))    # complete month
+    first = dsse_monthly(dsse_questions(raw / DSSE.file("export")))          # each cut at its export's last
+    second = dsse_monthly(dsse_questions(raw / DSSE.file("later_export")))   # complete month
     monthly = pd.concat([refreshed.splice(so_signals(digitised), "stackoverflow", raw=raw),
                          refreshed.splice(first, "dsse", raw=raw)], ignore_index=True)
     return {"monthly_stackexchange": monthly, "so_questions_digitised": digitised,

@@ -150,7 +150,7 @@ def prepare(share: pd.DataFrame, sig: Signal, start: str = PYTORCH_RELEASE) -> S
                 for m in s.loc[s["break_id"] == SPLICE_ID, "month"]]
                if "break_id" in s else [])
     refreshed_from = min((b.start for b in splices), default="9999-99")  # refreshed months are counted anew
-    own = breaks(sig.source)
+    own = [b for b in breaks(sig.source) if b.concerns((*sig.pytorch, *sig.tensorflow))]
     s = s[~s["month"].map(lambda m: m < refreshed_from and any(b.kind == "exclude" and b.covers(m) for b in own))]
     s = s.reset_index(drop=True)
     months = s["month"].tolist()

@@ -29,7 +29,8 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
         again = d.groupby(["month", "framework"])["value_refreshed"].sum(min_count=1).unstack()
         for side, names in (("pt", sig.pytorch), ("tf", sig.tensorflow)):
             out[f"{side}_refreshed"] = again.reindex(columns=list(names)).sum(axis=1, min_count=1).reindex(out.index)
-    marked = d.loc[d["break_id"].fillna("") != "", ["month", "break_id", "break_kind"]].drop_duplicates()
+    mine = d["framework"].isin((*sig.pytorch, *sig.tensorflow))  # a break with `items` marks only its frameworks
+    marked = d.loc[mine & (d["break_id"].fillna("") != ""), ["month", "break_id", "break_kind"]].drop_duplicates()
     if marked["month"].duplicated().any():
         raise ValueError(f"{sig.id}: two breaks marked on one month: {marked[marked['month'].duplicated(keep=False)]}")
     out = out.join(marked.set_index("month")).fillna({"break_id": "", "break_kind": ""})

@@ -48,7 +48,13 @@ class Result:
         return self.summary.fit
 
 
-MIN_MONTHS = 24  # a signal with fewer months is shown (observed shares) but not modelled
+MIN_MONTHS = 24    # a signal is modelled when it spans at least this many calendar months (the crossover rules'
+MIN_OBSERVED = 18  # two 12-month windows) with data in at least this many; shorter ones are shown, not modelled
+
+
+def long_enough(series: sm.Series) -> bool:
+    """Does the signal span MIN_MONTHS calendar months with data in at least MIN_OBSERVED of them?"""
+    return series.n_calendar >= MIN_MONTHS and len(series.months) >= MIN_OBSERVED
 
 
 def prepared(ms: pd.DataFrame) -> dict[str, sm.Series]:
@@ -67,9 +73,9 @@ def _fit_one(series: sm.Series) -> Result:
 
 
 def fit_all(ms: pd.DataFrame, workers: int | None = None) -> dict[str, Result]:
-    """The model of every monthly signal in `ms` with at least MIN_MONTHS (by signal id), one process per core
-    (each signal's numbers depend only on its own data and fixed seeds: the same in any process)."""
-    todo = {name: s for name, s in prepared(ms).items() if len(s.months) >= MIN_MONTHS}
+    """The model of every monthly signal in `ms` that is `long_enough` (by signal id), one process per core (each
+    signal's numbers depend only on its own data and fixed seeds: the same in any process)."""
+    todo = {name: s for name, s in prepared(ms).items() if long_enough(s)}
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if workers <= 1:
         return {name: _fit_one(s) for name, s in todo.items()}
@@ -78,13 +84,14 @@ def fit_all(ms: pd.DataFrame, workers: int | None = None) -> dict[str, Result]:
 
 
 def too_short(ms: pd.DataFrame) -> dict[str, sm.Series]:
-    """Signals with data but fewer than MIN_MONTHS months: shown with their observed shares, not modelled."""
-    return {name: s for name, s in prepared(ms).items() if len(s.months) < MIN_MONTHS}
+    """Signals with data that are not `long_enough`: shown with their observed shares, not modelled."""
+    return {name: s for name, s in prepared(ms).items() if not long_enough(s)}
 
 
 def too_short_reason(series: sm.Series) -> str:
-    return (f"too short for the model: {len(series.months)} months ({series.months[0]} to {series.months[-1]}); "
-            f"the model and the crossover rules need at least {MIN_MONTHS}")
+    return (f"too short for the model: {len(series.months)} months with data over {series.n_calendar} calendar "
+            f"months ({series.months[0]} to {series.months[-1]}); the model and the crossover rules need at least "
+            f"{MIN_OBSERVED} over {MIN_MONTHS}")
 
 
 def leader(low: float, high: float) -> str:
