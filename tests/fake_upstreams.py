@@ -2,11 +2,11 @@
 
 - ClickHouse's HTTP interface (`GET /ping`, `POST /` with the SQL as body): the SQL really runs, in chDB (embedded
   ClickHouse), on small tables with the public schemas — `pypi.pypi_downloads_per_day` (ClickPy) and
-  `github.github_events` (GH Archive, the columns the query reads). Authentication as the server does it: by
-  `X-ClickHouse-User`/`X-ClickHouse-Key` headers, HTTP basic auth, or `user`/`password` URL parameters — one of
-  them (a mix fails with code 516, as does a key without a user, a wrong password or no user at all); accounts
-  `play` (no password) and `reader`/`s3cret`. The profile is read-only (`readonly=2`): a `readonly` setting in the
-  URL fails with code 164.
+  `github.github_events` (GH Archive as ClickPy's loader writes it, `repo_id` after `repo_name`; the columns the
+  query reads). Authentication as the server does it: by `X-ClickHouse-User`/`X-ClickHouse-Key` headers, HTTP basic
+  auth, or `user`/`password` URL parameters — one of them (a mix fails with code 516, as does a key without a user, a
+  wrong password or no user at all); accounts `demo` and `play` (no password) and `reader`/`s3cret`. The profile is
+  read-only (`readonly=2`): a `readonly` setting in the URL fails with code 164.
 - The Stack Exchange API (`/2.3/info`, `/2.3/questions?...&filter=total`): gzip-compressed JSON. The `total`
   filter returns `{"total": N}` and nothing else (no `quota_remaining`), as the real API's built-in filter does;
   without a filter the wrapper carries `quota_remaining` and `quota_max`. A daily quota (`quota`, 300) is counted
@@ -31,11 +31,13 @@ import urllib.parse
 # Every day from START to LATEST, per rule: (what, per-day count). Months before LATEST's month are complete.
 START, LATEST = dt.date(2024, 6, 1), dt.date(2026, 11, 3)
 PYPI_DAILY = {"torch": 1000, "tensorflow": 700, "tensorflow-gpu": 10, "keras": 300, "jax": 50, "numpy": 9999}
-REPOS = {"pytorch/pytorch": 5, "tensorflow/tensorflow": 3, "keras-team/keras": 1, "huggingface/transformers": 4,
-         "pytorch/vision": 7}  # the last is not asked for: it must not be counted
+# repository: (id, stars a day); ids made up for the fake. pytorch/vision is not asked for: it must not be counted.
+REPOS = {"pytorch/pytorch": (1, 5), "tensorflow/tensorflow": (2, 3), "keras-team/keras": (3, 1),
+         "huggingface/transformers": (4, 4), "google/jax": (5, 2), "pytorch/vision": (6, 7)}
+RENAMED = {"google/jax": ("jax-ml/jax", dt.date(2024, 9, 1))}  # the name its events carry from that day (same id)
 # per repository and day: `stars` WatchEvent started, 1 ForkEvent, issues opened on days divisible by 3, one
 # issue closed, 2 PRs opened and 1 closed, 3 PushEvents (not counted)
-ACCOUNTS = {"play": "", "reader": "s3cret"}  # ClickHouse users and their passwords
+ACCOUNTS = {"demo": "", "play": "", "reader": "s3cret"}  # ClickHouse users and their passwords
 QUOTA = 300  # Stack Exchange API requests a day without a key
 SE_DAILY = {("stackoverflow", "pytorch"): 10, ("stackoverflow", "tensorflow"): 12, ("datascience", "pytorch"): 2,
             ("datascience", "tensorflow"): 1}
@@ -53,18 +55,25 @@ def pypi_rows() -> list[tuple[str, str, int]]:
     return [(d.isoformat(), p, base + i) for i, d in enumerate(days()) for p, base in PYPI_DAILY.items()]
 
 
-def github_rows() -> list[tuple[str, str, str, str]]:
-    """(created_at, repo_name, event_type, action) for every fixture event."""
+def name_on(repo: str, day: dt.date) -> str:
+    """The name a repository's events carry on `day` (a renamed one: its new name from the rename on)."""
+    new, since = RENAMED.get(repo, (repo, dt.date.max))
+    return new if day >= since else repo
+
+
+def github_rows() -> list[tuple[str, int, str, str, str]]:
+    """(created_at, repo_id, repo_name as the event carries it, event_type, action) for every fixture event."""
     out = []
     for d in days():
         t = f"{d.isoformat()} 12:00:00"
-        for repo, stars in REPOS.items():
-            out += [(t, repo, "WatchEvent", "started")] * stars + [(t, repo, "ForkEvent", "none")]
+        for repo, (rid, stars) in REPOS.items():
+            r = (t, rid, name_on(repo, d))
+            out += [(*r, "WatchEvent", "started")] * stars + [(*r, "ForkEvent", "none")]
             if d.toordinal() % 3 == 0:
-                out.append((t, repo, "IssuesEvent", "opened"))
-            out += [(t, repo, "IssuesEvent", "closed"), (t, repo, "PullRequestEvent", "opened"),
-                    (t, repo, "PullRequestEvent", "opened"), (t, repo, "PullRequestEvent", "closed")]
-            out += [(t, repo, "PushEvent", "none")] * 3
+                out.append((*r, "IssuesEvent", "opened"))
+            out += [(*r, "IssuesEvent", "closed"), (*r, "PullRequestEvent", "opened"),
+                    (*r, "PullRequestEvent", "opened"), (*r, "PullRequestEvent", "closed")]
+            out += [(*r, "PushEvent", "none")] * 3
     return out
 
 
@@ -98,7 +107,7 @@ def chdb_session():
     s.query("CREATE TABLE pypi.pypi_downloads_per_day (date Date, project String, count Int64) "
             "ENGINE = MergeTree ORDER BY (project, date)")
     s.query(f"CREATE TABLE github.github_events (file_time DateTime, event_type Enum8({EVENT_ENUM}), "
-            "actor_login LowCardinality(String), repo_name LowCardinality(String), created_at DateTime, "
+            "actor_login LowCardinality(String), repo_name LowCardinality(String), repo_id UInt64, created_at DateTime, "
             f"updated_at DateTime, action Enum8({ACTION_ENUM}), number UInt32) "
             "ENGINE = MergeTree ORDER BY (event_type, repo_name, created_at)")
     s.query("INSERT INTO pypi.pypi_downloads_per_day VALUES "
@@ -106,7 +115,7 @@ def chdb_session():
     rows = github_rows()
     for i in range(0, len(rows), 20000):
         s.query("INSERT INTO github.github_events VALUES " + ",".join(
-            f"('{t}', '{e}', 'someone', '{r}', '{t}', '{t}', '{a}', 1)" for t, r, e, a in rows[i:i + 20000]))
+            f"('{t}', '{e}', 'someone', '{r}', {rid}, '{t}', '{t}', '{a}', 1)" for t, rid, r, e, a in rows[i:i + 20000]))
     return s
 
 

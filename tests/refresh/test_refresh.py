@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlglot
-from fake_upstreams import LATEST, QUOTA, SE_DAILY, START, Upstreams, days, github_rows, pypi_rows
+from fake_upstreams import LATEST, QUOTA, REPOS, SE_DAILY, START, Upstreams, days, github_rows, pypi_rows
 
 from conftest import REPO, sha, tree_snapshot, write_manifest
 from helpers.chain import manifest
@@ -68,13 +68,20 @@ def hand_pypi() -> dict[tuple[str, str], int]:
 
 
 def hand_github() -> dict[tuple[str, str, str], int]:
+    """Events by month, repository (its first name: a renamed repository stays one series) and metric."""
     metric = {"WatchEvent": "new_stars", "ForkEvent": "new_forks", "IssuesEvent": "new_issues",
               "PullRequestEvent": "new_prs"}
+    first_name = {rid: repo for repo, (rid, _) in REPOS.items()}
     out = Counter()
-    for t, repo, event, action in github_rows():
+    for t, rid, _, event, action in github_rows():
         if event in ("WatchEvent", "ForkEvent") or (event in metric and action == "opened"):
-            out[(t[:7], repo, metric[event])] += 1
+            out[(t[:7], first_name[rid], metric[event])] += 1
     return out
+
+
+def at(up) -> clickhouse.Endpoint:
+    """The local server as a ClickHouse endpoint (its documented user)."""
+    return clickhouse.Endpoint(up.url, "demo", "the test's local server")
 
 
 def test_hand_counts_follow_the_rules():
@@ -113,13 +120,13 @@ def test_clickhouse_sql_runs_in_chdb_and_matches_hand_counts(upstreams):
 def test_the_same_aggregation_runs_in_duckdb():
     con = duckdb.connect()
     pypi_df = pd.DataFrame(pypi_rows(), columns=["day", "project", "downloads"]).assign(installer="")
-    gh_df = pd.DataFrame(github_rows(), columns=["created_at", "repo_name", "event_type", "action"])
+    gh_df = pd.DataFrame(github_rows(), columns=["created_at", "repo_id", "repo_name", "event_type", "action"])
     con.register("pypi_df", pypi_df)
     con.register("gh_df", gh_df)
     con.execute("CREATE TABLE pypi_days_local AS SELECT CAST(day AS DATE) AS day, project, installer, downloads "
                 "FROM pypi_df")
-    con.execute("CREATE TABLE gh_events_local AS SELECT CAST(CAST(created_at AS TIMESTAMP) AS DATE) AS day, repo_name, "
-                "event_type, action FROM gh_df")
+    con.execute("CREATE TABLE gh_events_local AS SELECT CAST(CAST(created_at AS TIMESTAMP) AS DATE) AS day, repo_id, "
+                "repo_name, event_type, action FROM gh_df")
     got = con.execute(queries.render(queries.PYPI_MONTHLY, "duckdb", "2025-01-01", "2025-03-01", ("torch",))).df()
     hand = hand_pypi()
     assert got["downloads"].tolist() == [hand[("2025-01", "torch")], hand[("2025-02", "torch")]]
@@ -129,7 +136,7 @@ def test_the_same_aggregation_runs_in_duckdb():
         m: hand_github()[("2025-02", "tensorflow/tensorflow", m)] for m in ("new_forks", "new_issues", "new_prs",
                                                                           "new_stars")}
     assert con.execute(queries.latest_day(queries.PYPI_MONTHLY, "duckdb", "2025-01-01", "2027-01-01",
-                                          ("torch",))).fetchone()[0] == LATEST.isoformat()
+                                          ("torch",))).fetchall() == [("torch", LATEST.isoformat())]
 
 
 def test_bigquery_sql_round_trips_to_duckdb_on_the_public_schema():
@@ -180,7 +187,7 @@ def test_a_mirror_may_name_the_table_differently(env, monkeypatch):
     assert run.table_for("github", "clickhouse") == "mirror.events"
     sql = queries.render(queries.GITHUB_MONTHLY, "clickhouse", "2025-02-01", "2025-03-01", ("pytorch/pytorch",),
                          table=run.table_for("github", "clickhouse"))
-    got = clickhouse.query(sql, queries.GITHUB_MONTHLY.columns, env.url)
+    got = clickhouse.query(sql, queries.GITHUB_MONTHLY.columns, at(env))
     assert "FROM mirror.events" in sql and int(got.set_index("metric").loc["new_stars", "events"]) == 28 * 5
 
 
@@ -230,16 +237,16 @@ def test_the_dump_command_writes_a_refresh_file(raw, tmp_path):
 # --- the clients against the local server -------------------------------------------------------------------
 
 def test_clickhouse_client_reads_csv_and_reports_errors(env):
-    df = clickhouse.query("SELECT 1 AS a, 'x' AS b", ("a", "b"), env.url)
+    df = clickhouse.query("SELECT 1 AS a, 'x' AS b", ("a", "b"), at(env))
     assert df.to_dict("records") == [{"a": "1", "b": "x"}]
     with pytest.raises(http.RefreshError, match="unexpected result columns"):
-        clickhouse.query("SELECT 1 AS c", ("a",), env.url)
+        clickhouse.query("SELECT 1 AS c", ("a",), at(env))
     with pytest.raises(http.RefreshError, match=r"HTTP 500.*UNKNOWN_IDENTIFIER|HTTP 500.*Unknown"):
-        clickhouse.query("SELECT nosuchcolumn FROM pypi.pypi_downloads_per_day", ("a",), env.url)
+        clickhouse.query("SELECT nosuchcolumn FROM pypi.pypi_downloads_per_day", ("a",), at(env))
     env.script.append("ch_truncated")
     with pytest.raises(http.RefreshError, match="truncated"):
         clickhouse.query(queries.render(queries.PYPI_MONTHLY, "clickhouse", "2025-01-01", "2025-03-01", ("torch",)),
-                         queries.PYPI_MONTHLY.columns, env.url)
+                         queries.PYPI_MONTHLY.columns, at(env))
 
 
 def client(env, waits):
@@ -480,12 +487,12 @@ def test_clickhouse_credentials_go_as_headers_and_no_setting_is_sent(env, monkey
     setting in the URL: a read-only profile refuses `readonly=1` (code 164)."""
     monkeypatch.setenv("CLICKHOUSE_USER", "reader")
     monkeypatch.setenv("CLICKHOUSE_PASSWORD", "s3cret")
-    got = clickhouse.query("SELECT 1 AS a", ("a",), env.url)
+    got = clickhouse.query("SELECT 1 AS a", ("a",), at(env))
     assert got["a"].tolist() == ["1"] and env.auth[-1] == {"header": True, "basic": False, "url": False}
     assert env.seen[-1] == "/"  # nothing in the query string: no user, no password, no setting
     monkeypatch.setenv("CLICKHOUSE_PASSWORD", "wrong")
     with pytest.raises(http.RefreshError, match="516.*Authentication failed") as e:
-        clickhouse.query("SELECT 1 AS a", ("a",), env.url)
+        clickhouse.query("SELECT 1 AS a", ("a",), at(env))
     assert "wrong" not in str(e.value)
     # what the fake refuses, as the server does: a URL user with header credentials, a key without a user, and a
     # readonly setting
@@ -530,21 +537,109 @@ def test_the_stack_exchange_refresh_stops_before_the_quota_is_spent_and_resumes(
 
 
 def test_refresh_check_names_each_endpoint_its_table_and_newest_day(env, monkeypatch):
-    """(c) `make refresh-check`: EXISTS TABLE and the newest day per configured engine; a wrong table is named."""
+    """(c) `make refresh-check`: the endpoint that answered, its table and each source's newest day; a wrong table is
+    named."""
     out = io.StringIO()
-    assert check.main([], today=TODAY, out=out) == 0, out.getvalue()
+    assert check.main([], today=LATEST + dt.timedelta(days=2), out=out) == 0, out.getvalue()
     text = out.getvalue()
-    assert "pypi.pypi_downloads_per_day" in text and "github.github_events" in text
+    assert "pypi.pypi_downloads_per_day" in text and "github.github_events" in text and env.url in text
     assert LATEST.isoformat() in text and f"{QUOTA - 1} requests left today" in text
-    assert "4 of 4 sources ready" in text
+    assert "ok: make refresh would reach 2026-10" in text and "4 of 4 sources ready" in text
     monkeypatch.setenv("CLICKHOUSE_GITHUB_TABLE", "default.github_events")  # the playground's unqualified name
     out = io.StringIO()
-    assert check.main([], today=TODAY, out=out) == 1
-    assert "table not found" in out.getvalue() and "3 of 4 sources ready" in out.getvalue()
+    assert check.main([], today=LATEST + dt.timedelta(days=2), out=out) == 1
+    assert "no table default.github_events" in out.getvalue() and "3 of 4 sources ready" in out.getvalue()
 
 
-def test_the_default_endpoint_serves_both_engine_sources():
-    """ClickPy's service holds both tables (its own loader keeps github.github_events current)."""
-    assert clickhouse.DEFAULT_URL == "https://clickpy-clickhouse.clickhouse.com"
+def dead_port() -> int:
+    import socket
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_next_endpoint_is_tried_and_the_one_that_answered_is_named(env, raw, monkeypatch):
+    """The first endpoint does not answer: the next one does, and both the check and the refresh say which."""
+    dead = f"http://127.0.0.1:{dead_port()}"
+    monkeypatch.setenv("CLICKHOUSE_PYPI_URL", f"{dead},{env.url}")
+    out = io.StringIO()
+    assert check.main([], today=TODAY, out=out) == 0, out.getvalue()
+    block = out.getvalue().split("\npypi ")[1].split("\n\n")[0]
+    assert env.url in block.splitlines()[0] and f"answered after: {dead}: unreachable" in block
+    out = io.StringIO()
+    assert run.main(["--sources", "pypi"], raw=raw, today=TODAY, out=out) == 0, out.getvalue()
+    assert f"pypi: ClickHouse at {env.url} answered (tried first: {dead}: unreachable" in out.getvalue()
+
+
+def test_the_documented_endpoints_and_users_are_clickpys_current_then_previous(monkeypatch):
+    """ClickPy's README and .env.example name sql-clickhouse.clickhouse.com with user `demo` (since 2024-12-03);
+    the previous instance, with user `play`, is the next one tried."""
+    for k in ("CLICKHOUSE_PYPI_URL", "CLICKHOUSE_GITHUB_URL", "CLICKHOUSE_USER"):
+        monkeypatch.delenv(k, raising=False)
+    assert [(e.url, e.user) for e in clickhouse.endpoints("pypi")] == [
+        ("https://sql-clickhouse.clickhouse.com", "demo"), ("https://clickpy-clickhouse.clickhouse.com", "play")]
+    assert clickhouse.headers(clickhouse.endpoints("github")[0])["X-ClickHouse-User"] == "demo"
     assert {run.table_for(s, "clickhouse") for s in ("pypi", "github")} == {"pypi.pypi_downloads_per_day",
                                                                             "github.github_events"}
+
+
+def test_a_renamed_repository_stays_one_series_selected_by_its_id(upstreams):
+    """google/jax's events carry jax-ml/jax from 2024-09-01 (same id): asked by its old name, every month counts."""
+    sql = queries.render(queries.GITHUB_MONTHLY, "clickhouse", "2024-08-01", "2024-11-01", ("google/jax",))
+    got = pd.read_csv(io.BytesIO(upstreams.chdb.query(sql, "CSVWithNames").bytes()))
+    stars = got[got["metric"] == "new_stars"].set_index("month")["events"]
+    assert set(got["repo_name"]) == {"google/jax"} and stars.to_dict() == {"2024-08": 62, "2024-09": 60, "2024-10": 62}
+    assert hand_github()[("2024-10", "google/jax", "new_stars")] == 62
+    latest = queries.latest_day(queries.GITHUB_MONTHLY, "clickhouse", "2024-08-01", "2026-12-01", ("google/jax",))
+    assert upstreams.chdb.query(latest, "CSV").bytes().decode().strip() == f'"google/jax","{LATEST.isoformat()}"'
+
+
+def test_an_item_the_engine_stopped_holding_is_never_read_as_zeros(env, raw, monkeypatch):
+    """keras (not read by the signals) has no events after 2025-12 in a mirror: its later months are left out, the
+    other items go on; torch missing altogether stops the source with its name."""
+    env.chdb.query("CREATE DATABASE IF NOT EXISTS mirror")
+    env.chdb.query("DROP TABLE IF EXISTS mirror.pypi")
+    env.chdb.query("CREATE TABLE mirror.pypi ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM "
+                   "pypi.pypi_downloads_per_day WHERE NOT (project = 'keras' AND date >= '2026-01-01')")
+    monkeypatch.setenv("CLICKHOUSE_PYPI_TABLE", "mirror.pypi")
+    out = io.StringIO()
+    assert run.main(["--sources", "pypi"], raw=raw, today=TODAY, out=out) == 0, out.getvalue()
+    assert "keras's newest day is 2025-12-31: its months after 2025-11 are left out" in out.getvalue()
+    both = refreshed.read("pypi", raw)
+    keras, torch = (both[both["framework"] == f]["month"] for f in ("keras", "torch"))
+    assert keras.max() == "2025-11" and torch.max() == "2026-10"  # no zero months for keras after its data end
+    env.chdb.query("DROP TABLE mirror.pypi")
+    env.chdb.query("CREATE TABLE mirror.pypi ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM "
+                   "pypi.pypi_downloads_per_day WHERE project != 'torch'")
+    out = io.StringIO()
+    assert run.main(["--sources", "pypi"], raw=raw, today=TODAY, out=out) == 1
+    assert "holds nothing for ['torch']" in out.getvalue()
+
+
+def test_a_stalled_upstream_is_named_by_the_check(env, monkeypatch):
+    """Checked 30 days after the engine's newest day: the source is named as stalled, with the month a refresh would
+    reach (not a month of zeros)."""
+    out = io.StringIO()
+    assert check.main([], today=LATEST + dt.timedelta(days=30), out=out) == 0
+    text = out.getvalue()
+    assert "stalled: torch's newest day is 30 days old; make refresh would stop at 2026-10" in text
+    assert "with a stalled upstream" in text
+
+
+def test_after_the_quota_is_spent_no_site_is_asked_again_in_the_run(env, raw):
+    """The first answer saying the quota is spent stops every Stack Exchange request of the run (both sites), and the
+    run says when it can continue."""
+    env.script.append("quota0")  # another client on this IP spends the quota: the next answer says it is spent
+    before = len(env.seen)
+    out = io.StringIO()
+    run.main(["--sources", "stackoverflow,dsse"], raw=raw, today=TODAY, out=out)
+    text = out.getvalue()
+    asked = [p for p in env.seen[before:] if p.startswith("/2.3/")]
+    assert len(asked) == 4  # probe, /info, 1 answered, 1 refused: nothing after it
+    assert "requests are available again from" in text or "run `make refresh` again from" in text
+    assert "dsse: not asked: the daily quota was spent earlier in this run" in text
+    before = len(env.seen)
+    out = io.StringIO()
+    assert check.main([], today=TODAY, out=out) == 1
+    refused = [p for p in env.seen[before:] if p.startswith("/2.3/")]
+    assert len(refused) == 1 and "quota spent: requests available again from" in out.getvalue()

@@ -1,7 +1,10 @@
 """BigQuery as the alternative engine, for users with a Google Cloud project (`pip install -e '.[bigquery]'`).
 
-The public tables are `bigquery-public-data.pypi.file_downloads` (one row per download, with the installer) and
-GH Archive's `githubarchive.month.YYYYMM`. Queries are billed by bytes scanned: each query is limited by
+The public tables are `bigquery-public-data.pypi.file_downloads` (one row per download, with the installer; documented
+by PyPI at https://docs.pypi.org/api/bigquery/) and GH Archive's `githubarchive.month.YYYYMM` (https://www.gharchive.org,
+"Analyzing with BigQuery"; `repo.id` is the repository's id, which survives a rename). The default endpoint is the
+BigQuery REST service endpoint `https://bigquery.googleapis.com` (https://cloud.google.com/bigquery/docs/reference/rest,
+"Service endpoint"). Queries are billed by bytes scanned: each query is limited by
 BIGQUERY_MAX_BYTES (default 2 TB; the free tier is 1 TB a month) and reads only the dates it needs (both tables
 are partitioned or sharded by date).
 

@@ -1,9 +1,14 @@
 """`make refresh-check` (python -m helpers.refresh.check): are the configured endpoints right? Online, in seconds,
 nothing written.
 
-For each refreshable source on its engine (`--engine` as for `make refresh`): whether the table exists there
-(`EXISTS TABLE` on ClickHouse) and the newest day it holds for the source's items; for the Stack Exchange API, the
-requests left today. Exit status 0 when every source answers, 1 otherwise.
+For each refreshable source on its engine (`--engine` as for `make refresh`): the endpoint that answered (a
+ClickHouse source tries the documented endpoints in turn, and says what the ones before it answered), the table, and
+the newest day the engine holds for each item the signals read: the oldest of them is the source's newest day, and
+the last month `make refresh` would take is the month before it. A newest day more than STALL_DAYS before today is
+named as a stalled upstream (ClickPy's loaders have stalled for weeks: ClickHouse/clickpy issues #188, #225), never
+read as a month of zeros. For the Stack Exchange API: the requests left today (after an answer that the quota is
+spent, no further request: the row says when requests are available again). Exit status 0 when every source answers,
+1 otherwise.
 """
 from __future__ import annotations
 
@@ -14,36 +19,58 @@ import sys
 import pandas as pd
 
 from ..chain.refresh_files import shift_month
-from . import clickhouse, http, queries
-from .run import ENGINE_CHOICES, ENGINE_NAMES, OVERLAP_MONTHS, SOURCES, SPECS, connect, engine_of, items, table_for
-from .stackexchange_api import Client
+from . import http
+from .run import (
+    ENGINE_CHOICES,
+    ENGINE_NAMES,
+    OVERLAP_MONTHS,
+    SOURCES,
+    SPECS,
+    connect,
+    engine_of,
+    last_complete,
+    newest_days,
+    signal_items,
+    table_for,
+)
+from .stackexchange_api import Client, QuotaSpentError, when
+
+STALL_DAYS = 7  # a newest day older than this (before today) names the upstream as stalled
 
 
 def check_engine(source: str, engine: str, today: dt.date) -> dict:
-    """One source on a query engine: the table's existence and its newest day for the source's items."""
-    agg, run, url = connect(source, engine)
-    table = table_for(source, engine)
-    row = {"source": source, "engine": ENGINE_NAMES[engine], "endpoint": http.redact(url), "table": table}
-    if engine == "clickhouse":
-        exists = clickhouse.query(f"EXISTS TABLE {table}", ("result",), url)["result"].iloc[0] == "1"
-        row["table exists"] = "yes" if exists else "no"
-        if not exists:
-            return row | {"newest day": "", "status": "table not found: set CLICKHOUSE_" + source.upper() + "_URL or "
-                                                      + f"CLICKHOUSE_{source.upper()}_TABLE"}
+    """One source on a query engine: the endpoint that answered, its table, and each item's newest day."""
+    connection = connect(source, engine)
+    _, _, url, tried = connection
+    row = {"source": source, "engine": ENGINE_NAMES[engine], "endpoint": http.redact(url), "table": table_for(source, engine),
+           "tried first": "; ".join(tried)}
     start = f"{shift_month(SPECS[source].acquired_end, 1 - OVERLAP_MONTHS)}-01"
-    sql = queries.latest_day(agg, engine, start, f"{today:%Y-%m}-28", items(source), table=table)
-    latest = run(sql, ("latest",))["latest"].iloc[0]
-    fresh = bool(latest) and latest not in ("\\N", "None", "nan")
-    return row | {"table exists": row.get("table exists", "yes"), "newest day": latest if fresh else "",
-                  "status": "ok" if fresh else f"no rows for {', '.join(items(source))} since {start}"}
+    newest = newest_days(source, engine, start, f"{today:%Y-%m-%d}", connection)
+    if not newest:
+        return row | {"newest day": "", "status": f"no rows for {', '.join(SPECS[source].items)} since {start}"}
+    try:
+        last, limit = last_complete(source, newest)
+    except http.RefreshError as e:
+        return row | {"newest day": "", "status": f"failed: {str(e)[len(source) + 2:][:200]}"}
+    others = [f"{f} {d}" for f, d in sorted(newest.items()) if f not in signal_items(source) and d < newest[limit]]
+    age = (today - dt.date.fromisoformat(newest[limit][:10])).days
+    status = (f"stalled: {limit}'s newest day is {age} days old; make refresh would stop at {last}" if age > STALL_DAYS
+              else f"ok: make refresh would reach {last}")
+    if others:
+        status += f" (older items, left out after their own newest day: {', '.join(others)})"
+    return row | {"newest day": newest[limit], "status": status}
 
 
 def check_api(source: str, client: Client) -> dict:
-    """A Stack Exchange site: the requests left today (read once per run: each read spends one)."""
-    left = client.quota_remaining if client.quota_remaining is not None else client.read_quota(SPECS[source].site)
-    return {"source": source, "engine": ENGINE_NAMES["stackexchange_api"], "endpoint": client.url,
-            "table": f"site={SPECS[source].site}", "table exists": "yes",
-            "newest day": "", "status": f"ok: {left} requests left today"}
+    """A Stack Exchange site: the requests left today (read once per run: each read spends one; none once an answer
+    said the quota is spent)."""
+    row = {"source": source, "engine": ENGINE_NAMES["stackexchange_api"], "endpoint": client.url,
+           "table": f"site={SPECS[source].site}", "newest day": ""}
+    try:
+        left = client.quota_remaining if client.quota_remaining is not None else client.read_quota(SPECS[source].site)
+    except QuotaSpentError as e:
+        return row | {"status": f"quota spent: requests available again {when(e.available_at)}"}
+    return row | {"status": f"ok: {left} requests left today"}
 
 
 def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.stdout) -> int:
@@ -64,11 +91,19 @@ def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.st
                 rows.append(check_engine(source, engine, today))
         except http.RefreshError as e:
             rows.append({"source": source, "engine": ENGINE_NAMES[engine], "status": f"failed: {str(e)[:160]}"})
+    for r in rows:  # one block per source: where it was asked, what answered before, what it holds
+        where = "  ".join(r[k] for k in ("engine", "endpoint", "table") if r.get(k))
+        print(f"{r['source']:<14} {where}" + (f"  newest day {r['newest day']}" if r.get("newest day") else ""),
+              file=out)
+        if r.get("tried first"):
+            print(f"{'':<14} answered after: {r['tried first']}", file=out)
+        print(f"{'':<14} {r['status']}", file=out)
     table = pd.DataFrame(rows).fillna("")
-    print(table.to_string(index=False), file=out)
-    bad = table[~table["status"].str.startswith("ok")]
-    print(f"\n{len(table) - len(bad)} of {len(table)} sources ready for `make refresh`.", file=out)
-    return 1 if len(bad) else 0
+    ready = table["status"].str.startswith(("ok", "stalled"))
+    stalled = table["status"].str.startswith("stalled").sum()
+    print(f"\n{ready.sum()} of {len(table)} sources ready for `make refresh`"
+          + (f"; {stalled} with a stalled upstream (named above)" if stalled else "") + ".", file=out)
+    return 0 if ready.all() else 1
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def newest_day(path: str, start_month: str, memory: str = "2GB") -> str | None:
     sql = queries.latest_day(queries.SE_MONTHLY, "duckdb", f"{start_month}-01", "9999-12-31", ("all",),
                              variant=variant, path=path)
     with duckdb.connect(config={"memory_limit": memory, "threads": 2}) as con:
-        return con.execute(sql).fetchone()[0]
+        return con.execute(sql).fetchone()[1]  # (item, latest)
 
 
 def main(argv: list[str] | None = None, raw: Path | None = None, out=sys.stdout) -> int:

@@ -19,7 +19,11 @@ class RefreshError(RuntimeError):
 
 
 class UnreachableError(RefreshError):
-    """The endpoint could not be reached at all (no network, wrong host, refused)."""
+    """The endpoint could not be reached at all (no network, wrong host, refused); `reason` says how."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 class ThrottledError(RefreshError):
@@ -68,7 +72,7 @@ def request(url: str, data: bytes | None = None, headers: dict | None = None,
     except (TimeoutError, urllib.error.URLError, ConnectionError) as e:
         reason = getattr(e, "reason", e)
         raise UnreachableError(f"{shown}: cannot reach the endpoint ({reason}); check the network or the URL "
-                          "environment variable") from e
+                               "environment variable", str(reason)) from e
 
 
 def _decoded(body: bytes, encoding: str, shown: str) -> bytes:

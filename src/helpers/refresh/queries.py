@@ -7,12 +7,16 @@ which months, which packages — exists once, and the engine-specific part is on
 
 Relations (columns):
 - `pypi_days`: day DATE, project, installer ('' where the engine has no breakdown), downloads (count).
-- `gh_events`: day DATE, repo_name, event_type ('WatchEvent', ...), action ('started', 'opened', ... or '').
+- `gh_events`: day DATE, repo_id, repo_name, event_type ('WatchEvent', ...), action ('started', 'opened', ... or
+  ''). Repositories are selected by id: the ids that carry one of the declared names in the months asked for, and
+  then every event of those ids under any name (a repository renamed inside or after the window, as google/jax
+  became jax-ml/jax in 2024-09, stays one series; its declared names map it back to its framework).
 - `posts`: day DATE, tags (a question's tags as the dump writes them: `&lt;a&gt;&lt;b&gt;`, `<a><b>` or `|a|b|`) —
   questions only; from a Stack Exchange data dump (Posts.xml or a Parquet conversion), run by DuckDB.
 
 Every aggregation also returns `days`, the number of distinct days with data in the month, so that a month the
-engine does not (yet) hold completely is recognised and left out.
+engine does not (yet) hold completely is recognised and left out; `latest_day` gives the newest day the engine
+holds for each item, so that an item that stalled (or was renamed out of the declared names) is named.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ class Aggregation:
     columns: tuple[str, ...]       # the result's columns, in order
     relations: dict[str, str]      # engine -> SQL giving the relation (`{table}`: the engine's table)
     item_column: str               # the relation's column that `items` select (packages, repositories), if any
+    id_column: str = ""            # the relation's stable id of an item: items are selected by the ids of their names,
+    ids: str = ""                  # ... which this subquery finds (`id_column`, and `declared`: the declared name)
     item_result: str = ""          # the result's column naming the item
     value_column: str = ""         # the result's count column
     metric: str = ""               # the metric of every row ('' : the result's `metric` column)
@@ -63,28 +69,32 @@ PYPI_MONTHLY = Aggregation(
     split_metrics={"pip": "downloads_pip"},
 )
 
+# the ids of the repositories carrying a declared name in the window, each with its (first) declared name
+GH_IDS = ("(SELECT repo_id, MIN(repo_name) AS declared FROM gh_events WHERE repo_name IN ({items}) "
+          "AND day >= DATE '{start}' AND day < DATE '{end}' GROUP BY repo_id)")
+
 GITHUB_MONTHLY = Aggregation(
     "github_monthly", "gh_events",
-    """SELECT strftime(day, '%Y-%m') AS month, repo_name,
-              CASE event_type WHEN 'WatchEvent' THEN 'new_stars' WHEN 'ForkEvent' THEN 'new_forks'
+    """SELECT strftime(e.day, '%Y-%m') AS month, i.declared AS repo_name,
+              CASE e.event_type WHEN 'WatchEvent' THEN 'new_stars' WHEN 'ForkEvent' THEN 'new_forks'
                               WHEN 'IssuesEvent' THEN 'new_issues' WHEN 'PullRequestEvent' THEN 'new_prs' END AS metric,
-              COUNT(*) AS events, COUNT(DISTINCT day) AS days
-       FROM gh_events
-       WHERE repo_name IN ({items}) AND day >= DATE '{start}' AND day < DATE '{end}'
-         AND (event_type IN ('WatchEvent', 'ForkEvent')
-              OR (event_type IN ('IssuesEvent', 'PullRequestEvent') AND action = 'opened'))
+              COUNT(*) AS events, COUNT(DISTINCT e.day) AS days
+       FROM gh_events AS e JOIN """ + GH_IDS + """ AS i ON e.repo_id = i.repo_id
+       WHERE e.day >= DATE '{start}' AND e.day < DATE '{end}'
+         AND (e.event_type IN ('WatchEvent', 'ForkEvent')
+              OR (e.event_type IN ('IssuesEvent', 'PullRequestEvent') AND e.action = 'opened'))
        GROUP BY 1, 2, 3
        ORDER BY 1, 2, 3""",
     ("month", "repo_name", "metric", "events", "days"),
-    {"clickhouse": "SELECT toDate(created_at) AS day, repo_name, toString(event_type) AS event_type, "
+    {"clickhouse": "SELECT toDate(created_at) AS day, repo_id, repo_name, toString(event_type) AS event_type, "
                    "toString(action) AS action FROM {table}",
-     "bigquery": "SELECT DATE(created_at) AS day, repo.name AS repo_name, type AS event_type, "
+     "bigquery": "SELECT DATE(created_at) AS day, repo.id AS repo_id, repo.name AS repo_name, type AS event_type, "
                  "COALESCE(JSON_EXTRACT_SCALAR(payload, '$.action'), '') AS action "
                  "FROM `{table}` "
                  "WHERE _TABLE_SUFFIX BETWEEN FORMAT_DATE('%Y%m', DATE '{start}') "
                  "AND FORMAT_DATE('%Y%m', DATE_SUB(DATE '{end}', INTERVAL 1 DAY))",
-     "duckdb": "SELECT day, repo_name, event_type, action FROM gh_events_local"},
-    "repo_name", item_result="repo_name", value_column="events",
+     "duckdb": "SELECT day, repo_id, repo_name, event_type, action FROM gh_events_local"},
+    "repo_name", id_column="repo_id", ids=GH_IDS, item_result="repo_name", value_column="events",
 )
 
 # A tag matches in any of the dumps' spellings; `all` counts every question. {items} are the tags.
@@ -155,12 +165,24 @@ def render(agg: Aggregation, engine: str, start: str, end: str, items: tuple[str
     return f"WITH {agg.relation} AS ({relation})\n{_in_dialect(body, engine)}"
 
 
+LATEST_COLUMNS = ("item", "latest")
+
+
 def latest_day(agg: Aggregation, engine: str, start: str, end: str, items: tuple[str, ...],
                variant: str | None = None, path: str = "", table: str | None = None) -> str:
-    """The query for the newest day the engine holds for `items` from `start` on (column `latest`): the months
-    before that day's month are complete there."""
+    """The query for the newest day the engine holds for each of `items` from `start` on (columns `item`,
+    `latest`; one row per item it holds; an aggregation without items: one row, item ''): the months before the
+    oldest of those days are complete there for every item. Items selected by id (`id_column`) are named by their
+    declared name, whatever name their newest events carry."""
     names = _checked(start, end, items)
-    body = (f"SELECT CAST(MAX(day) AS VARCHAR) AS latest FROM {agg.relation} WHERE day >= DATE '{start}'"
-            + (f" AND {agg.item_column} IN ({names})" if agg.item_column else ""))
+    if agg.id_column:
+        ids = agg.ids.format(items=names, start=start, end=end)
+        body = (f"SELECT i.declared AS item, CAST(MAX(e.day) AS VARCHAR) AS latest FROM {agg.relation} AS e "
+                f"JOIN {ids} AS i ON e.{agg.id_column} = i.{agg.id_column} WHERE e.day >= DATE '{start}' GROUP BY 1")
+    elif agg.item_column:
+        body = (f"SELECT {agg.item_column} AS item, CAST(MAX(day) AS VARCHAR) AS latest FROM {agg.relation} "
+                f"WHERE day >= DATE '{start}' AND {agg.item_column} IN ({names}) GROUP BY 1")
+    else:
+        body = f"SELECT '' AS item, CAST(MAX(day) AS VARCHAR) AS latest FROM {agg.relation} WHERE day >= DATE '{start}'"
     relation = _relation(agg, engine, variant, table, start=start, end=end, path=path.replace("'", "''"))
     return f"WITH {agg.relation} AS ({relation})\n{_in_dialect(body, engine)}"

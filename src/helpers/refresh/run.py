@@ -27,10 +27,11 @@ import pandas as pd
 
 from ..chain import paths
 from ..chain.refresh_files import shift_month
+from ..registry.signals import MONTHLY
 from ..registry.sources import REFRESHABLE, SOURCE_BY_ID
 from ..sources import refreshed
 from . import bigquery, clickhouse, http, queries, store
-from .stackexchange_api import Client
+from .stackexchange_api import Client, QuotaSpentError, when
 from .stackexchange_api import endpoint as se_endpoint
 from .stackexchange_api import probe as se_probe
 
@@ -102,22 +103,64 @@ def _check_complete(source: str, rows: pd.DataFrame, first: str, last: str) -> N
                                 "nothing saved")
 
 
+def signal_items(source: str) -> tuple[str, ...]:
+    """The main framework of each side of `source`'s signals (torch and tensorflow; not an alternative package such
+    as tensorflow-cpu, whose absence may be a true zero): their newest day decides the last month refreshed."""
+    return tuple(dict.fromkeys(f for s in MONTHLY if s.source == source for f in (s.pytorch[0], s.tensorflow[0])))
+
+
+def newest_days(source: str, engine: str, start: str, end: str, connection) -> dict[str, str]:
+    """{framework: the newest day the engine holds for it since `start`} (an item under several names: the newest);
+    frameworks it holds nothing for are absent."""
+    agg, run, _, _ = connection
+    df = run(queries.latest_day(agg, engine, start, end, items(source), table=table_for(source, engine)),
+             queries.LATEST_COLUMNS)
+    by, out = names(source), {}
+    for item, day in zip(df["item"], df["latest"], strict=True):
+        if day and day not in ("\\N", "None", "nan") and item in by:
+            out[by[item]] = max(out.get(by[item], ""), day)
+    return out
+
+
+def last_complete(source: str, newest: dict[str, str]) -> tuple[str, str]:
+    """(the last month complete for every framework the signals read, the framework whose newest day decides it);
+    RefreshError naming a framework the signals read that the engine holds nothing for (renamed, removed, not
+    loaded: its months are never read as zeros)."""
+    wanted = signal_items(source) or tuple(newest)
+    missing = [f for f in wanted if f not in newest]
+    if missing:
+        raise http.RefreshError(f"{source}: the engine holds nothing for {missing} "
+                                f"({', '.join(n for f in missing for n in SOURCE_BY_ID[source].names(f))}) in the "
+                                "months asked for: renamed, removed or not loaded; nothing saved")
+    limit = min(wanted, key=lambda f: newest[f])
+    return shift_month(newest[limit][:7], -1), limit
+
+
 def refresh_engine(source: str, engine: str, start_month: str, raw: Path, log: Callable[[str], None],
-                   today: dt.date) -> Added:
-    """Query `source` on `engine` from `start_month` to its last complete month; save the result."""
-    agg, run, url = connect(source, engine)
+                   today: dt.date, connection=None) -> Added:
+    """Query `source` on `engine` from `start_month` to the last month complete for every framework its signals
+    read; another item's months after its own newest day are left out (never counted as zeros); save the result."""
+    connection = connection or connect(source, engine)
+    agg, run, url, _ = connection
     table = table_for(source, engine)
     start, bound = f"{start_month}-01", f"{today:%Y-%m}-01"
-    log(f"{source}: asking {engine} ({url}) for its newest day ...")
-    latest = run(queries.latest_day(agg, engine, start, bound, items(source), table=table), ("latest",))["latest"].iloc[0]
-    if not latest or latest in ("\\N", "None", "nan"):
+    log(f"{source}: asking {engine} ({url}) for each item's newest day ...")
+    newest = newest_days(source, engine, start, bound, connection)
+    if not newest:
         return Added(source, engine, note=f"the engine holds nothing from {start_month} on")
-    last = shift_month(latest[:7], -1)
+    last, limit = last_complete(source, newest)
     if last < start_month:
-        return Added(source, engine, note=f"no complete month after {start_month} yet (newest day {latest})")
+        return Added(source, engine, note=f"no complete month after {start_month} yet ({limit}'s newest day "
+                                          f"{newest[limit]})")
+    if any(day[:7] > newest[limit][:7] for day in newest.values()):
+        log(f"{source}: {limit}'s newest day {newest[limit]} limits the refresh to {last}")
     sql = queries.render(agg, engine, start, f"{shift_month(last, 1)}-01", items(source), table=table)
     log(f"{source}: counting {start_month}..{last} on {engine} ...")
     rows = rows_from_engine(source, agg, run(sql, agg.columns))
+    stale = {f: shift_month(d[:7], -1) for f, d in newest.items() if shift_month(d[:7], -1) < last}
+    for f, until in stale.items():
+        log(f"{source}: {f}'s newest day is {newest[f]}: its months after {until} are left out")
+    rows = rows[[m <= stale.get(f, last) for m, f in zip(rows["month"], rows["framework"], strict=True)]]
     _check_complete(source, rows, start_month, last)
     path = store.write(source, rows, f"{ENGINE_NAMES[engine]} {table}", url, sql, raw=raw, today=today.isoformat())
     return _added(source, engine, rows, path)
@@ -129,13 +172,15 @@ def table_for(source: str, engine: str) -> str:
 
 
 def connect(source: str, engine: str):
-    """(the source's aggregation, a function running SQL on `engine` and returning its rows, the shown endpoint)."""
+    """(the source's aggregation, a function running SQL on `engine` and returning its rows, the endpoint that
+    answered, what the endpoints tried before it answered). ClickHouse: the first documented (or configured)
+    endpoint that answers and holds the table (`clickhouse.resolve`)."""
     agg = queries.AGGREGATIONS[SPECS[source].aggregation]
     if engine == "clickhouse":
-        url = clickhouse.endpoint(source)
-        return agg, lambda sql, cols: clickhouse.query(sql, cols, url), url
+        ep, tried = clickhouse.resolve(source, table_for(source, engine))
+        return agg, lambda sql, cols: clickhouse.query(sql, cols, ep), ep.url, tried
     if engine == "bigquery":
-        return agg, bigquery.query, bigquery.endpoint()
+        return agg, bigquery.query, bigquery.endpoint(), []
     raise ValueError(f"{source}: no query engine {engine!r}; it offers {SPECS[source].engines}")
 
 
@@ -143,8 +188,13 @@ def refresh_api(source: str, start_month: str, raw: Path, log: Callable[[str], N
                 client: Client) -> Added:
     """Monthly question counts per tag from the Stack Exchange API, from `start_month` to last month. Before each
     month the requests it needs are held against the quota left: when they would spend it, the run stops there and
-    saves the complete months it has (the next run continues after them)."""
+    saves the complete months it has (the next run continues after them). After an answer saying the quota is
+    spent (this source's or an earlier one's), no further request is sent: the months done are saved and the note
+    says when the API takes requests again."""
     site, tags = SPECS[source].site, SPECS[source].items
+    if client.spent is not None:
+        return Added(source, "stackexchange_api", note=f"not asked: the daily quota was spent earlier in this run; "
+                                                       f"run `make refresh` again {when(client.spent.available_at)}")
     last = shift_month(f"{today:%Y-%m}", -1)
     months = list(pd.period_range(start_month, last, freq="M").astype(str))
     if not months:
@@ -158,14 +208,16 @@ def refresh_api(source: str, start_month: str, raw: Path, log: Callable[[str], N
                        f"{len(tags)} needed a month): saved {i - 1} of {len(months)} months; run `make refresh` "
                        f"again tomorrow (it continues from {month}) or set STACKEXCHANGE_KEY (10,000 a day)")
             break
-        for tag in tags:
-            rows.append({"source": source, "metric": "questions", "framework": tag, "month": month,
-                         "value": float(client.question_total(site, SOURCE_BY_ID[source].names(tag)[0], month)),
-                         "days": pd.Period(month, freq="M").days_in_month})
+        try:
+            counted = [(tag, client.question_total(site, SOURCE_BY_ID[source].names(tag)[0], month)) for tag in tags]
+        except QuotaSpentError as e:
+            stopped = (f"the API says the daily quota is spent: saved {i - 1} of {len(months)} months; run `make "
+                       f"refresh` again {when(e.available_at)} (it continues from {month})")
+            break
+        rows += [{"source": source, "metric": "questions", "framework": tag, "month": month, "value": float(n),
+                  "days": pd.Period(month, freq="M").days_in_month} for tag, n in counted]
         if i == len(months) or i % 6 == 0:
             log(f"{source}: {i}/{len(months)} months ({month}); quota left {client.quota_remaining}")
-    if stopped:
-        log(f"{source}: {stopped}")
     if not rows:
         return Added(source, "stackexchange_api", note=stopped)
     df = pd.DataFrame(rows, columns=store.COLUMNS)
@@ -181,18 +233,33 @@ def _added(source: str, engine: str, rows: pd.DataFrame, path: Path) -> Added:
                  f"{path.parent.name}/{path.name}")
 
 
-def plan_endpoints(sources: tuple[str, ...], choice: str) -> dict[str, Callable[[], None]]:
-    """What must be reachable, as {shown endpoint: probe}."""
-    out = {}
+def open_connections(sources: tuple[str, ...], choice: str, log: Callable[[str], None]) -> dict:
+    """Before anything is asked: each query-engine source's connection (`connect`: the endpoint that answered, or
+    the RefreshError saying why none did), and the Stack Exchange API probed. UnreachableError when an endpoint a
+    source needs cannot be reached at all (offline: within seconds, nothing written)."""
+    out, probed = {}, set()
     for s in sources:
         engine = engine_of(s, choice)
-        if engine == "clickhouse":
-            url = clickhouse.endpoint(s)
-            out[url] = lambda url=url: clickhouse.probe(url)
-        elif engine == "bigquery":
-            out[bigquery.endpoint()] = bigquery.probe
-        else:
-            out[se_endpoint()] = se_probe
+        if engine == "stackexchange_api":
+            if se_endpoint() not in probed:
+                log(f"checking {http.redact(se_endpoint())} ...")
+                se_probe()
+                probed.add(se_endpoint())
+            continue
+        if engine == "bigquery" and bigquery.endpoint() not in probed:
+            log(f"checking {bigquery.endpoint()} ...")
+            bigquery.probe()
+            probed.add(bigquery.endpoint())
+        try:
+            out[s] = connect(s, engine)
+        except http.UnreachableError:
+            raise
+        except http.RefreshError as e:
+            out[s] = e
+            continue
+        _, _, url, tried = out[s]
+        log(f"{s}: {ENGINE_NAMES[engine]} at {http.redact(url)} answered"
+            + (f" (tried first: {'; '.join(tried)})" if tried else ""))
     return out
 
 
@@ -228,9 +295,7 @@ def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date 
     for name in store.clean_leftovers(raw):
         log(f"removed {name}, left by an interrupted refresh")
     try:
-        for shown, probe in plan_endpoints(sources, args.engine).items():
-            log(f"checking {http.redact(shown)} ...")
-            probe()
+        connections = open_connections(sources, args.engine, log)
     except http.UnreachableError as e:
         log(f"error: {e}\nNothing was changed.")
         return 2
@@ -246,8 +311,10 @@ def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date 
                     client = Client()
                     log(f"Stack Exchange API: {client.read_quota()} requests left today")
                 added.append(refresh_api(source, start, raw, log, today, client))
+            elif isinstance(connections[source], http.RefreshError):
+                raise connections[source]
             else:
-                added.append(refresh_engine(source, engine, start, raw, log, today))
+                added.append(refresh_engine(source, engine, start, raw, log, today, connections[source]))
         except http.RefreshError as e:
             failed.append(source)
             log(f"{source}: failed, nothing saved for it: {e}")
@@ -255,7 +322,7 @@ def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date 
         else:
             a = added[-1]
             log(f"{source}: " + (f"saved {a.rows} rows, {a.months} months ({a.first_month}..{a.last_month}) to "
-                                 f"data/raw/{a.file}" if a.file else a.note))
+                                 f"data/raw/{a.file}" + (f"; {a.note}" if a.note else "") if a.file else a.note))
     summary = pd.DataFrame([a.__dict__ for a in added])
     log("\nAdded:\n" + summary.to_string(index=False))
     if any(a.file for a in added):

@@ -9,13 +9,16 @@ seconds": the daily quota is spent), which stops at once.
 The quota (10,000 requests a day with a key, 300 without): the `total` filter returns nothing but the total, so
 `read_quota` asks `/info` once without a filter for `quota_remaining`, and every request after it counts the quota
 down (a wrapper that does carry `quota_remaining` resets the count). `make refresh` plans its requests against it
-and stops before it is spent.
+and stops before it is spent. Once an answer says the quota is spent, the client sends nothing more, to any site,
+and every later call says when requests are available again (`QuotaSpentError.available_at`).
 
-Environment: STACKEXCHANGE_API_URL (default https://api.stackexchange.com/2.3), STACKEXCHANGE_KEY (optional app
-key: a larger quota).
+Environment: STACKEXCHANGE_API_URL (default https://api.stackexchange.com/2.3, the API's version 2.3 as its
+documentation at https://api.stackexchange.com/docs names it), STACKEXCHANGE_KEY (optional app key: a larger quota;
+the quotas and the `backoff` rule: https://api.stackexchange.com/docs/throttle).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -36,7 +39,17 @@ _AVAILABLE_IN = re.compile(r"available in (\d+) seconds")
 
 
 class QuotaSpentError(http.RefreshError):
-    """The daily request quota is spent (or would be by the next request)."""
+    """The daily request quota is spent (or would be by the next request); `available_at`: when the API said more
+    requests would be available (UTC), if it said."""
+
+    def __init__(self, message: str, available_at: dt.datetime | None = None):
+        super().__init__(message)
+        self.available_at = available_at
+
+
+def when(t: dt.datetime | None) -> str:
+    """'from 2026-12-08 13:20 UTC' (or 'tomorrow' when the API did not say)."""
+    return f"from {t:%Y-%m-%d %H:%M} UTC" if t else "tomorrow (the API did not say when)"
 
 
 def endpoint() -> str:
@@ -51,10 +64,16 @@ class Client:
     sleep: callable = time.sleep
     quota_remaining: int | None = None
     requests: int = 0
+    spent: QuotaSpentError | None = None  # set by the first answer saying the quota is spent: nothing is sent after
     _not_before: float = 0.0
 
     def get(self, method: str, **params) -> dict:
-        """One API call's JSON wrapper, after waiting out any backoff and retrying throttles."""
+        """One API call's JSON wrapper, after waiting out any backoff and retrying throttles; once the quota is
+        spent, QuotaSpentError without a request."""
+        if self.spent is not None:
+            raise QuotaSpentError(f"{self.url}: no request sent: the daily quota was spent after {self.requests} "
+                                  f"requests; requests are available again {when(self.spent.available_at)}",
+                                  self.spent.available_at)
         query = {**params, **({"key": self.key} if self.key else {})}
         url = f"{self.url}/{method.strip('/')}?{urllib.parse.urlencode(query)}"
         delay = 1.0
@@ -69,8 +88,11 @@ class Client:
                     raise
                 pause = e.wait if e.wait is not None else delay
                 if pause > MAX_WAIT:
-                    raise QuotaSpentError(f"{http.redact(url)}: asked to wait {pause:.0f} s (the daily quota is spent "
-                                          f"after {self.requests} requests); try again later") from e
+                    at = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=pause)).replace(second=0, microsecond=0)
+                    self.spent = QuotaSpentError(f"{http.redact(url)}: asked to wait {pause:.0f} s: the daily quota is "
+                                                 f"spent after {self.requests} requests; requests are available again "
+                                                 f"{when(at)}", at)
+                    raise self.spent from e
                 self.sleep(pause)
                 delay *= 2
                 continue
@@ -112,8 +134,10 @@ class Client:
     def question_total(self, site: str, tag: str, month: str) -> int:
         """Questions created in `month` (YYYY-MM, UTC) on `site` that carry `tag` now."""
         if self.quota_remaining is not None and self.quota_remaining <= 0:
-            raise QuotaSpentError(f"{self.url}: the daily request quota is spent after {self.requests} requests; "
-                                  "set STACKEXCHANGE_KEY for a larger quota or run again tomorrow")
+            self.spent = self.spent or QuotaSpentError(
+                f"{self.url}: the daily request quota is spent after {self.requests} requests; set STACKEXCHANGE_KEY "
+                "for a larger quota or run again tomorrow")
+            raise self.spent
         start = pd.Timestamp(f"{month}-01", tz="UTC")
         end = start + pd.offsets.MonthBegin(1)
         data = self.get("questions", site=site, tagged=tag, fromdate=int(start.timestamp()),

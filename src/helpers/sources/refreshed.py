@@ -25,16 +25,18 @@ ACQUIRED = "acquired"
 
 def read(source: str, raw: Path | None = None) -> pd.DataFrame:
     """Every refresh row of `source` (names.COLUMNS plus `origin`, the file name), newest file winning per
-    (metric, framework, month); a (metric, framework) absent from a month of its file counts zero there."""
+    (metric, framework, month); a (metric, framework) absent from a month inside its own first and last month in the
+    file counts zero there (no event that month); after its last month it has no value (an item the engine stopped
+    holding is never read as zeros)."""
     frames = []
     for order, path in enumerate(names.files(source, raw)):
         df = read_csv_checked(path, dtype={"month": str, "metric": str, "framework": str, "source": str},
                               keep_default_na=False)
         require_columns(df, names.COLUMNS, path)
         _check(df, source, path)
-        months = pd.period_range(df["month"].min(), df["month"].max(), freq="M").astype(str)
-        pairs = df[["metric", "framework"]].drop_duplicates()
-        grid = pd.MultiIndex.from_tuples([(m, f, month) for m, f in pairs.itertuples(index=False) for month in months],
+        spans = df.groupby(["metric", "framework"])["month"].agg(["min", "max"])
+        grid = pd.MultiIndex.from_tuples([(m, f, month) for (m, f), (lo, hi) in spans.iterrows()
+                                          for month in pd.period_range(lo, hi, freq="M").astype(str)],
                                          names=["metric", "framework", "month"])
         full = df.set_index(["metric", "framework", "month"])[["value", "days"]].reindex(grid, fill_value=0)
         frames.append(full.reset_index().assign(source=source, origin=path.name, order=order))
