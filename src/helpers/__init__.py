@@ -1,12 +1,12 @@
-"""Shared code of the PyTorch-vs-TensorFlow notebook chain, in four layers.
+"""Shared code of the PyTorch-vs-TensorFlow notebook chain, in six packages; imports point down this list
+(`make lint` holds them to it with import-linter: `pyproject.toml`, [tool.importlinter]):
 
-- `registry`: metadata as code — every signal, output table and chain step, declared once.
-- `chain`: running the chain — paths (one project root), the `year` parameter, atomic writes, raw-data
-  manifest and downloads, schemas, Make rules, papermill runs and HTML export, provenance, the
-  kernel-free pipeline and the benchmark.
-- `sources`: one module per source, each with `build()` turning raw files into processed tables.
-- `stats`: the statistics (survey proportions and shifts, trend tests, per-signal results).
-- `report`: what readers see — claims and the scorecard, the year's verdict, charts, tables, the index.
+- `report`, `refresh` — what readers see (claims, scorecard, verdict, charts, tables, index); `make refresh`
+  (months after the acquired data, from public engines). Neither imports the other.
+- `sources` — one module per source: `build()` turns its raw files into processed tables.
+- `stats` — the statistics: share models, crossovers, trend tests, survey proportions, calibration.
+- `chain` — running the chain: paths, the `year`, I/O and schemas, the raw-data manifest, Make rules, runs.
+- `registry` — metadata as code: sources, signals, fields, tables, steps, claims (standard library only).
 
 Notebooks stay thin: they call a step's `build` function, show its tables and charts, and explain.
 """

@@ -53,11 +53,11 @@ def test_kaggle_shares_and_monthly_signals_content(chain):
     with rooted(chain["tree"]):
         shares, ms = io.read_table("kaggle_framework_shares"), io.read_table("monthly_signals")
     assert sorted(shares["year"].unique()) == [2018, 2019, 2020, 2021, 2022] and (shares["n_respondents"] == 300).all()
-    assert {"stackoverflow", "dsse", "github", "pypi"} <= set(ms["source"])
-    d = ms[(ms["source"] == "dsse") & (ms["metric"] == "questions")].pivot(index="month", columns="framework", values="value")
+    assert {"stackoverflow", "dsse", "github", "pypi"} <= set(ms["source_id"])
+    d = ms[(ms["source_id"] == "dsse") & (ms["metric"] == "questions")].pivot(index="month", columns="framework", values="value")
     d = d[d["all"].notna()]  # the refresh continues the tags the signals use, not the all-questions series
     assert len(d) > 100 and (d.drop(columns="all").le(d["all"], axis=0)).all().all()  # a tag never exceeds all
-    a = ms[(ms["source"] == "dsse")].pivot_table(index=["framework", "month"], columns="metric", values="value").dropna()
+    a = ms[(ms["source_id"] == "dsse")].pivot_table(index=["framework", "month"], columns="metric", values="value").dropna()
     assert (a["answered"] <= a["questions"]).all()
     assert not ms["is_net_change"].any()  # GitHub's net-change months (2025-08 on) are replaced by the refresh
 
@@ -110,14 +110,14 @@ def test_drop_ins_reach_the_reports(chain):
     with rooted(tree):
         ms, months = io.read_table("monthly_signals"), io.read_table("signal_months")
         so, shifts = io.read_table("so_survey_framework_shares"), io.read_table("survey_shifts")
-    gt_rows = ms[ms["source"] == "google_trends"]
+    gt_rows = ms[ms["source_id"] == "google_trends"]
     assert set(gt_rows["framework"]) == {"pytorch", "tensorflow"} and gt_rows["month"].nunique() == 7
     gt_months = months[months["signal_id"] == "google_trends"]
     assert len(gt_months) == 7 and not gt_months["is_modelled"].any() and gt_months["latent_share"].isna().all()
     keras = so[so["framework"] == "keras"].set_index("year")
     assert keras.loc[2019, "status"] == "not offered in 2019" and pd.isna(keras.loc[2019, "answered_share"])
     assert so[so["year"] == 2025]["status"].str.startswith("not asked").all() and not so["is_complete"].any()
-    assert shifts[shifts["survey"] == "stackoverflow"].empty  # every SO file here is a sample
+    assert shifts[shifts["source_id"] == "so_survey"].empty  # every SO file here is a sample
     nb20 = json.dumps(nbformat.read(tree / "build" / "notebooks" / "20_trend_tests.ipynb", as_version=4).cells)
     assert "Google Trends interest: too short for the model: 7 months" in nb20
     nb30 = json.dumps(nbformat.read(tree / "build" / "notebooks" / "30_survey_shift.ipynb", as_version=4).cells)
@@ -133,19 +133,19 @@ def test_refreshed_months_reach_the_reports(chain):
     with rooted(tree):
         ms, months = io.read_table("monthly_signals"), io.read_table("signal_months")
         overlap = io.read_table("refresh_overlap")
-    origin = ms.groupby("source")["origin"].agg(set)
+    origin = ms.groupby("source_id")["origin"].agg(set)
     for source in ("pypi", "github", "stackoverflow", "dsse"):
         assert f"refresh_{source}_2026-11-25.csv" in origin[source], source
-        assert (overlap["source"] == source).any() and (overlap.loc[overlap["source"] == source, "n_months"] == 12).all()
-    pypi = ms[(ms["source"] == "pypi") & (ms["framework"] == "torch")].set_index("month")
+        assert (overlap["source_id"] == source).any() and (overlap.loc[overlap["source_id"] == source, "n_months"] == 12).all()
+    pypi = ms[(ms["source_id"] == "pypi") & (ms["framework"] == "torch")].set_index("month")
     assert pypi.loc["2026-03", "origin"] == "acquired" and pypi.loc["2026-10", "origin"] != "acquired"
     assert (pypi.loc["2026-04", "break_id"], pypi.loc["2026-04", "break_kind"]) == ("splice", "changes_mix")
-    github = ms[ms["source"] == "github"]
+    github = ms[ms["source_id"] == "github"]
     assert not github["is_net_change"].any() and github["month"].max() == "2026-10"  # net changes replaced
     stars = months[months["signal_id"] == "github_stars"].set_index("month")
     assert stars.index.max() == "2026-10" and stars.loc["2025-08", "break_id"] == "splice"
     nb20 = json.dumps(nbformat.read(tree / "build" / "notebooks" / "20_trend_tests.ipynb", as_version=4).cells)
-    assert "do the two countings agree" in nb20 and "ratio_median" in nb20
+    assert "do the two countings agree" in nb20 and "Ratio median" in nb20  # the overlap table, shown
     verified = pd.read_csv(tree / "data" / "raw" / "MANIFEST.csv", keep_default_na=False)
     assert verified["query"].str.startswith("WITH").sum() == 2  # the two engine queries, on one line each
 

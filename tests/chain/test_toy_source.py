@@ -48,8 +48,8 @@ SOURCE = SOURCE_BY_ID["toy_index"]
 def build(raw=None):
     """Step 18_clean_toy_index: the toy's monthly downloads, a refresh spliced on."""
     df = pd.read_csv((raw or paths.RAW) / SOURCE.file("counts"), dtype={"month": str})
-    rows = df.assign(source=SOURCE.id, metric="downloads", value=df["value"].astype(float))
-    return {"monthly_toy_index": refreshed.splice(rows[["source", "metric", "framework", "month", "value"]], SOURCE.id,
+    rows = df.assign(source_id=SOURCE.id, metric="downloads", value=df["value"].astype(float))
+    return {"monthly_toy_index": refreshed.splice(rows[["source_id", "metric", "framework", "month", "value"]], SOURCE.id,
                                                   raw=raw)}
 '''
 NOTEBOOK = [("markdown", "# 18 · Clean the toy index: monthly downloads"),
@@ -121,7 +121,7 @@ def test_a_toy_source_added_by_the_recipe_is_cleaned_refreshed_rerun_alone_and_m
                          "if t.id not in ('monthly_github', 'monthly_toy_index')]")
     run(tree, env, "-m", "helpers.chain.run", "assemble_signals")  # the monthly table takes the toy in
     ms = pd.read_csv(tree / "data" / "processed" / "monthly_signals.csv", dtype=str, keep_default_na=False)
-    toy = ms[(ms["source"] == "toy_index") & (ms["framework"] == "pytorch")].set_index("month")
+    toy = ms[(ms["source_id"] == "toy_index") & (ms["framework"] == "pytorch")].set_index("month")
     assert toy["origin"]["2025-06"] == "acquired" and toy["origin"]["2025-07"] == refresh.name
     assert (toy.loc["2023-01", "break_id"], toy.loc["2025-07", "break_id"]) == ("toy_index_2023_01", "splice")
     fit = run(tree, env, "-c", "from helpers.chain import io; from helpers.stats import signal_results as sr; "

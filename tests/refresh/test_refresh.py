@@ -386,7 +386,7 @@ def test_splice_keeps_acquired_months_adds_later_ones_and_labels_the_break(raw):
     assert torch.loc["2024-11", "break_id"] == "pypi_2024_11"  # the registry's breaks on the acquired months
     # tensorflow-gpu is absent from the refresh: its acquired months stay, nothing is invented after them
     assert df[df["framework"] == "tensorflow-gpu"]["month"].max() <= "2026-03"
-    ov = refreshed.overlap(df.assign(source="pypi"))
+    ov = refreshed.overlap(df.assign(source_id="pypi"))
     t = ov.set_index("framework").loc["torch"]
     assert t["n_months"] == 12 and t["first_month"] == "2025-04" and t["last_month"] == "2026-03"
 
@@ -468,7 +468,7 @@ def test_the_overlap_months_reach_the_model_and_set_the_splice_shift():
     rows = []
     for m in months:
         for fw, v in (("pytorch", 600.0), ("tensorflow", 400.0)):
-            rows.append({"source": "github", "metric": "new_stars", "framework": fw, "month": m, "value": v,
+            rows.append({"source_id": "github", "metric": "new_stars", "framework": fw, "month": m, "value": v,
                          "break_id": "splice" if m == "2024-01" else "",
                          "break_kind": "changes_mix" if m == "2024-01" else "",
                          "value_refreshed": (v * (1.5 if fw == "pytorch" else 1.0)) if "2023-06" <= m <= "2023-12"

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import REPO
 from helpers.registry import fields
+from helpers.registry.columns import FIELDS
 from helpers.registry.tables import TABLES
 from helpers.report import styled
 
@@ -24,6 +25,16 @@ def test_one_name_one_kind():
     for _, c in COLUMNS:
         kinds.setdefault(c.name, set()).add(c.kind)
     assert {n: k for n, k in kinds.items() if len(k) > 1} == {}
+
+
+def test_each_name_is_defined_once():
+    """A column more than one table holds is a shared field (registry.columns), listed by name; one only one table
+    holds is declared there, once."""
+    own = [c.name for _, c in COLUMNS if not c.shared]
+    assert [n for n in set(own) if own.count(n) > 1] == []
+    shared = {c.name for _, c in COLUMNS if c.shared}
+    assert shared == set(FIELDS) and not shared & set(own)
+    assert all(sum(c.name == f for _, c in COLUMNS) >= 2 for f in FIELDS)  # a field is shared by at least two
 
 
 @pytest.mark.parametrize("name, kind, ok", [

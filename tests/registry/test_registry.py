@@ -128,12 +128,24 @@ def test_generated_rules_cover_every_step_and_output():
             assert TABLES[[x.id for x in TABLES].index(t)].path.replace("{year}", "%") in rules
 
 
-def test_readme_data_dictionary_is_generated_from_the_registry():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert docs.updated(readme) == readme, "run `python -m helpers.chain.docs` to regenerate the data dictionary"
+def test_generated_docs_are_up_to_date_with_the_registry():
+    for name, sections in docs.SECTIONS.items():
+        text = (REPO / name).read_text(encoding="utf-8")
+        assert docs.updated(text, sections, name) == text, f"run `python -m helpers.chain.docs` ({name})"
+    dictionary = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     for t in TABLES:
         if t.columns:
-            assert f"`{t.path}`" in readme
+            assert f"`{t.path}`" in dictionary
+
+
+def test_the_readme_stays_short_and_links_every_document():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    for doc in sorted((REPO / "docs").glob("*.md")):
+        assert f"docs/{doc.name}" in readme, f"README does not link docs/{doc.name}"
+    for path in re.findall(r"`(tests/[\w/]+\.py)`", readme + "".join(
+            p.read_text(encoding="utf-8") for p in (REPO / "docs").glob("*.md"))):
+        assert (REPO / path).exists(), f"a document names {path}, which does not exist"
 
 
 def test_readme_names_every_step_and_make_target():

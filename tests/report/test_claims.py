@@ -143,8 +143,8 @@ def dsse(per_year):
     rows = []
     for year, (k_tf, n_tf, k_pt, n_pt) in per_year.items():
         for fw, k, n in (("tensorflow", k_tf, n_tf), ("pytorch", k_pt, n_pt)):
-            rows += [{"source": "dsse", "metric": "questions", "framework": fw, "month": f"{year}-01", "value": float(n)},
-                     {"source": "dsse", "metric": "answered", "framework": fw, "month": f"{year}-01", "value": float(k)}]
+            rows += [{"source_id": "dsse", "metric": "questions", "framework": fw, "month": f"{year}-01", "value": float(n)},
+                     {"source_id": "dsse", "metric": "answered", "framework": fw, "month": f"{year}-01", "value": float(k)}]
     return ev(monthly_signals=pd.DataFrame(rows))
 
 
@@ -182,7 +182,7 @@ def kaggle_tables(n=1000, p_tf=0.48, p_pt=0.31, both=0.15, year=2021):
     shares["all_share"] = shares["answered_share"] = shares["n_selected"] / n
     shares = proportions.add_wilson(shares)
     w = proportions.paired_comparison(resp["fw_tensorflow"], resp["fw_pytorch"])
-    within = pd.DataFrame([{"survey": "kaggle", "year": year, "tf_minus_pt_change": w["diff"],
+    within = pd.DataFrame([{"source_id": "kaggle_survey", "year": year, "tf_minus_pt_change": w["diff"],
                             "tf_minus_pt_change_low": w["diff_low"], "tf_minus_pt_change_high": w["diff_high"],
                             "p_value": w["p_value"]}])
     return ev(kaggle_framework_shares=shares, kaggle_respondents=resp, survey_within_year=within)
@@ -211,7 +211,7 @@ def test_a_claimed_sample_of_453_is_tested_against_the_survey():
 
 def pypi_rows(total_2020):
     months = [f"2020-{m:02d}" for m in range(1, 13)]
-    return ev(monthly_signals=pd.DataFrame({"source": "pypi", "metric": "downloads", "framework": "tensorflow",
+    return ev(monthly_signals=pd.DataFrame({"source_id": "pypi", "metric": "downloads", "framework": "tensorflow",
                                             "month": months, "value": total_2020 / 12, "window_days": 30.0}))
 
 
@@ -276,7 +276,7 @@ def gt_evidence(months: list[str], share: float, modelled: bool, export: pd.Data
                         "latent_share": share if modelled else np.nan, "latent_share_low": share - 0.01,
                         "latent_share_high": share + 0.01,
                         "ahead_prob": (0.999 if share > 0.5 else 0.001) if modelled else np.nan, "is_modelled": modelled})
-    ms = pd.DataFrame({"source": "google_trends", "metric": "interest", "framework": "pytorch", "month": months,
+    ms = pd.DataFrame({"source_id": "google_trends", "metric": "interest", "framework": "pytorch", "month": months,
                        "value": np.arange(len(months), dtype=float)})
     return ev(signal_months=sm_, monthly_signals=ms, google_trends_export=export)
 

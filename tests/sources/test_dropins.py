@@ -28,7 +28,7 @@ def test_monthly_export_with_bom_and_less_than_one(tmp_path):
     pt = rows[rows["framework"] == "pytorch"].set_index("month")["value"]
     assert pt["2016-01"] == 0 and pt["2016-07"] == 0.5  # "<1" -> 0.5
     assert len(pt) == 84 and rows["value"].max() == 100
-    assert set(rows["source"]) == {"google_trends"} and set(rows["metric"]) == {"interest"}
+    assert set(rows["source_id"]) == {"google_trends"} and set(rows["metric"]) == {"interest"}
 
 
 def test_non_english_header_and_a_third_term(tmp_path):
@@ -314,5 +314,5 @@ def test_a_real_sample_with_two_answers_is_reported_not_a_crash(tmp_path):
     within = survey_shift.with_leader(survey_shift.so_within_year(pairs))
     r = within.iloc[0]
     assert -1 <= r["tf_minus_pt_change_low"] <= r["tf_minus_pt_change_high"] <= 1 and r["leader"] == "too few answers"
-    table = within[survey_shift.WITHIN_COLUMNS].assign(survey="stackoverflow")
+    table = within[survey_shift.WITHIN_COLUMNS].assign(source_id="so_survey")
     schemas.validate("survey_within_year", table)

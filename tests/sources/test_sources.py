@@ -147,7 +147,7 @@ def test_dsse_truncated_gzip_is_named(tmp_path):
 
 
 def base_rows():
-    return pd.DataFrame({"source": "github", "metric": "new_stars", "framework": ["pytorch"] * 3,
+    return pd.DataFrame({"source_id": "github", "metric": "new_stars", "framework": ["pytorch"] * 3,
                          "month": ["2020-01", "2020-02", "2020-03"], "value": [1.0, 2.0, 3.0], "break_id": "",
                          "break_kind": "", "is_net_change": False, "origin": "acquired"})
 
@@ -163,11 +163,11 @@ def test_signals_schema_rejects_duplicates_gaps_and_negatives():
     with pytest.raises(Exception, match="value >= 0"):
         schemas.validate("monthly_signals", neg)
     schemas.validate("monthly_signals", neg.assign(is_net_change=[True, False, False]))  # a net change may be < 0
-    gap = base_rows().drop(index=1).assign(source="pypi", metric="downloads", framework="torch")
+    gap = base_rows().drop(index=1).assign(source_id="pypi", metric="downloads", framework="torch")
     schemas.validate("monthly_signals", gap)  # PyPI months may have gaps (no snapshot upstream)
 
 
-@pytest.mark.parametrize("column, value", [("source", "reddit"), ("metric", "new_watchers"), ("framework", "jax")])
+@pytest.mark.parametrize("column, value", [("source_id", "reddit"), ("metric", "new_watchers"), ("framework", "jax")])
 def test_signals_schema_rejects_what_the_source_registry_does_not_declare(column, value):
     """A source, metric or item the registry does not declare for the source is an error, not a new vocabulary."""
     with pytest.raises(Exception, match="declared in helpers.registry.sources"):

@@ -223,7 +223,7 @@ def test_a_one_month_dip_does_not_undo_a_two_year_lead_and_a_short_lead_is_not_d
     from helpers.stats import signal_results as sr
     shares = np.r_[np.full(24, 0.42), np.full(11, 0.56), [0.47], np.full(12, 0.57)]
     totals = np.full(len(shares), 200_000)
-    empty = pd.DataFrame(columns=["signal_id", "source", "year", "pytorch_share", "low", "high"])
+    empty = pd.DataFrame(columns=["signal_id", "source_id", "year", "pytorch_share", "low", "high"])
 
     def row(k: int) -> pd.Series:
         s = series_from(shares[:k], totals[:k], "so_questions")

@@ -1,14 +1,16 @@
-"""The README's generated sections, from the registry (`python -m helpers.chain.docs [--check]`).
+"""The documentation's generated sections, from the registry (`python -m helpers.chain.docs [--check]`).
 
-Two sections, each between its pair of markers in README.md: the chain (every step, what it writes, which Make
-goal runs it) and the data dictionary (every table and column). `--check` exits 1 (naming the section) when the
-README is out of date; without it the sections are rewritten in place.
+Each section sits between its pair of markers: in README.md the chain (every step, what it writes, which Make goal
+runs it); in docs/data-dictionary.md the shared fields (`registry.columns`) and the data dictionary (every table and
+column). `--check` exits 1 (naming the file and section) when one is out of date; without it they are rewritten in
+place.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import PurePosixPath
 
+from ..registry.columns import FIELDS
 from ..registry.steps import STEP_BY_NAME, STEPS
 from ..registry.tables import TABLE_BY_ID, TABLES
 from . import paths
@@ -51,31 +53,46 @@ def dictionary() -> str:
     return "\n".join(out).rstrip("\n")
 
 
-SECTIONS = {"chain": chain, "data dictionary": dictionary}
+def shared_fields() -> str:
+    """Markdown: every shared field (name, kind, meaning) and the tables that hold it."""
+    out = ["| field | kind | definition | tables |", "|---|---|---|---|"]
+    for f in FIELDS.values():
+        held = [t.id for t in TABLES if any(c.name == f.name for c in t.columns)]
+        kind = f.kind + (", may be empty" if f.nullable else "")
+        out.append(f"| `{f.name}` | {kind} | {f.description.replace('|', '/')} | {', '.join(held)} |")
+    return "\n".join(out)
 
 
-def updated(readme: str) -> str:
-    """`readme` with every generated section rewritten."""
-    for section, make in SECTIONS.items():
+# file (relative to the project root) -> its generated sections, in order
+SECTIONS = {"README.md": {"chain": chain},
+            "docs/data-dictionary.md": {"shared fields": shared_fields, "data dictionary": dictionary}}
+
+
+def updated(text: str, sections: dict, name: str = "README.md") -> str:
+    """`text` with each of `sections` rewritten between its markers."""
+    for section, make in sections.items():
         start, end = markers(section)
-        if start not in readme or end not in readme:
-            raise ValueError(f"README.md lacks the markers of the generated {section} ({start!r} ... {end!r})")
-        head, rest = readme.split(start, 1)
+        if start not in text or end not in text:
+            raise ValueError(f"{name} lacks the markers of the generated {section} ({start!r} ... {end!r})")
+        head, rest = text.split(start, 1)
         _, tail = rest.split(end, 1)
-        readme = f"{head}{start}\n\n{make()}\n\n{end}{tail}"
-    return readme
+        text = f"{head}{start}\n\n{make()}\n\n{end}{tail}"
+    return text
 
 
 def main(argv: list[str]) -> int:
-    readme = paths.ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    new = updated(text)
-    if "--check" in argv:
-        if new != text:
-            print("README.md's generated sections are out of date: run `python -m helpers.chain.docs`", file=sys.stderr)
-            return 1
-        return 0
-    readme.write_text(new, encoding="utf-8")
+    stale = []
+    for name, sections in SECTIONS.items():
+        path = paths.ROOT / name
+        text = path.read_text(encoding="utf-8")
+        new = updated(text, sections, name)
+        if new != text and "--check" in argv:
+            stale.append(name)
+        elif new != text:
+            path.write_text(new, encoding="utf-8")
+    if stale:
+        print(f"generated sections out of date in {', '.join(stale)}: run `python -m helpers.chain.docs`", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -145,14 +145,14 @@ def require_columns(df: pd.DataFrame, columns, path: Path) -> None:
 def write_table(table_id: str, df: pd.DataFrame, year: int | None = None) -> Path:
     """Validate `df` against the table's schema, put documented columns first, sort, write atomically."""
     from ..registry.tables import table
-    from . import paths, schemas
+    from . import labels, paths, schemas
     t = table(table_id)
     target = paths.table_path(table_id, year)
     if t.fmt == "json":
         return write_json(df, target)
     if t.fmt == "stamp":
         return write_stamp(df, target)
-    df = schemas.validate(table_id, df)
+    df = schemas.validate(table_id, labels.fill(df, [c.name for c in t.columns if c.kind == "label"]))
     documented = [c.name for c in t.columns if c.name in df.columns]
     df = df[documented + [c for c in df.columns if c not in documented]]
     if t.fmt == "parquet":

@@ -22,7 +22,7 @@ GAPPY_SOURCES = {s.id for s in SOURCES if s.has_gaps}  # months may have gaps (n
 
 def _contiguous(df: pd.DataFrame) -> bool:
     """Within each source/metric/framework series the months have no gap (sources declared `has_gaps` excepted)."""
-    for (source, _, _), g in df.groupby(["source", "metric", "framework"]):
+    for (source, _, _), g in df.groupby(["source_id", "metric", "framework"]):
         if source in GAPPY_SOURCES:
             continue
         p = pd.PeriodIndex(g["month"], freq="M")
@@ -35,7 +35,7 @@ def _declared(df: pd.DataFrame) -> pd.Series:
     """Each row's source is declared, its metric one of the source's `metrics` and its framework one of its `items`
     (where the source declares them)."""
     ok = pd.Series(False, index=df.index)
-    for source, g in df.groupby("source"):
+    for source, g in df.groupby("source_id"):
         s = SOURCE_BY_ID.get(source)
         if s is not None:
             ok[g.index] = g["metric"].isin(list(s.metrics)) & (g["framework"].isin(list(s.items)) if s.items else True)

@@ -7,7 +7,7 @@ path, and on the truth in the calibration study. Besides a month, a rule can fin
 the rule can decide), or that PyTorch was *ahead since the series began* (left-censored: never dated at a series'
 first month, never counted as crossing in that year).
 
-Pure Python (no third-party imports): tables, claims, charts and the README read the wording from here.
+Pure Python (no third-party imports): tables, claims, charts and the documentation read the wording from here.
 """
 from __future__ import annotations
 

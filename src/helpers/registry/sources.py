@@ -295,6 +295,17 @@ def breaks(source: str) -> tuple[Break, ...]:
     return tuple(sorted(SOURCE_BY_ID[source].breaks, key=lambda b: b.start))
 
 
+def break_label(break_id: str) -> str:
+    """How reports name a break: a survey's by its order (`B2`, as its charts mark it), a monthly source's by its
+    first month; an id the registry does not hold (a refresh's `splice`) as it is."""
+    b = BREAK_BY_ID.get(break_id)
+    if b is None:
+        return break_id
+    if SOURCE_BY_ID[b.source].granularity == "year":
+        return f"B{[x.id for x in breaks(b.source)].index(b.id) + 1}"
+    return b.start
+
+
 def survey_breaks(source: str) -> dict[int, str]:
     """{first survey year after the change: description} for a survey source (charts label them B1, B2, ...)."""
     return {int(b.start): b.description for b in breaks(source)}

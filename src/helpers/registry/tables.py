@@ -1,7 +1,7 @@
 """Every processed and report table, declared once: path, producing step, columns with their meaning.
 
 From this registry come the pandera schemas (`helpers.chain.schemas`), the writers (`helpers.chain.io`),
-Make's output lists (`helpers.chain.makefile`) and the README data dictionary (`helpers.chain.docs`).
+Make's output lists (`helpers.chain.makefile`) and the data dictionary, docs/data-dictionary.md (`helpers.chain.docs`).
 
 Column kinds (what a value is, how it is shown, and the name that marks it): `helpers.registry.fields`; the
 naming convention is docs/naming.md. A column may hold missing values only when `nullable`. Extra columns are
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .crossover import OUTCOMES
+from .columns import FIELDS, OUTCOME_IDS
 from .sources import SOURCES
 
 
@@ -24,6 +24,7 @@ class Column:
     description: str
     nullable: bool = False
     required: bool = True  # False: present only when the source that fills it is (e.g. PyPI's window_days)
+    shared: bool = False   # a field of registry.columns (F), not declared by this table alone (C)
 
 
 @dataclass(frozen=True)
@@ -51,26 +52,36 @@ class Table:
 
 
 def C(name: str, kind: str, description: str, nullable: bool = False, required: bool = True) -> Column:  # noqa: N802
+    """A column only this table holds (a shared one is `F`)."""
+    if name in FIELDS:
+        raise ValueError(f"column {name!r} is a shared field (registry.columns): list it with F({name!r})")
     return Column(name, kind, description, nullable, required)
+
+
+def F(name: str, description: str = "", nullable: bool | None = None, required: bool = True) -> Column:  # noqa: N802
+    """A shared field (`registry.columns.FIELDS`) in this table, with this table's narrower description or
+    nullability where given."""
+    f = FIELDS[name]
+    return Column(name, f.kind, description or f.description, f.nullable if nullable is None else nullable, required,
+                  shared=True)
 
 
 # shared column groups ------------------------------------------------------------------------------------------
 SHARE_COLUMNS = (
-    C("year", "year", "survey year"),
-    C("framework", "str", "option id, lower case: `tensorflow`, `pytorch`, `keras`, `jax`, `scikit-learn`, "
+    F("year"),
+    F("framework", "option id, lower case: `tensorflow`, `pytorch`, `keras`, `jax`, `scikit-learn`, "
                           "`pytorch-lightning`, `huggingface`, `xgboost`, ..., `none`, `other`"),
-    C("n_selected", "count", "respondents who selected the option"),
-    C("n_respondents", "count", "all respondent rows of that year"),
-    C("n_answered", "count", "respondents who selected at least one option of the framework question "
-                             "(\"None\" and \"Other\" included)"),
-    C("all_share", "share", "`n_selected / n_respondents`"),
-    C("answered_share", "share", "`n_selected / n_answered`"),
+    F("n_selected"),
+    F("n_respondents"),
+    F("n_answered"),
+    F("all_share"),
+    F("answered_share"),
 )
 WILSON_COLUMNS = (
-    C("all_share_low", "share", "Wilson 95% interval of `all_share`, lower bound"),
-    C("all_share_high", "share", "Wilson 95% interval of `all_share`, upper bound"),
-    C("answered_share_low", "share", "Wilson 95% interval of `answered_share`, lower bound"),
-    C("answered_share_high", "share", "Wilson 95% interval of `answered_share`, upper bound"),
+    F("all_share_low"),
+    F("all_share_high"),
+    F("answered_share_low"),
+    F("answered_share_high"),
 )
 def _codes(values) -> str:
     return ", ".join(f"`{v}`" for v in values)
@@ -79,21 +90,16 @@ def _codes(values) -> str:
 # the vocabularies of the monthly tables, from the source registry (a schema check holds the rows to them)
 MONTHLY = tuple(s for s in SOURCES if s.granularity == "month")
 MONTHLY_COLUMNS = (
-    C("source", "str", "the source's id: " + "; ".join(f"`{s.id}` ({s.label})" for s in MONTHLY)),
-    C("metric", "str", "what is counted, per source: " + "; ".join(
+    F("source_id", "the source's id: " + "; ".join(f"`{s.id}` ({s.label})" for s in MONTHLY)),
+    F("metric", "what is counted, per source: " + "; ".join(
         f"{s.label}: " + ", ".join(f"`{m}` ({what})" for m, what in s.metrics.items()) for s in MONTHLY)),
-    C("framework", "str", "the item counted, per source: " + "; ".join(
+    F("framework", "the item counted, per source: " + "; ".join(
         f"{s.label}: {_codes(s.items) if s.items else 'the search terms as the export names them'}" for s in MONTHLY)),
-    C("month", "month", "calendar month (PyPI snapshots: the month holding most of the snapshot's window; refreshed "
+    F("month", "calendar month (PyPI snapshots: the month holding most of the snapshot's window; refreshed "
                         "months are calendar months)"),
-    C("value", "float", "count in the month (Google Trends: monthly mean of the export's values; acquired GitHub from "
-                        "2025-08: a net change, see `is_net_change`)"),
-    C("break_id", "id", "the known change of method that starts in (or, for an episode or an exclusion, covers) "
-                         "this month: a break's id in `helpers.registry.sources` (`<source>_<start>`, e.g. "
-                         "`pypi_2024_11`), or `splice` on the first month taken from a refresh (`make refresh`: the "
-                         "`origin` column names the file); empty otherwise", nullable=True),
-    C("break_kind", "str", "that break's kind: `scales_all`, `changes_mix` (a splice is one) or `exclude`; empty "
-                           "otherwise", nullable=True),
+    F("value"),
+    F("break_id"),
+    F("break_kind"),
 )
 MONTHLY_CHECKS = ("months_contiguous", "value_nonnegative", "declared_vocabulary")
 
@@ -104,8 +110,8 @@ def monthly_part(module: str) -> Table:
     sources = [src for src in SOURCES if src.module == module and src.granularity == "month"]
     return Table(f"monthly_{module}", f"data/processed/monthly_{module}.csv", sources[0].step,
                  f"{', '.join(src.label for src in sources)}: this source's rows of `monthly_signals.csv`, same columns.",
-                 MONTHLY_COLUMNS, key=("source", "metric", "framework", "month"),
-                 sort=("source", "metric", "framework", "month"), checks=MONTHLY_CHECKS)
+                 MONTHLY_COLUMNS, key=("source_id", "metric", "framework", "month"),
+                 sort=("source_id", "metric", "framework", "month"), checks=MONTHLY_CHECKS)
 
 
 MONTHLY_PARTS = tuple(monthly_part(m) for m in dict.fromkeys(src.module for src in SOURCES if src.granularity == "month"))
@@ -125,50 +131,41 @@ RAW_STAMPS = tuple(Table(raw_stamp(f), f"build/raw/{f}.stamp", "00_acquire",
 
 # every report table about signals is keyed by the signal's id; its label is only shown (helpers.chain.labels)
 SIGNAL_KEY = (
-    C("signal_id", "id", "the signal's id (the key; see `helpers.registry.signals`)"),
-    C("signal", "label", "the signal's display label, from the registry (for reading only; never matched)"),
+    F("signal_id"),
+    F("signal"),
 )
 # the estimand of every table built on the monthly models, in one sentence
 LATENT = ("A monthly signal's latent share is the share as the source counted it that month (under the counting "
           "rules in force that month), without counting noise.")
 # what a crossover rule finds (registry.crossover), as every crossover table holds it
-OUTCOME_IDS = "`" + "`, `".join(OUTCOMES) + "`"
 CROSSOVER_COLUMNS = (
-    C("outcome_id", "id", f"what the primary rule finds: {OUTCOME_IDS} (see `helpers.registry.crossover`); the "
+    F("outcome_id", f"what the primary rule finds: {OUTCOME_IDS} (see `helpers.registry.crossover`); the "
                           "outcome holding the median path", nullable=True),
-    C("crossover", "period", "the crossover month (the median path's; a yearly series: the year), when dated",
-      nullable=True),
-    C("window_end", "month", "the end month of the crossover's 12-month window (the data through it date it)",
-      nullable=True),
-    C("crossover_low", "period", "95% interval, lower end; empty: the interval reaches 'ahead since the series "
-                                 "began' (or a yearly series)", nullable=True),
-    C("crossover_high", "period", "95% interval, upper end; empty: the interval reaches beyond the data (see "
-                                  "`high_outcome_id`)", nullable=True),
-    C("high_outcome_id", "id", "when the interval reaches beyond the data: the likelier of `not_yet` and "
-                               "`not_decidable`", nullable=True),
-    C("dated_prob", "prob", "share of simulated paths the rule dates", nullable=True),
-    C("not_yet_prob", "prob", "share of paths behind at the data end (not yet)", nullable=True),
-    C("not_decidable_prob", "prob", "share of paths ahead at the data end that the rule cannot decide yet",
-      nullable=True),
-    C("ahead_since_start_prob", "prob", "share of paths ahead since the series began (left-censored)", nullable=True),
-    C("decidable_from", "month", "for 'not decidable yet': the month whose data would decide it", nullable=True),
-    C("summary", "str", "what the primary rule finds, in a reader's words (as every report prints it)", nullable=True),
+    F("crossover"),
+    F("window_end"),
+    F("crossover_low"),
+    F("crossover_high"),
+    F("high_outcome_id"),
+    F("dated_prob"),
+    F("not_yet_prob"),
+    F("not_decidable_prob"),
+    F("ahead_since_start_prob"),
+    F("decidable_from"),
+    F("summary"),
 )
 LEADER_COLUMNS = (
     *SIGNAL_KEY,
-    C("family", "label", "the signal's family, as labelled in the signal registry (Q&A sites, GitHub, ...)"),
-    C("pytorch_share", "share", "PyTorch's share in the year: a monthly signal's pooled latent share (PyTorch's "
+    F("family"),
+    F("pytorch_share", "PyTorch's share in the year: a monthly signal's pooled latent share (PyTorch's "
                                 "latent count over the pair's in the year's months, what a reader computes from the "
-                                "year's counts); a yearly signal's share of the year", nullable=True),
-    C("pytorch_share_low", "share", "95% interval, lower bound", nullable=True),
-    C("pytorch_share_high", "share", "95% interval, upper bound", nullable=True),
-    C("ahead_prob", "prob", "P(PyTorch's share in the year > 1/2)", nullable=True),
-    C("leader", "str", "`PyTorch`, `TensorFlow`, `too close to call` (the interval contains 50%), or why there is "
-                       "no value (`not covered in Y`, `no data`)"),
-    C("n_months", "count", "months of the year the signal covers (12 for a yearly signal)"),
-    C("n_months_ahead", "count", "how the year went: months in which PyTorch was ahead (P(ahead) above 1/2; a signal "
-                                 "too short to model: its observed share); empty for a yearly signal", nullable=True),
-    C("basis", "str", "what the share and interval are made from"),
+                                "year's counts); a yearly signal's share of the year"),
+    F("pytorch_share_low"),
+    F("pytorch_share_high"),
+    F("ahead_prob", "P(PyTorch's share in the year > 1/2)"),
+    F("leader"),
+    F("n_months", "months of the year the signal covers (12 for a yearly signal)"),
+    F("n_months_ahead"),
+    F("basis"),
 )
 
 TABLES = (
@@ -183,7 +180,7 @@ TABLES = (
           key=("year", "framework"), sort=("year", "framework"), checks=("shares_consistent",)),
     Table("kaggle_respondents", "data/processed/kaggle_respondents.parquet", "10_clean_kaggle",
           "One row per respondent and year (2017-2022).",
-          (C("year", "year", "survey year"),
+          (F("year"),
            C("respondent", "int", "row number within the year"),
            C("country", "str", "country as answered"),
            C("country_group", "str", "India, United States, China, Brazil, Japan, Russia, Nigeria, Other"),
@@ -197,19 +194,18 @@ TABLES = (
     Table("so_questions_digitised", "data/processed/so_questions_digitised.csv", "11_clean_stackexchange",
           "Stack Overflow questions per tag and month, read back from the nschloe/stackoverflow-trends SVG charts.",
           (C("tag", "str", "`tensorflow`, `pytorch`, `keras`, `scikit-learn`, `all`"),
-           C("month", "month", "calendar month"),
+           F("month"),
            C("n_questions", "count", "integer read back from the chart"),
            C("per_day", "float", "questions per day, as plotted"),
            C("n_days", "count", "days in the month"),
-           C("method", "str", "`vertex` (the month is a point of the path) or `interpolated` (svgo merged it into a "
-                              "straight segment)"),
+           F("method"),
            C("n_svg_versions", "count", "chart versions in which the month is a vertex"),
            C("n_distinct_values", "count", "distinct integers across those versions (1 = exact)"),
            C("max_abs_residual", "float", "largest distance of the read-back count to its integer", nullable=True)),
           key=("tag", "month"), sort=("tag", "month")),
     Table("dsse_snapshot_sensitivity", "reports/tables/dsse_snapshot_sensitivity.csv", "11_clean_stackexchange",
           "PyTorch and TensorFlow Data Science SE questions per year in each of the two exports.",
-          (C("year", "year", "calendar year complete in both exports"),
+          (F("year", "calendar year complete in both exports"),
            C("n_pytorch_first", "count", "PyTorch questions, first (older) export"),
            C("n_tensorflow_first", "count", "TensorFlow questions, first export"),
            C("n_pytorch_second", "count", "PyTorch questions, second (later) export"),
@@ -217,18 +213,18 @@ TABLES = (
            C("first_pytorch_share", "share", "PyTorch's share, first export (empty when neither tag was used)",
              nullable=True),
            C("second_pytorch_share", "share", "PyTorch's share, second export", nullable=True),
-           C("share_change", "change", "second minus first", nullable=True)),
+           F("share_change")),
           key=("year",), sort=("year",)),
     Table("conference_papers", "data/processed/conference_papers.csv", "14_clean_conferences",
           "Papers naming only PyTorch or only TensorFlow, per conference and year (Horace He's counts).",
           (C("conference", "str", "conference"),
-           C("year", "year", "conference year"),
+           F("year"),
            C("n_pytorch_papers", "count", "papers mentioning a PyTorch term and no TensorFlow term"),
            C("n_tensorflow_papers", "count", "papers mentioning a TensorFlow term and no PyTorch term"),
            C("n_papers", "count", "papers in that conference-year list"),
            C("month_of_year", "int", "conference month"),
            C("papers_are", "str", "`accepted`, or `submissions` for ICLR 2021-2022"),
-           C("pytorch_share", "share", "`n_pytorch_papers / (n_pytorch_papers + n_tensorflow_papers)`", nullable=True)),
+           F("pytorch_share", "`n_pytorch_papers / (n_pytorch_papers + n_tensorflow_papers)`")),
           key=("conference", "year"), sort=("conference", "year"), checks=("papers_within_total",)),
     Table("google_trends_export", "data/processed/google_trends_export.csv", "15_clean_google_trends",
           "The Google Trends export used (empty without one).",
@@ -240,9 +236,9 @@ TABLES = (
            C("last", "str", "last day the file covers (the end of its last week or month)"),
            C("n_rows", "count", "data rows"),
            C("dropped_partial", "str", "periods an `isPartial` column flags as incomplete, left out", nullable=True),
-           C("n_months", "count", "complete calendar months (every day covered): the months the signal uses"),
-           C("first_month", "month", "first complete month", nullable=True),
-           C("last_month", "month", "last complete month", nullable=True),
+           F("n_months", "complete calendar months (every day covered): the months the signal uses"),
+           F("first_month"),
+           F("last_month"),
            C("partial_months", "str", "months only partly covered (weekly or daily rows straddling the range's ends, "
                                       "or dropped partial periods), left out, with the days covered", nullable=True)),
           key=("file",)),
@@ -253,29 +249,29 @@ TABLES = (
           tuple(replace(c, nullable=c.name not in ("year", "framework", "n_respondents")) for c in SHARE_COLUMNS) + (
               C("column", "str", "the frameworks question's column that year (empty: not asked)", nullable=True),
               C("n_published_respondents", "count", "respondents the publisher reports for the year"),
-              C("is_complete", "bool", "the file's row count equals the published count (False: a sample)"),
-              C("sample_note", "str", "for a sample: its rows against the published count", nullable=True),
+              F("is_complete"),
+              F("sample_note"),
               C("is_offered", "bool", "the year offered this framework as an option"),
-              C("status", "str", "`offered`, `not offered in Y`, or `not asked: ...`"),
+              F("status", "`offered`, `not offered in Y`, or `not asked: ...`"),
           ) + tuple(replace(c, nullable=True) for c in WILSON_COLUMNS),
           key=("year", "framework"), sort=("year", "framework"), checks=("shares_consistent",)),
     Table("so_survey_pairs", "data/processed/so_survey_pairs.csv", "16_clean_so_survey",
           "Per Stack Overflow survey year that asked about frameworks, among those who answered: who picked "
           "TensorFlow, PyTorch, both, neither.",
-          (C("year", "year", "survey year"),
-           C("n_answered", "count", "respondents who answered the framework question"),
-           C("n_both", "count", "selected both"),
-           C("n_tensorflow_only", "count", "selected TensorFlow and not PyTorch"),
-           C("n_pytorch_only", "count", "selected PyTorch and not TensorFlow"),
+          (F("year"),
+           F("n_answered"),
+           F("n_both"),
+           F("n_tensorflow_only"),
+           F("n_pytorch_only"),
            C("n_neither", "count", "selected neither"),
-           C("is_complete", "bool", "the file's row count equals the published count (False: a sample)"),
-           C("sample_note", "str", "for a sample: its rows against the published count", nullable=True)),
+           F("is_complete"),
+           F("sample_note")),
           key=("year",), sort=("year",)),
     Table("best_of_ml_pypi", "data/processed/best_of_ml_pypi.csv", "17_clean_best_of_ml_python",
           "PyPI downloads over the 30 days before each best-of-ml-python snapshot, as its generator read them: an "
           "independent cross-check of the PyPI signal (another reader of the same upstream, at other dates).",
           (C("snapshot_date", "date", "the snapshot's date (its file name)"),
-           C("framework", "str", "framework id (`pytorch`, `tensorflow`, `jax`, `flax`, `mxnet`, `lightning`)"),
+           F("framework"),
            C("package", "str", "the PyPI package the snapshot read (`torch`, `tensorflow`, `jax`, ...)"),
            C("n_downloads_30d", "count", "downloads in the 30 days before the snapshot")),
           key=("snapshot_date", "framework"), sort=("framework", "snapshot_date")),
@@ -294,55 +290,53 @@ TABLES = (
                                  ".csv`; its manifest row gives the engine and the query)"),
               C("value_refreshed", "float", "an acquired month that a refresh also holds: the refreshed count (compared "
                                             "in `refresh_overlap`)", nullable=True, required=False)),
-          key=("source", "metric", "framework", "month"), sort=("source", "metric", "framework", "month"),
+          key=("source_id", "metric", "framework", "month"), sort=("source_id", "metric", "framework", "month"),
           checks=MONTHLY_CHECKS,
           notes=("Series are month-contiguous except PyPI, which has no snapshot upstream for 2024-07 and 2024-12.",)),
     Table("refresh_overlap", "reports/tables/refresh_overlap.csv", "assemble_signals",
           "Where acquired and refreshed data (`make refresh`) both hold a month: how the two counts compare, per "
           "source, metric and framework. Empty before the first refresh.",
-          (C("source", "str", "source id"),
-           C("metric", "str", "metric"),
-           C("framework", "str", "framework or package"),
-           C("n_months", "count", "months held by both"),
-           C("first_month", "month", "first such month"),
-           C("last_month", "month", "last such month"),
+          (F("source_id"),
+           F("metric"),
+           F("framework"),
+           F("n_months", "months held by both"),
+           F("first_month", nullable=False),
+           F("last_month", nullable=False),
            C("n_acquired", "count", "sum of the acquired counts over those months"),
            C("n_refreshed", "count", "sum of the refreshed counts over those months"),
            C("ratio_median", "float", "median of refreshed / acquired over those months (1: the same counting)"),
            C("ratio_min", "float", "smallest monthly ratio"),
            C("ratio_max", "float", "largest monthly ratio")),
-          key=("source", "metric", "framework"), sort=("source", "metric", "framework")),
+          key=("source_id", "metric", "framework"), sort=("source_id", "metric", "framework")),
     # --- analysis tables (reports/tables) ---------------------------------------------------------------------
     Table("signal_tests", "reports/tables/signal_tests.csv", "20_trend_tests",
           "Per monthly signal: coverage, what its share estimates, the fitted state-space model, the trend over the "
           "whole series, seasonality, and when PyTorch's rise began.",
           (*SIGNAL_KEY,
-           C("source", "str", "source id"),
-           C("is_popularity", "bool", "counted in verdicts (False: process signal)"),
+           F("source_id"),
+           F("is_popularity"),
            C("is_available", "bool", "the signal is modelled in this run"),
            C("estimand", "str", "what the signal's share estimates (from the signal registry)"),
-           C("status", "str", "`modelled`, `no data`, or why it is not modelled (too short: its months and the "
-                              "minimum)"),
-           C("first_month", "month", "first month modelled (PyTorch's release, 2017-01, or later)", nullable=True),
-           C("last_month", "month", "last month", nullable=True),
-           C("n_months", "count", "months", nullable=True),
+           F("status"),
+           F("first_month", "first month modelled (PyTorch's release, 2017-01, or later)"),
+           F("last_month"),
+           F("n_months", nullable=True),
            C("trend", "str", "Mann-Kendall verdict on the observed shares: increasing, decreasing, no trend",
              nullable=True),
-           C("tau", "float", "Kendall's tau of the share against time", nullable=True),
-           C("p_value", "p_value", "Mann-Kendall p-value against 2,000 trend-free series from a null model fitted to the "
+           F("tau"),
+           F("p_value", "Mann-Kendall p-value against 2,000 trend-free series from a null model fitted to the "
                                    "signal without any trend (a constant level, AR(1) deviations, irregulars, counting "
                                    "noise at the real monthly counts); its level under the signal's own fitted noise "
-                                   "is measured by `make calibrate`; floor 1/2001", nullable=True),
-           C("p_holm", "p_value", "Holm-adjusted across the popularity signals", nullable=True),
+                                   "is measured by `make calibrate`; floor 1/2001"),
+           F("p_holm", "Holm-adjusted across the popularity signals"),
            C("p_bh", "p_value", "Benjamini-Hochberg-adjusted across the popularity signals", nullable=True),
-           C("sen_slope_per_year", "rate", "Sen's slope, share points per year", nullable=True),
+           F("sen_slope_per_year"),
            C("seasonal_strength", "float", "STL seasonal strength (0 none, 1 all)", nullable=True),
            C("p_seasonal_mk", "p_value", "seasonal Mann-Kendall p-value", nullable=True),
-           C("phi", "float", "fitted persistence of the share's deviations from its trend (AR(1), per month)",
-             nullable=True),
+           F("phi"),
            C("sd_ar", "float", "s.d. of the persistent deviations' monthly innovations (logit scale)", nullable=True),
            C("sd_irregular", "float", "s.d. of month-specific variation beyond counting noise (logit)", nullable=True),
-           C("sd_slope", "float", "s.d. of the trend slope's monthly change (logit)", nullable=True),
+           F("sd_slope"),
            C("onset", "month", "when PyTorch's rise began: median month at which the break-adjusted share's rise "
                                "accelerates most (a broken line's hinge on the share scale, 2017-04..2020-12); empty "
                                "when most paths never accelerate",
@@ -378,7 +372,7 @@ TABLES = (
     Table("signal_months", "reports/tables/signal_months.csv", "20_trend_tests",
           "Per monthly signal and month: the observed share and the model's latent share with its 95% band. " + LATENT,
           (*SIGNAL_KEY,
-           C("month", "month", "calendar month"),
+           F("month"),
            C("observed_share", "share", "PyTorch / (PyTorch + TensorFlow) as counted"),
            C("pt_plus_tf", "float", "PyTorch + TensorFlow (counts; index points for Google Trends)"),
            C("latent_share", "share", "posterior median of the latent share: the share as the source counted it that "
@@ -387,24 +381,24 @@ TABLES = (
            C("latent_share_low", "share", "95% band, lower bound: the model's, or for a signal too short to model the counting "
                              "interval of the observed share (Wilson; for an index, the bounds of rounding)"),
            C("latent_share_high", "share", "95% band, upper bound (as `low`)"),
-           C("ahead_prob", "prob", "P(the latent share > 1/2); empty when not modelled", nullable=True),
+           F("ahead_prob", "P(the latent share > 1/2); empty when not modelled"),
            C("adjusted_share", "share", "posterior median of the break-adjusted share: the latent share mapped onto the "
                                         "newest counting rules (what comparisons across a break read); empty when not "
                                         "modelled", nullable=True),
-           C("is_modelled", "bool", "False for a signal too short for the model (fewer than 24 months)"),
-           C("break_id", "id", "a `changes_mix` change of method starting this month, whose shift of the share the "
+           F("is_modelled"),
+           F("break_id", "a `changes_mix` change of method starting this month, whose shift of the share the "
                                 "model estimates: a documented break's id or `splice` (onto refreshed data); empty "
-                                "otherwise", nullable=True)),
+                                "otherwise")),
           key=("signal_id", "month"), sort=("signal_id", "month")),
     Table("crossovers", "reports/tables/crossovers.csv", "20_trend_tests",
           "One row per signal: when PyTorch overtook TensorFlow by the primary rule (a month with its 95% interval, "
           "or in plain words not yet, not decidable yet, ahead since the series began), each outcome's "
           "probability, and what the variant rule finds beside it. " + LATENT,
           (*SIGNAL_KEY,
-           C("source", "str", "source id"),
-           C("metric", "str", "metric"),
+           F("source_id"),
+           F("metric"),
            C("granularity", "str", "`month` or `year`"),
-           C("is_popularity", "bool", "False for GitHub PRs (a process signal)"),
+           F("is_popularity"),
            *CROSSOVER_COLUMNS,
            C("variant_outcome_id", "id", "what the variant rule (ahead in 10 of 12 months) finds", nullable=True),
            C("variant_crossover", "period", "the variant rule's crossover month", nullable=True),
@@ -423,17 +417,16 @@ TABLES = (
                                          "window and 5 more must be observed)", nullable=True),
            C("rule", "str", "the primary rule"),
            C("interval", "str", "how the interval was made", nullable=True),
-           C("is_modelled", "bool", "False for a monthly signal too short for the model (no crossover can be dated)")),
+           F("is_modelled")),
           key=("signal_id",), sort=("granularity", "signal_id")),
     Table("crossover_years", "reports/tables/crossover_years.csv", "20_trend_tests",
           "Per signal (and the common trend) and crossover rule: how the simulated paths' findings fall into "
           "outcomes and calendar years. " + LATENT,
           (*SIGNAL_KEY,
-           C("rule_id", "id", "the crossover rule: `window` (primary) or `ten_of_twelve` (variant)"),
-           C("outcome_id", "id", f"the paths' finding: {OUTCOME_IDS}"),
-           C("crossover_year", "period", "calendar year of the crossover (for `not_decidable`: of the lead that would "
-                                         "be dated); empty for the other outcomes", nullable=True),
-           C("year_prob", "prob", "share of simulated paths with that outcome and year")),
+           F("rule_id"),
+           F("outcome_id"),
+           F("crossover_year"),
+           F("year_prob")),
           key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
     Table("yearly_trends", "reports/tables/yearly_trends.csv", "20_trend_tests",
           "Per monthly signal and year: did PyTorch's share change within the year? The model's change of the latent "
@@ -442,23 +435,21 @@ TABLES = (
           + " A year that spans a break reads the break-adjusted share (every month on the newest counting rules). "
             "PyTorch's launch months (2017-01 to 2017-03) are left out of 2017.",
           (*SIGNAL_KEY,
-           C("year", "year", "calendar year"),
-           C("n_months", "count", "months in the year the change and test read (years with at least 6)"),
-           C("first_month", "month", "the first of them (2017: 2017-04, after the launch months)"),
-           C("pytorch_share", "share", "the year's pooled latent share (all its months, as in `leaders_by_year`)"),
-           C("share_change", "change", "change of the latent share from the first to the last of those months (a "
-                                       "least-squares line through them), share points"),
-           C("share_change_low", "change", "95% interval, lower bound"),
-           C("share_change_high", "change", "95% interval, upper bound"),
+           F("year"),
+           F("n_months", "months in the year the change and test read (years with at least 6)"),
+           F("first_month", "the first of them (2017: 2017-04, after the launch months)", nullable=False),
+           F("pytorch_share", "the year's pooled latent share (all its months, as in `leaders_by_year`)", nullable=False),
+           F("share_change", "change of the latent share from the first to the last of those months (a "
+                                       "least-squares line through them), share points", nullable=False),
+           F("share_change_low", nullable=False),
+           F("share_change_high", nullable=False),
            C("share_change_low90", "change", "90% interval, lower bound (for equivalence tests)"),
            C("share_change_high90", "change", "90% interval, upper bound"),
            C("fall_prob", "prob", "P(change < 0)"),
-           C("tau", "float", "Kendall's tau of the observed monthly shares against time", nullable=True),
-           C("p_value", "p_value", "Mann-Kendall p-value against 2,000 trend-free years simulated from the signal's "
-                                   "fitted noise (AR(1) deviations, irregulars, counting noise; floor 1/2001)",
-             nullable=True),
-           C("sen_slope_per_year", "rate", "Sen's slope of the observed shares, share points per year",
-             nullable=True),
+           F("tau"),
+           F("p_value", "Mann-Kendall p-value against 2,000 trend-free years simulated from the signal's "
+                                   "fitted noise (AR(1) deviations, irregulars, counting noise; floor 1/2001)"),
+           F("sen_slope_per_year"),
            C("mde_per_year", "rate", "minimum detectable slope: the linear slope this test detects with 80% power at "
                                      "5%, under the same simulated noise, share points per year", nullable=True),
            C("p_holm_within_year", "p_value", "Holm-adjusted across the popularity signals within the year "
@@ -466,25 +457,25 @@ TABLES = (
           key=("signal_id", "year")),
     Table("leaders_by_year", "reports/tables/leaders_by_year.csv", "20_trend_tests",
           "Who led, for every valid year and popularity signal. " + LATENT,
-          (C("year", "year", "the year"),) + LEADER_COLUMNS,
+          (F("year"),) + LEADER_COLUMNS,
           key=("year", "signal_id"), sort=("year",), notes=("Within a year, rows follow the signal registry's order.",)),
     Table("common_trend", "reports/tables/common_trend.csv", "20_trend_tests",
           "The movement shared by the popularity signals: a common trend with per-signal offsets and deviations. "
           "Per month: the share of a typical signal (offsets averaging zero).",
-          (C("month", "month", "calendar month"),
-           C("common_share", "share", "posterior mean of logistic(common trend)"),
-           C("common_share_low", "share", "95% band, lower bound"),
-           C("common_share_high", "share", "95% band, upper bound"),
-           C("ahead_prob", "prob", "P(common share > 1/2)")),
+          (F("month"),
+           F("common_share"),
+           F("common_share_low"),
+           F("common_share_high"),
+           F("ahead_prob", "P(common share > 1/2)", nullable=False)),
           key=("month",), sort=("month",)),
     Table("common_trend_years", "reports/tables/common_trend_years.csv", "20_trend_tests",
           "The common share averaged over each year, with its 95% interval.",
-          (C("year", "year", "calendar year"),
-           C("n_months", "count", "months of the year in the model"),
-           C("common_share", "share", "mean common share over the year's months"),
-           C("common_share_low", "share", "95% interval, lower bound"),
-           C("common_share_high", "share", "95% interval, upper bound"),
-           C("ahead_prob", "prob", "P(mean common share > 1/2)")),
+          (F("year"),
+           F("n_months", "months of the year in the model"),
+           F("common_share", "mean common share over the year's months"),
+           F("common_share_low"),
+           F("common_share_high"),
+           F("ahead_prob", "P(mean common share > 1/2)", nullable=False)),
           key=("year",), sort=("year",)),
     Table("common_trend_signals", "reports/tables/common_trend_signals.csv", "20_trend_tests",
           "Per signal in the common-trend model: how far its audience sits from the shared movement.",
@@ -493,7 +484,7 @@ TABLES = (
            C("offset_low", "float", "95% interval, lower bound"),
            C("offset_high", "float", "95% interval, upper bound"),
            C("sd_deviation", "float", "s.d. of the signal's monthly deviation innovations (logit)"),
-           C("phi", "float", "persistence of the signal's deviation (fixed at 0.9 for yearly signals)")),
+           F("phi", "persistence of the signal's deviation (fixed at 0.9 for yearly signals)", nullable=False)),
           key=("signal_id",)),
     Table("common_trend_crossover", "reports/tables/common_trend_crossover.csv", "20_trend_tests",
           "When the common share overtook 50% by the primary crossover rule (every month of a window weighs the "
@@ -501,7 +492,7 @@ TABLES = (
           (*CROSSOVER_COLUMNS,
            C("n_signals", "count", "signals in the model"),
            C("is_converged", "bool", "the maximum-likelihood fit converged"),
-           C("sd_slope", "float", "s.d. of the common trend's slope changes (logit per month)"))),
+           F("sd_slope", nullable=False))),
     Table("common_trend_loo", "reports/tables/common_trend_loo.csv", "20_trend_tests",
           "The common trend without each popularity signal in turn: how much its crossover depends on which "
           "audiences are in it (the composition uncertainty).",
@@ -511,16 +502,15 @@ TABLES = (
     Table("common_trend_loo_years", "reports/tables/common_trend_loo_years.csv", "20_trend_tests",
           "The common trend's crossover by outcome and calendar year when one signal is left out.",
           (*SIGNAL_KEY,
-           C("rule_id", "id", "the crossover rule (`window`)"),
-           C("outcome_id", "id", f"the paths' finding: {OUTCOME_IDS}"),
-           C("crossover_year", "period", "calendar year of the crossover; empty for outcomes without one",
-             nullable=True),
-           C("year_prob", "prob", "share of paths with that outcome and year")),
+           F("rule_id"),
+           F("outcome_id"),
+           F("crossover_year"),
+           F("year_prob")),
           key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
     Table("calibration", "reports/tables/calibration.csv", "25_calibration",
           "The simulated coverage and width of every interval the reports print, and the trend tests' level "
           "(make calibrate).",
-          (C("method", "str", "the interval: year share, within-year change, crossover month (each rule), onset of "
+          (F("method", "the interval: year share, within-year change, crossover month (each rule), onset of "
                               "the rise (state-space model); Wilson share, Newcombe paired difference, Newcombe shift, "
                               "post-stratified share (surveys); Wilson share (yearly signal); or a trend test's level"),
            C("scenario", "str", "how the data were simulated: `fitted` (the signal's own fitted model, binomial counts "
@@ -530,8 +520,8 @@ TABLES = (
                                 "break` (a shift the model is not told about), `slow rise` (a linear logit rising "
                                 "0.0125 a month, crossing 50% three years before the data end); `no trend` (trend-free "
                                 "series under the signal's fitted noise: a test's level); or the survey year and sizes"),
-           C("signal_id", "id", "the signal's id (monthly and yearly signals)", nullable=True),
-           C("signal", "label", "the signal's display label", nullable=True),
+           F("signal_id", nullable=True),
+           F("signal", nullable=True),
            C("nominal_share", "share", "the interval's nominal coverage (a test: 1 - its nominal level)"),
            C("coverage_share", "share", "share of simulated replicates whose interval contains the truth (a test: "
                                         "the share of trend-free series it does not reject; its level is 1 minus it)"),
@@ -553,7 +543,7 @@ TABLES = (
                                      "and at most 2.5 in every cell (1 = as narrow as the real error allows)",
              nullable=True),
            C("unit", "str", "unit of `bias`, `width` and `oracle_width` (`test` for a test's level)"),
-           C("year", "year", "the year used by the year-share and within-year checks", nullable=True),
+           F("year", "the year used by the year-share and within-year checks", nullable=True),
            C("underlying_coverage_share", "share", "crossover rules: share of replicates whose interval contains the "
                                                    "month the scenario's smooth underlying curve crosses 50%",
              nullable=True),
@@ -563,49 +553,50 @@ TABLES = (
     Table("survey_within_year", "reports/tables/survey_within_year.csv", "30_survey_shift",
           "TensorFlow vs PyTorch within each survey year among those who answered (McNemar: one respondent can "
           "pick both).",
-          (C("survey", "str", "`kaggle` or `stackoverflow`"),
-           C("year", "year", "survey year"),
-           C("n_answered", "count", "respondents who answered the framework question"),
+          (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+           F("year"),
+           F("n_answered"),
            C("tensorflow_share", "share", "share selecting TensorFlow (empty when nobody answered)", nullable=True),
-           C("pytorch_share", "share", "share selecting PyTorch", nullable=True),
+           F("pytorch_share", "share selecting PyTorch"),
            C("tf_minus_pt_change", "change", "TensorFlow's share minus PyTorch's", nullable=True),
            C("tf_minus_pt_change_low", "change", "95% interval (Newcombe's square-and-add for paired proportions: "
                                                  "inside [-1, 1] at any size), lower bound", nullable=True),
            C("tf_minus_pt_change_high", "change", "95% interval, upper bound", nullable=True),
-           C("n_tensorflow_only", "count", "selected TensorFlow, not PyTorch"),
-           C("n_pytorch_only", "count", "selected PyTorch, not TensorFlow"),
-           C("n_both", "count", "selected both"),
+           F("n_tensorflow_only"),
+           F("n_pytorch_only"),
+           F("n_both"),
            C("statistic", "float", "McNemar statistic", nullable=True),
-           C("p_value", "p_value", "McNemar p-value (stored no lower than 1e-300)", nullable=True),
+           F("p_value", "McNemar p-value (stored no lower than 1e-300)"),
            C("test", "str", "exact or chi-square McNemar; `no answers` when nobody answered"),
-           C("leader", "str", "who led the year: `TensorFlow` or `PyTorch` when the interval excludes 0, `too close "
+           F("leader", "who led the year: `TensorFlow` or `PyTorch` when the interval excludes 0, `too close "
                               "to call`, or `too few answers` (fewer than 10: nothing can be said)"),
-           C("sample_note", "str", "Stack Overflow: when the year's file is a sample, its rows against the "
-                                   "published count", nullable=True)),
-          key=("survey", "year"), sort=("survey", "year")),
+           F("sample_note", "Stack Overflow: when the year's file is a sample, its rows against the "
+                                   "published count")),
+          key=("source_id", "year"), sort=("source_id", "year")),
     Table("survey_shifts", "reports/tables/survey_shifts.csv", "30_survey_shift",
           "Year-over-year shifts of each framework's share among those who answered; `p_holm` is the one "
           "multiple-testing family (all shifts of one survey) quoted everywhere. Stack Overflow: complete years "
           "that offered the framework only (a sample is never tested against another year).",
-          (C("survey", "str", "`kaggle` or `stackoverflow`"),
-           C("framework", "str", "framework id"),
+          (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+           F("framework"),
            C("year_before", "year", "earlier survey year"),
            C("year_after", "year", "later survey year"),
            C("before_share", "share", "share in the earlier year"),
            C("after_share", "share", "share in the later year"),
-           C("share_change", "change", "`after_share - before_share`"),
-           C("share_change_low", "change", "Newcombe 95% interval of the shift, lower bound"),
-           C("share_change_high", "change", "upper bound"),
+           F("share_change", nullable=False),
+           F("share_change_low", "Newcombe 95% interval of the shift, lower bound", nullable=False),
+           F("share_change_high", nullable=False),
            C("z", "float", "two-proportion z (pooled)"),
-           C("p_value", "p_value", "two-sided p-value"),
+           F("p_value", "two-sided p-value", nullable=False),
            C("cohen_h", "float", "Cohen's h (|h| 0.2 small, 0.5 medium, 0.8 large)"),
-           C("break", "str", "the method break between the two years (B1, B2, ...), empty if none"),
-           C("p_holm", "p_value", "Holm-adjusted over every shift of the survey")),
-          key=("survey", "framework", "year_before"), sort=("survey", "framework", "year_before")),
+           F("break_id", "the id of the survey's method break starting in `year_after` (`helpers.registry.sources`); "
+                          "empty if none", nullable=True),
+           F("p_holm", "Holm-adjusted over every shift of the survey", nullable=False)),
+          key=("source_id", "framework", "year_before"), sort=("source_id", "framework", "year_before")),
     Table("survey_reweighted", "reports/tables/survey_reweighted.csv", "30_survey_shift",
           "Kaggle shares among those who answered, raw and post-stratified to a fixed country x role mix.",
-          (C("year", "year", "survey year"),
-           C("framework", "str", "framework id"),
+          (F("year"),
+           F("framework"),
            C("raw_share", "share", "share as sampled"),
            C("reweighted_share", "share", "share re-weighted to the reference mix"),
            C("reweighted_share_low", "share", "95% interval (normal, stratified variance), lower bound"),
@@ -618,18 +609,17 @@ TABLES = (
           key=("year", "framework"), sort=("year", "framework")),
     Table("verdict", "reports/tables/verdict.csv", "35_claims",
           "The claims scorecard: one row per claim of the article (and two published claims from outside it).",
-          (C("claim_id", "id", "the claim's id (see the README's claims table)"),
-           C("verdict", "str", "`supported`, `contradicted`, `mixed` (the signals disagree or the test is "
-                               "inconclusive), `untestable` (no data; the evidence says what would settle it)"),
+          (F("claim_id"),
+           F("verdict"),
            C("evidence", "str", "numbers, test, p-value or interval"),
            C("finding", "str", "the verdict in one sentence")),
           key=("claim_id",)),
     Table("verdict_robustness", "reports/tables/verdict_robustness.csv", "35_claims",
           "Each testable claim's verdict under its default rule and under other thresholds, denominators, signal "
           "sets, and with break windows excluded.",
-          (C("claim_id", "id", "the claim's id"),
+          (F("claim_id"),
            C("variant", "str", "`default`, or what the variant changes"),
-           C("verdict", "str", "the verdict under that variant"),
+           F("verdict", "the verdict under that variant"),
            C("detail", "str", "the variant's one-sentence finding")),
           key=("claim_id", "variant")),
     Table("leaders", "reports/tables/leaders_{year}.csv", "40_verdict",

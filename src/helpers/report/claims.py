@@ -107,7 +107,7 @@ def google_trends_2020(ev: Evidence, threshold: float = P_CLEAR, require_peak: b
     k = len(m)
     ahead, behind = _months_ahead(m, threshold)
     ms = ev["monthly_signals"]
-    pt = ms[(ms["source"] == "google_trends") & (ms["framework"] == "pytorch") & ms["month"].str.startswith("2020")]
+    pt = ms[(ms["source_id"] == "google_trends") & (ms["framework"] == "pytorch") & ms["month"].str.startswith("2020")]
     peak = pt.loc[pt["value"].idxmax(), "month"]
     peak_ok = peak == "2020-09" or not require_peak or "2020-09" not in set(pt["month"])
     verdict = "supported" if ahead == k and peak_ok else ("contradicted" if behind > 0 else "mixed")
@@ -175,11 +175,12 @@ def rise_2018(ev: Evidence, p_faster: float = P_FASTER, families: tuple[str, ...
         p = r["faster_prob_2018"]
         when = "in 2018" if p > p_faster else ("already in 2017" if p < round(1 - p_faster, 12) else "unclear")
         counts[when] += 1
-        named[when].append(r["signal"])
+        named[when].append(label(r["signal_id"]))
         led = lead17.get(r["signal_id"])
         status[r["signal_id"]] = ("yes" if led == "TensorFlow" and when == "in 2018" else
                                   "no" if led == "PyTorch" or when == "already in 2017" else "open")
-        parts.append(f"{r['signal']}: TensorFlow {'led' if lead17.get(r['signal_id']) == 'TensorFlow' else 'did not lead'}"
+        led17 = "led" if lead17.get(r["signal_id"]) == "TensorFlow" else "did not lead"
+        parts.append(f"{label(r['signal_id'])}: TensorFlow {led17}"
                      f" in 2017; gain per year 2017 (Apr-Dec) {pp(r['gain_per_year_2017'])} "
                      f"[{pp(r['gain_per_year_2017_low'])}, {pp(r['gain_per_year_2017_high'])}], 2018 "
                      f"{pp(r['gain_per_year_2018'])} [{pp(r['gain_per_year_2018_low'])}, "
@@ -238,7 +239,7 @@ def kaggle_year_shares(ev: Evidence, claim_id: str, year: int, claimed_tf: float
     m_tf, m_pt = _match(claimed_tf, tf[1], tf[2], margin), _match(claimed_pt, pt[1], pt[2], margin)
     verdict = ("contradicted" if "differs" in (m_tf, m_pt) else
                "supported" if m_tf == m_pt == "matches" else "mixed")
-    w = ev["survey_within_year"].query("survey == 'kaggle' and year == @year").iloc[0]
+    w = ev["survey_within_year"].query("source_id == 'kaggle_survey' and year == @year").iloc[0]
     lead = (f"McNemar (paired, those who answered): TensorFlow minus PyTorch {pp(w['tf_minus_pt_change'])} "
             f"[{pp(w['tf_minus_pt_change_low'])}, {pp(w['tf_minus_pt_change_high'])}], {pval(w['p_value'])}")
     extra = ""
@@ -271,7 +272,7 @@ def kaggle_shift(ev: Evidence, before: int = 2020, after: int = 2021, basis: str
     otherwise. Shifts quote the one Holm family of step 30."""
     resp = ev["kaggle_respondents"]
     if basis == "answered":
-        w = ev["survey_within_year"].query("survey == 'kaggle'").set_index("year")
+        w = ev["survey_within_year"].query("source_id == 'kaggle_survey'").set_index("year")
     else:
         w = surveys.within_year(resp[resp["year"].isin([before, after])], basis=basis).set_index("year")
     gap = {y: (w.loc[y, "tf_minus_pt_change"], w.loc[y, "tf_minus_pt_change_low"], w.loc[y, "tf_minus_pt_change_high"],
@@ -279,7 +280,7 @@ def kaggle_shift(ev: Evidence, before: int = 2020, after: int = 2021, basis: str
     tf_before, tf_after, pt_after = gap[before][1] > 0, gap[after][1] > 0, gap[after][2] < 0
     pt_before = gap[before][2] < 0
     verdict = "supported" if tf_before and pt_after else ("contradicted" if tf_after or pt_before else "mixed")
-    family = ev["survey_shifts"][ev["survey_shifts"]["survey"] == "kaggle"]
+    family = ev["survey_shifts"][ev["survey_shifts"]["source_id"] == "kaggle_survey"]
     shifts = family[(family["year_before"] == before) & (family["year_after"] == after)
                     & family["framework"].isin(["tensorflow", "pytorch"])]
     parts = [f"{r['framework']} {pct(r['before_share'])} -> {pct(r['after_share'])} (shift {pp(r['share_change'])} "
@@ -369,7 +370,7 @@ def overtook(ev: Evidence, year: int = 2021, exclude: tuple[str, ...] = (), use_
             p_in, p_not = crossing_in_year(rows, year, r["first_period"], r["last_decidable"])
             desc = f"crossover {text}; P(in {year}) {prob_eq(p_in)}, P(not in {year}) {prob_eq(p_not)}"
         status[r["signal_id"]] = _status(p_in, p_not, standard)
-        parts.append(f"{r['signal']}: {lead.get(r['signal_id'], '?')} led {year}; {desc} -> "
+        parts.append(f"{label(r['signal_id'])}: {lead.get(r['signal_id'], '?')} led {year}; {desc} -> "
                      f"{SIGNAL_SAYS[status[r['signal_id']]]} {year}")
     crossed = [label(s) for s, v in status.items() if v == "crossed"]
     not_crossed = [label(s) for s, v in status.items() if v == "not"]
@@ -426,7 +427,7 @@ def better_answered(ev: Evidence, years: tuple[int, int] = (2017, 2021), equival
     contradicted when it is below 1, or when its 90% interval lies within `equivalence` (answered about equally
     often); mixed (inconclusive) otherwise."""
     ms = ev["monthly_signals"]
-    d = ms[(ms["source"] == "dsse") & ms["metric"].isin(["questions", "answered"])
+    d = ms[(ms["source_id"] == "dsse") & ms["metric"].isin(["questions", "answered"])
            & ms["framework"].isin(["tensorflow", "pytorch"]) & ms["month"].str[:4].astype(int).between(*years)]
     if d[d["metric"] == "answered"].empty:
         return _row("tf_better_answered", "untestable",
@@ -497,7 +498,7 @@ def closing_gap(ev: Evidence, year: int = 2021, margin: float = CHANGE_MARGIN, e
             sig = r["p_holm_within_year"] < ALPHA
             s = ("fell" if sig and r["tau"] < 0 else "rose" if sig and r["tau"] > 0 else "not significant")
         status[r["signal_id"]] = s
-        parts.append(f"{r['signal']}: change {pp(r['share_change'])} [{pp(r['share_change_low'])}, "
+        parts.append(f"{label(r['signal_id'])}: change {pp(r['share_change'])} [{pp(r['share_change_low'])}, "
                      f"{pp(r['share_change_high'])}], "
                      f"Mann-Kendall tau {r['tau']:+.2f} against the fitted noise (Holm "
                      f"{pval(r['p_holm_within_year'])}; detectable slope at 80% power "
@@ -523,7 +524,7 @@ def pypi_115m(ev: Evidence, claimed: float = 115e6, tolerance: float = PYPI_TOLE
     `tolerance` of the range that the reasonable definitions give (package `tensorflow` alone, 30-day windows or
     scaled to calendar months, up to the TensorFlow family); contradicted otherwise."""
     ms = ev["monthly_signals"]
-    p = ms[(ms["source"] == "pypi") & (ms["metric"] == "downloads")]
+    p = ms[(ms["source_id"] == "pypi") & (ms["metric"] == "downloads")]
     if p.empty:
         return _row("tf_pypi_115m_2020", "untestable", "No PyPI snapshots in this run.")
     tf_only = pypi.year_total(p, 2020, ("tensorflow",))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..registry.crossover import describe_record
-from ..registry.signals import COMMON_TREND_LABEL, SIGNAL_BY_ID
+from ..registry.signals import COMMON_TREND_LABEL, SIGNAL_BY_ID, label
 from . import colours
 
 COLORS = colours.FRAMEWORK  # PyTorch and TensorFlow in the reports' one colour language
@@ -117,9 +117,9 @@ def composition(comp: pd.DataFrame, breaks: dict | None = None):
     fig, ax = plt.subplots(figsize=(9, 3.5))
     if breaks:
         _mark_breaks(ax, breaks)
-    for col, label, color in (("india", "India", "#E69F00"), ("united_states", "United States", "#56B4E9"),
+    for col, name, color in (("india", "India", "#E69F00"), ("united_states", "United States", "#56B4E9"),
                               ("students", "Students*", "#999999")):
-        ax.plot(comp["year"], comp[col], marker="o", label=label, color=color)
+        ax.plot(comp["year"], comp[col], marker="o", label=name, color=color)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_title("Who answers the Kaggle survey (share of all respondents)", pad=14)
     ax.legend(loc="upper left")
@@ -144,7 +144,7 @@ def share_family(months: pd.DataFrame, crossovers: pd.DataFrame, title: str, yea
     fig, ax = plt.subplots(figsize=(10, 4.3))
     cx = crossovers.set_index("signal_id")
     for sid, s in months.groupby("signal_id", sort=False):
-        sig, name = SIGNAL_BY_ID[sid], s["signal"].iloc[0]
+        sig, name = SIGNAL_BY_ID[sid], label(sid)
         x = pd.PeriodIndex(s["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
         colour = signal_colour(sid)
         if sig.popularity:
@@ -197,7 +197,7 @@ def crossover_timeline(crossovers: pd.DataFrame, common: pd.DataFrame | None = N
     crossover row, drawn first. The legend sits below the axes."""
     c = crossovers[crossovers["is_popularity"].astype(bool)]
     rows = ([(COMMON_TREND_LABEL, common.iloc[0], "#000000", "o")] if common is not None else [])
-    rows += [(r["signal"], r, signal_colour(r["signal_id"]), SIGNAL_BY_ID[r["signal_id"]].marker)
+    rows += [(label(r["signal_id"]), r, signal_colour(r["signal_id"]), SIGNAL_BY_ID[r["signal_id"]].marker)
              for _, r in c.iterrows()]
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 2.0), layout="constrained")
     start, end = pd.Timestamp("2016-06-01"), pd.Timestamp("2026-12-31")
@@ -248,7 +248,7 @@ def leaders(lead: pd.DataFrame, year: int):
         ax.plot([r["pytorch_share"]], [i], "o", color=color, ms=8)
         ax.annotate(f"  {r['pytorch_share']:.0%}", (r["pytorch_share"], i), va="center", fontsize=9)
     ax.axvline(0.5, color="0.2", lw=1)
-    ax.set_yticks(range(len(d)), d["signal"])
+    ax.set_yticks(range(len(d)), d["signal_id"].map(label))
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("PyTorch's share of PyTorch + TensorFlow   (← TensorFlow ahead | PyTorch ahead →)")
@@ -264,7 +264,7 @@ def common_trend(common: pd.DataFrame, signal_months: pd.DataFrame | None = None
         for sid, s in signal_months.groupby("signal_id", sort=False):
             if SIGNAL_BY_ID[sid].popularity:
                 ax.plot(_months(s["month"]), s["latent_share"], color=signal_colour(sid), lw=1, alpha=0.5,
-                        label=s["signal"].iloc[0])
+                        label=label(s["signal_id"].iloc[0]))
     x = _months(common["month"])
     ax.fill_between(x, common["common_share_low"], common["common_share_high"], color="0.3", alpha=0.25, lw=0,
                     label="common trend, 95% band")
@@ -288,7 +288,7 @@ def leaders_by_year(by_year: pd.DataFrame, common: pd.DataFrame | None = None):
     from matplotlib.patches import Patch
 
     from ..stats.signal_results import leader  # the rule that names a leader (loaded only for this chart)
-    rows = list(dict.fromkeys(zip(by_year["signal_id"], by_year["signal"], strict=True)))
+    rows = [(sid, label(sid)) for sid in dict.fromkeys(by_year["signal_id"])]
     years = sorted(by_year["year"].unique())
     cells = {(r.signal_id, r.year): r for r in by_year.itertuples()}
     if common is not None:
@@ -372,8 +372,8 @@ def cross_check(table: pd.DataFrame, columns: dict[str, str], title: str):
     """Two (or more) readings of one share per month, in percent: `columns` maps a column of `table` to its label."""
     fig, ax = plt.subplots(figsize=(10, 3.6))
     x = _months(table["month"])
-    for (col, label), style in zip(columns.items(), ("-", "--", ":"), strict=False):
-        ax.plot(x, 100 * table[col], ls=style, color="0.2", marker=".", ms=4, label=label)
+    for (col, name), style in zip(columns.items(), ("-", "--", ":"), strict=False):
+        ax.plot(x, 100 * table[col], ls=style, color="0.2", marker=".", ms=4, label=name)
     ax.axhline(50, color="0.6", lw=0.8)
     ax.set_ylabel("torch's share, %")
     ax.set_title(title)

@@ -8,6 +8,8 @@ import pandas as pd
 from ..registry.claims import CLAIM_BY_ID, CLAIM_RECORDS, CLAIMS, TALLY
 from ..registry.fields import HEADERS, bound_header, kind_by_name
 from ..registry.formats import p_value, pct, pp, pp_per_year, prob
+from ..registry.signals import COMMON_TREND, SIGNAL_BY_ID, label
+from ..registry.sources import SOURCE_BY_ID, break_label
 from .colours import VERDICT as VERDICT_COLORS
 
 WORDS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "pt": "PyTorch", "tf": "TensorFlow", "dsse": "DSSE",
@@ -37,27 +39,40 @@ BY_KIND = {"share": _missing_or(pct), "change": _missing_or(pp), "rate": _missin
            "bool": _missing_or(lambda v: "yes" if v else "no")}
 
 
-def table(df: pd.DataFrame, pct: tuple[str, ...] = (), pp: tuple[str, ...] = (), p: tuple[str, ...] = (),
-         digits: dict[str, int] | None = None, caption: str | None = None):
-    """A Styler: each column formatted by the kind its name announces (`registry.fields`: a share as 12.3%, a
-    change as +1.2 pp, a probability or p-value never as 0 or 1, a count with separators, a boolean as yes/no);
-    `pct`, `pp`, `p` and `digits` format other columns (e.g. a pivot's year columns) the same way."""
-    df = df.drop(columns=[c for c in df.columns if isinstance(c, str) and kind_by_name(c) == "id"])  # ids: never shown
+# id column -> (the label column shown instead, the label of an id): ids are never shown, their labels are
+ID_LABELS = {"signal_id": ("signal", lambda i: label(i) if i in SIGNAL_BY_ID or i == COMMON_TREND else ""),
+             "source_id": ("source", lambda i: SOURCE_BY_ID[i].label if i in SOURCE_BY_ID else ""),
+             "break_id": ("break", break_label),
+             "claim_id": ("claim", lambda i: (CLAIM_BY_ID[i].short or CLAIM_BY_ID[i].text) if i in CLAIM_BY_ID else i)}
+
+
+def with_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` as shown: each id column replaced by its label (`ID_LABELS`; kept when the label column is there
+    already), any other id column dropped."""
+    out = df.copy()
+    for c in [c for c in df.columns if isinstance(c, str) and kind_by_name(c) == "id"]:
+        name, lab = ID_LABELS.get(c, (None, None))
+        if name and name not in out:
+            out.insert(out.columns.get_loc(c), name, out[c].map(lab, na_action="ignore"))
+        out = out.drop(columns=c)
+    return out
+
+
+def table(df: pd.DataFrame, values: str | None = None, caption: str | None = None):
+    """A Styler: ids shown as their labels (`with_labels`), each column formatted by the kind its name announces
+    (`registry.fields`: a share as 12.3%, a change as +1.2 pp, a probability or p-value never as 0 or 1, a count with
+    separators, a boolean as yes/no); `values`: the field whose kind formats the columns no field names (a pivot's
+    year columns)."""
+    df = with_labels(df)
     fmt = {}
     for c in df.columns:
         kind = kind_by_name(c) if isinstance(c, str) else None
+        if kind is None and values and c not in df.columns[:1]:
+            kind = kind_by_name(values)
         if kind is None and pd.api.types.is_bool_dtype(df[c]):
             kind = "bool"
-        if c in pct:
-            fmt[c] = BY_KIND["share"]
-        elif c in pp:
-            fmt[c] = BY_KIND["change"]
-        elif c in p:
-            fmt[c] = BY_KIND["p_value"]
-        elif kind in BY_KIND:
+        if kind in BY_KIND:
             fmt[c] = BY_KIND[kind]
-        elif digits and c in digits:
-            fmt[c] = f"{{:.{digits[c]}f}}"
         elif pd.api.types.is_integer_dtype(df[c]) and c not in ("year", "year_before", "year_after"):
             fmt[c] = "{:,}"
         elif pd.api.types.is_float_dtype(df[c]):

@@ -7,7 +7,7 @@ import pandas as pd
 from ..chain import io, provenance
 from ..registry.claims import ARTICLE, CLAIM_BY_ID, CLAIMS, HEADLINE, OUTSIDE, VERDICTS
 from ..registry.formats import NEAR_CENSUS, pct, share_interval
-from ..registry.signals import FAMILIES, SIGNAL_BY_ID
+from ..registry.signals import FAMILIES, SIGNAL_BY_ID, label
 from . import colours
 
 
@@ -97,12 +97,12 @@ def how_sure(lead: pd.DataFrame, year: int, common: pd.Series | None = None,
     interval, and what the coverage study measured for the intervals shown (or that it has not been run)."""
     have, n, _ = leader_counts(lead)
     named = n["PyTorch"] + n["TensorFlow"]
-    close = have.loc[have["leader"] == "too close to call", "signal"].tolist()
+    close = have.loc[have["leader"] == "too close to call", "signal_id"].map(label).tolist()
     parts = [(f"The one signal covering {year} {'names' if named else 'does not name'} a leader with 95% confidence"
               if len(have) == 1 else
               f"{named} of the {len(have)} signals covering {year} name a leader with 95% confidence")
              + (f"; too close to call: {', '.join(close)}" if close else "") + "."]
-    census = have.loc[(have["pytorch_share_high"] - have["pytorch_share_low"]) < NEAR_CENSUS, "signal"].tolist()
+    census = have.loc[(have["pytorch_share_high"] - have["pytorch_share_low"]) < NEAR_CENSUS, "signal_id"].map(label).tolist()
     if census:
         parts.append(f"{', '.join(census)} {'is a near-census count' if len(census) == 1 else 'are near-census counts'}"
                      ": known to within 0.1 point, so the question there is what it counts, not how sure we are.")
@@ -156,7 +156,8 @@ def leaders_display(lead: pd.DataFrame) -> pd.DataFrame:
     so), P(ahead), the leader, how the year went (months ahead) and what the share is made of."""
     months = [f"{int(a)} of {int(m)}" if pd.notna(a) else "" for a, m in zip(lead["n_months_ahead"], lead["n_months"],
                                                                              strict=True)]
-    return pd.DataFrame({"signal": lead["signal"], "family": lead["family"],
+    return pd.DataFrame({"signal": lead["signal_id"].map(label),
+                         "family": lead["signal_id"].map(lambda i: SIGNAL_BY_ID[i].family_label),
                          "PyTorch's share, 95% interval": [share_interval(*v) for v in zip(
                              lead["pytorch_share"], lead["pytorch_share_low"], lead["pytorch_share_high"], strict=True)],
                          "ahead_prob": lead["ahead_prob"], "leader": lead["leader"],
@@ -189,7 +190,7 @@ def by_year_grid(by_year: pd.DataFrame, values: str) -> pd.DataFrame:
     signals' labels as a first column for display."""
     order = list(dict.fromkeys(by_year["signal_id"]))
     grid = by_year.pivot(index="signal_id", columns="year", values=values).reindex(order)
-    grid.index = grid.index.map(dict(zip(by_year["signal_id"], by_year["signal"], strict=True))).rename("signal")
+    grid.index = grid.index.map(label).rename("signal")
     return grid.reset_index()
 
 

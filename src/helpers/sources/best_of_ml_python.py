@@ -99,8 +99,8 @@ def monthly(snaps: pd.DataFrame) -> pd.DataFrame:
     breaks."""
     frames = [monthly_counts(daily_rates(readings(snaps, fw))).rename("value").rename_axis("month").reset_index()
               .assign(framework=fw) for fw in WRITTEN]
-    rows = pd.concat(frames, ignore_index=True).assign(source=SOURCE.id, metric="new_dependents")
-    cols = ["source", "metric", "framework", "month", "value", "break_id", "break_kind"]
+    rows = pd.concat(frames, ignore_index=True).assign(source_id=SOURCE.id, metric="new_dependents")
+    cols = ["source_id", "metric", "framework", "month", "value", "break_id", "break_kind"]
     return with_breaks(rows, SOURCE.id)[cols].sort_values(["framework", "month"], ignore_index=True)
 
 

@@ -63,7 +63,7 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
             m = daily.groupby(daily.index.to_period("M")).sum()
             m = m.reindex(pd.period_range(m.index.min(), last_complete, freq="M"), fill_value=0.0)
             months = m.index.astype(str)
-            rows.append(pd.DataFrame({"source": "github", "metric": metric, "framework": fw,
+            rows.append(pd.DataFrame({"source_id": "github", "metric": metric, "framework": fw,
                                       "month": months, "value": m.to_numpy(),
                                       "is_net_change": months >= NET_FROM, "note": PROCESS_METRICS.get(metric, "")}))
     out = refreshed.splice(pd.concat(rows, ignore_index=True), "github", last_usable=LAST_COUNTED, raw=raw)
@@ -82,7 +82,7 @@ def totals_check(raw: Path | None = None) -> pd.DataFrame:
             rows.append({"framework": fw, "metric": metric, "sum_of_days": int(sum(data[key].values())),
                          "stored_total": data.get(total_key)})
     out = pd.DataFrame(rows)
-    out["shortfall"] = 1 - out["sum_of_days"] / out["stored_total"]
+    out["shortfall_share"] = 1 - out["sum_of_days"] / out["stored_total"]
     return out
 
 

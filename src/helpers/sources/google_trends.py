@@ -167,7 +167,7 @@ def monthly(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(long rows of the complete months for monthly_signals, one-row description of the export); both empty
     when there is no export."""
     files = exports(raw)
-    cols = ["source", "metric", "framework", "month", "value", "break_id", "break_kind"]
+    cols = ["source_id", "metric", "framework", "month", "value", "break_id", "break_kind"]
     if not files:
         return pd.DataFrame(columns=cols), pd.DataFrame()
     if len(files) > 1:
@@ -183,7 +183,7 @@ def monthly(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
               "first_month": full["month"].min() if len(full) else "", "last_month": full["month"].max() if len(full) else "",
               "partial_months": "; ".join(f"{r.month} ({r.days_covered} of {r.days_in_month} days)"
                                           for r in part.itertuples())}
-    out = pd.DataFrame({"source": "google_trends", "metric": "interest", "framework": full["term"],
+    out = pd.DataFrame({"source_id": "google_trends", "metric": "interest", "framework": full["term"],
                         "month": full["month"], "value": full["value"].astype(float)})
     out = with_breaks(out, "google_trends")[cols]
     return out.sort_values(["framework", "month"], ignore_index=True), pd.DataFrame([facts])

@@ -10,7 +10,7 @@ from ..registry.tables import MONTHLY_PARTS, table
 from . import refreshed
 
 COLUMNS = [c.name for c in table("monthly_signals").columns]
-KEY = ["source", "metric", "framework", "month"]
+KEY = ["source_id", "metric", "framework", "month"]
 
 
 def assemble(*frames: pd.DataFrame) -> pd.DataFrame:

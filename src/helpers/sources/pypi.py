@@ -69,7 +69,7 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
     best = per_commit.sort_values(["month", "overlap_days", "window_end"], ascending=[True, False, False]) \
         .drop_duplicates("month")
     kept = df[df["commit"].isin(best["commit"]) & df["project"].isin(PACKAGES)]
-    out = pd.DataFrame({"source": "pypi", "metric": "downloads", "framework": kept["project"], "month": kept["month"],
+    out = pd.DataFrame({"source_id": "pypi", "metric": "downloads", "framework": kept["project"], "month": kept["month"],
                         "value": kept["download_count"].astype(float),
                         "window_days": kept["window_days"].round(3), "snapshot": kept["commit"].str[:10]})
     out = refreshed.splice(out, "pypi", raw=raw)

@@ -39,9 +39,9 @@ def read(source: str, raw: Path | None = None) -> pd.DataFrame:
                                           for month in pd.period_range(lo, hi, freq="M").astype(str)],
                                          names=["metric", "framework", "month"])
         full = df.set_index(["metric", "framework", "month"])[["value", "days"]].reindex(grid, fill_value=0)
-        frames.append(full.reset_index().assign(source=source, origin=path.name, order=order))
+        frames.append(full.reset_index().assign(source_id=source, origin=path.name, order=order))
     if not frames:
-        return pd.DataFrame(columns=[*names.COLUMNS, "origin"])
+        return pd.DataFrame(columns=["source_id", *names.COLUMNS[1:], "origin"])
     out = pd.concat(frames, ignore_index=True).sort_values("order")
     out = out.drop_duplicates(["metric", "framework", "month"], keep="last").drop(columns="order")
     return out.sort_values(["metric", "framework", "month"], ignore_index=True)
@@ -98,7 +98,7 @@ def splice(acquired: pd.DataFrame, source: str, last_usable: str | None = None,
     # refreshed months carry only the splice (the registry's breaks describe the acquired data's methods)
     first = new["month"] == new["month"].min()
     rows = new.assign(break_id=np.where(first, SPLICE_ID, ""), break_kind=np.where(first, "changes_mix", ""))
-    return pd.concat([out, rows[["source", *key, "value", "break_id", "break_kind", "origin"]]], ignore_index=True)
+    return pd.concat([out, rows[["source_id", *key, "value", "break_id", "break_kind", "origin"]]], ignore_index=True)
 
 
 def overlap(signals: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +111,7 @@ def overlap(signals: pd.DataFrame) -> pd.DataFrame:
     if both.empty:
         return empty
     both = both.assign(ratio=both["value_refreshed"] / both["value"])
-    g = both.groupby(["source", "metric", "framework"])
+    g = both.groupby(["source_id", "metric", "framework"])
     out = g.agg(n_months=("month", "size"), first_month=("month", "min"), last_month=("month", "max"),
                 n_acquired=("value", "sum"), n_refreshed=("value_refreshed", "sum"),
                 ratio_median=("ratio", "median"), ratio_min=("ratio", "min"), ratio_max=("ratio", "max"))

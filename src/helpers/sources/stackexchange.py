@@ -73,7 +73,7 @@ def so_signals(digitised: pd.DataFrame) -> pd.DataFrame:
     for tag, g in digitised.groupby("tag"):
         g = g.sort_values("month")
         g = g[g["n_questions"].gt(0).cummax()]
-        rows.append(pd.DataFrame({"source": "stackoverflow", "metric": "questions", "framework": tag,
+        rows.append(pd.DataFrame({"source_id": "stackoverflow", "metric": "questions", "framework": tag,
                                   "month": g["month"], "value": g["n_questions"].astype(float)}))
     return pd.concat(rows, ignore_index=True)
 
@@ -178,7 +178,7 @@ def dsse_monthly(q: pd.DataFrame, last_complete: str | None = None) -> pd.DataFr
             rows.append(a.rename("value").rename_axis("month").reset_index().assign(metric="answered", framework=tag))
     out = pd.concat(rows, ignore_index=True)
     out["value"] = out["value"].astype(float)
-    return out.assign(source="dsse")[["source", "metric", "framework", "month", "value"]]
+    return out.assign(source_id="dsse")[["source_id", "metric", "framework", "month", "value"]]
 
 
 def last_complete_month(newest: str) -> str:

@@ -48,7 +48,6 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from ..chain.labels import add_labels
 from ..registry.crossover import PRIMARY, RULES, VARIANT
 from ..registry.sources import Break
 from . import crossover, trend_tests
@@ -455,7 +454,7 @@ def study(results: dict, shares: pd.DataFrame, within: pd.DataFrame, resp: pd.Da
     out["width_ratio"] = out["width"] / out["oracle_width"]
     cols = ["method", "scenario", "signal_id", "nominal_share", "coverage_share", "mc_se", "n_sim", "bias", "width",
             "oracle_width", "oracle_kind", "width_ratio", "unit", "year", "underlying_coverage_share", "is_exact"]
-    return add_labels(out[cols])
+    return out[cols]
 
 
 def is_test(table: pd.DataFrame) -> pd.Series:
@@ -523,6 +522,6 @@ def build(n_sim: int = 50) -> dict[str, pd.DataFrame]:
     results = sr.fit_all(ms)
     yearly = sr.yearly_shares(io.read_table("kaggle_respondents"), io.read_table("conference_papers"))
     within = io.read_table("survey_within_year")
-    table = study(results, io.read_table("kaggle_framework_shares"), within[within["survey"] == "kaggle"],
+    table = study(results, io.read_table("kaggle_framework_shares"), within[within["source_id"] == "kaggle_survey"],
                   io.read_table("kaggle_respondents"), yearly, n_sim)
     return {"calibration": table}

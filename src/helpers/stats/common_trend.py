@@ -32,7 +32,6 @@ import scipy.linalg as sla
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from ..chain.labels import add_labels
 from ..registry.crossover import describe_record
 from ..registry.signals import COMMON_TREND, PYTORCH_RELEASE
 from . import crossover
@@ -277,8 +276,8 @@ def leave_one_out(f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         c, found = crossing(g)
         rows.append({"signal_id": name, **summary_columns(c, g["months"])})
         years += crossover.by_year(name, found, g["months"])
-    return (add_labels(pd.DataFrame(rows)),
-            add_labels(pd.DataFrame(years, columns=["signal_id", "rule_id", "outcome_id", "crossover_year", "year_prob"])))
+    return (pd.DataFrame(rows),
+            pd.DataFrame(years, columns=["signal_id", "rule_id", "outcome_id", "crossover_year", "year_prob"]))
 
 
 def summary_columns(c: dict, months: list[str]) -> dict:
@@ -318,5 +317,5 @@ def build(results: dict, yearly: pd.DataFrame) -> dict[str, pd.DataFrame]:
     years_dist = pd.DataFrame(crossover.by_year(COMMON_TREND, found, months))
     loo, loo_years = leave_one_out(f)
     return {"common_trend": per_month, "common_trend_years": pd.DataFrame(years),
-            "common_trend_signals": add_labels(offsets), "common_trend_crossover": summary, "crossover_years": years_dist,
+            "common_trend_signals": offsets, "common_trend_crossover": summary, "crossover_years": years_dist,
             "common_trend_loo": loo, "common_trend_loo_years": loo_years}

@@ -14,7 +14,7 @@ def share(signals: pd.DataFrame, sig: Signal) -> pd.DataFrame:
     the series ends before the first net-change month (those values are not counts). Where a refresh also counted
     an acquired month, `pt_refreshed` and `tf_refreshed` hold its counts (the splice's overlap).
     """
-    d = signals[(signals["source"] == sig.source) & (signals["metric"] == sig.metric)]
+    d = signals[(signals["source_id"] == sig.source) & (signals["metric"] == sig.metric)]
     if d.empty:
         return pd.DataFrame(columns=["month", "pt", "tf", "share", "break_id", "break_kind"])
     wide = d.pivot_table(index="month", columns="framework", values="value", aggfunc="sum")

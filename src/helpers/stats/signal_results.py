@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from ..chain import io, params
-from ..chain.labels import add_labels
 from ..registry.crossover import PRIMARY, RULES, VARIANT, describe_record
 from ..registry.formats import prob_eq
 from ..registry.signals import LAUNCH_MONTHS, MONTHLY, SIGNAL_BY_ID, YEARLY, Signal
@@ -107,7 +106,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
     short = too_short(ms)
     for sig in MONTHLY:
         r = results.get(sig.id)
-        row = {"signal_id": sig.id, "source": sig.source, "is_popularity": sig.popularity, "is_available": r is not None,
+        row = {"signal_id": sig.id, "source_id": sig.source, "is_popularity": sig.popularity, "is_available": r is not None,
                "estimand": sig.estimand,
                "status": "modelled" if r is not None else (too_short_reason(short[sig.id]) if sig.id in short
                                                            else "no data")}
@@ -131,7 +130,7 @@ def signal_table(ms: pd.DataFrame, results: dict[str, Result]) -> pd.DataFrame:
                for k, v in (("", "change"), ("_low", "low"), ("_high", "high"))},
             **{f"onset_{k}" if not k.startswith("onset") else k: v for k, v in onset.items()
                if k not in ("distribution", "window", "months")}})
-    t = add_labels(pd.DataFrame(rows))
+    t = pd.DataFrame(rows)
     pop = t["is_available"] & t["is_popularity"]
     for method, col in (("holm", "p_holm"), ("fdr_bh", "p_bh")):
         t[col] = np.nan
@@ -152,7 +151,7 @@ def months_table(results: dict[str, Result], short: dict[str, sm.Series] | None 
     cols = ["signal_id", "month", "observed_share", "pt_plus_tf", "latent_share", "latent_share_low", "latent_share_high",
             "ahead_prob", "adjusted_share", "is_modelled", "break_id"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
-    return add_labels(out.sort_values(["signal_id", "month"], ignore_index=True))
+    return out.sort_values(["signal_id", "month"], ignore_index=True)
 
 
 def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
@@ -182,7 +181,7 @@ def yearly_table(results: dict[str, Result]) -> pd.DataFrame:
     pop = out["is_popularity"]
     out.loc[pop, "p_holm_within_year"] = out[pop].groupby("year")["p_value"].transform(
         lambda p: trend_tests.adjust(p, "holm"))
-    return add_labels(out.drop(columns="is_popularity"))
+    return out.drop(columns="is_popularity")
 
 
 # --- yearly signals ------------------------------------------------------------------------------------------
@@ -194,7 +193,7 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     k = survey_shift.within_year(resp)
     n = k["n_pytorch_only"] + k["n_tensorflow_only"]
     lo, hi = wilson(k["n_pytorch_only"], n)
-    kaggle = pd.DataFrame({"signal_id": "kaggle_survey", "source": "kaggle_survey", "year": k["year"],
+    kaggle = pd.DataFrame({"signal_id": "kaggle_survey", "source_id": "kaggle_survey", "year": k["year"],
                            "pytorch": k["n_pytorch_only"], "named": n, "pytorch_share": k["n_pytorch_only"] / n,
                            "low": lo, "high": hi,
                            "basis": [f"respondents using exactly one of the two (n={m:,}); Wilson" for m in n]})
@@ -208,11 +207,11 @@ def yearly_shares(resp: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
         which = f"from {confs[0]} only" if len(confs) == 1 else f"{len(confs)} conferences"
         return f"accepted papers naming one framework (n={named:,}; {which}); Wilson"
 
-    conf = pd.DataFrame({"signal_id": "conference_papers", "source": "conference_papers", "year": c["year"],
+    conf = pd.DataFrame({"signal_id": "conference_papers", "source_id": "conference_papers", "year": c["year"],
                          "pytorch": c["n_pytorch_papers"], "named": c["named"], "pytorch_share": c["pytorch_share"],
                          "low": c["pytorch_share_low"], "high": c["pytorch_share_high"],
                          "basis": [basis(int(y), int(m)) for y, m in zip(c["year"], c["named"], strict=True)]})
-    return add_labels(pd.concat([kaggle, conf], ignore_index=True))
+    return pd.concat([kaggle, conf], ignore_index=True)
 
 
 # --- crossovers and leaders ----------------------------------------------------------------------------------
@@ -252,7 +251,7 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
     """The `crossovers.csv` contract: one row per signal, what the primary rule finds (a month with its interval,
     or not yet, not decidable yet, ahead since the series began) with each outcome's probability and the reason,
     and what the variant rule finds beside it."""
-    rows = [{"signal_id": sid, "source": s.signal.source, "metric": s.signal.metric, "granularity": "month",
+    rows = [{"signal_id": sid, "source_id": s.signal.source, "metric": s.signal.metric, "granularity": "month",
              "is_popularity": s.signal.popularity, "crossover": "", "crossover_low": "", "crossover_high": "",
              "closest_share": np.nan, "closest_period": "", "reason": too_short_reason(s),
              "first_period": s.months[0], "last_period": s.months[-1], "last_decidable": "", "rule": CROSSOVER_RULE,
@@ -264,7 +263,7 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
         best = int(np.argmax(latent))
         dated = c["outcome"] == "dated"
         last_decidable = str(pd.Period(s.months[-1], freq="M") - 10)  # a date needs its 6 windows: 10 more months
-        rows.append({"signal_id": sid, "source": r.signal.source, "metric": r.signal.metric, "granularity": "month",
+        rows.append({"signal_id": sid, "source_id": r.signal.source, "metric": r.signal.metric, "granularity": "month",
                      "is_popularity": r.signal.popularity, **crossover_columns(c),
                      **crossover_columns(r.summary.crossovers[VARIANT], "variant_"),
                      "closest_share": np.nan if dated else latent[best],
@@ -275,7 +274,7 @@ def crossovers(results: dict[str, Result], yearly: pd.DataFrame,
         rows.append(yearly_crossover(sid, g))
     out = pd.DataFrame(rows).sort_values(["granularity", "signal_id"], ignore_index=True)
     out["summary"] = [describe_record(r) for _, r in out.iterrows()]
-    return add_labels(out)
+    return out
 
 
 def crossover_years(results: dict[str, Result]) -> pd.DataFrame:
@@ -300,7 +299,7 @@ def yearly_crossover(sid: str, g: pd.DataFrame) -> dict:
         idx = below[-1] + 1 if below else 0
     best = int(np.nanargmax(shares_))
     outcome = "not_yet" if idx is None else ("ahead_since_start" if idx == 0 else "dated")
-    return {"signal_id": sid, "source": g["source"].iloc[0], "metric": SIGNAL_BY_ID[sid].metric,
+    return {"signal_id": sid, "source_id": g["source_id"].iloc[0], "metric": SIGNAL_BY_ID[sid].metric,
             "granularity": "year", "is_popularity": True, "outcome_id": outcome,
             "crossover": str(periods[idx]) if outcome == "dated" else "", "crossover_low": "", "crossover_high": "",
             "closest_share": shares_[best] if idx is None else np.nan,
@@ -387,7 +386,7 @@ def leaders(results: dict[str, Result], yearly: pd.DataFrame, year: int,
                          "leader": f"not covered in {year}"})
     out = pd.DataFrame(rows, columns=["signal_id", "pytorch_share", "pytorch_share_low", "pytorch_share_high",
                                       "ahead_prob", "leader", "n_months", "n_months_ahead", "basis"])
-    return add_labels(out, family=True)
+    return out
 
 
 def build() -> dict[str, pd.DataFrame]:
@@ -401,7 +400,7 @@ def build() -> dict[str, pd.DataFrame]:
     by_year = pd.concat([leaders(results, yearly, y, short).assign(year=y) for y in params.VALID_YEARS],
                         ignore_index=True)
     common = common_trend.build(results, yearly)
-    years = add_labels(pd.concat([crossover_years(results), common.pop("crossover_years")], ignore_index=True))
+    years = pd.concat([crossover_years(results), common.pop("crossover_years")], ignore_index=True)
     return {"signal_tests": signal_table(ms, results), "signal_months": months_table(results, short),
             "crossovers": crossovers(results, yearly, short), "crossover_years": years,
             "yearly_trends": yearly_table(results),

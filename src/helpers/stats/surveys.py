@@ -12,20 +12,13 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from ..chain import io
-from ..registry.sources import survey_breaks
+from ..registry.sources import break_fields, survey_breaks
 from . import proportions
 
 MAIN = ("tensorflow", "pytorch", "keras")
 # Series breaks between consecutive survey years (declared in the signal registry), marked on every chart.
 BREAKS = survey_breaks("kaggle_survey")
 SO_BREAKS = survey_breaks("so_survey")
-
-
-def break_label(year: int, breaks: dict | None = None) -> str:
-    """'B2' for the second method break (the one before `year`), '' when the years are comparable."""
-    breaks = BREAKS if breaks is None else breaks
-    order = sorted(breaks)
-    return f"B{order.index(year) + 1}" if year in breaks else ""
 
 
 def population(resp: pd.DataFrame, year: int, basis: str = "answered") -> pd.DataFrame:
@@ -59,8 +52,9 @@ def paired_columns(a: str, b: str) -> dict[str, str]:
 
 
 def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered",
-                   breaks: dict | None = None) -> pd.DataFrame:
-    """Two-proportion z tests and Cohen's h between consecutive survey years, per framework.
+                   source: str = "kaggle_survey") -> pd.DataFrame:
+    """Two-proportion z tests and Cohen's h between consecutive survey years, per framework; `break_id`: the id of
+    `source`'s method break starting in the later year, if any.
 
     `p_holm` is the Holm-adjusted p-value over all the shifts returned (family-wise error control).
     """
@@ -71,7 +65,7 @@ def year_over_year(shares: pd.DataFrame, frameworks=MAIN, basis: str = "answered
         for (_, a), (_, b) in itertools.pairwise(s.iterrows()):
             rows.append({"framework": fw, "basis": basis, "year_before": int(a["year"]), "year_after": int(b["year"]),
                          **proportions.two_proportion(int(a["n_selected"]), int(a[denom]), int(b["n_selected"]), int(b[denom])),
-                         "break": break_label(int(b["year"]), breaks)})
+                         "break_id": break_fields(source, str(int(b["year"])))[0]})
     out = pd.DataFrame(rows)
     if len(out):  # Holm's step-down controls the family-wise error over every shift in this table
         out["p_holm"] = multipletests(out["p_value"], method="holm")[1]
@@ -169,13 +163,13 @@ def build() -> dict[str, pd.DataFrame]:
     shares = io.read_table("kaggle_framework_shares")
     resp = io.read_table("kaggle_respondents")
     so_shares, so_pairs = io.read_table("so_survey_framework_shares"), io.read_table("so_survey_pairs")
-    within = [with_leader(within_year(resp).assign(sample_note=""))[WITHIN_COLUMNS].assign(survey="kaggle")]
-    shifts = [year_over_year(shares).assign(survey="kaggle")]
+    within = [with_leader(within_year(resp).assign(sample_note=""))[WITHIN_COLUMNS].assign(source_id="kaggle_survey")]
+    shifts = [year_over_year(shares).assign(source_id="kaggle_survey")]
     if len(so_pairs):
-        within.append(with_leader(so_within_year(so_pairs))[WITHIN_COLUMNS].assign(survey="stackoverflow"))
-        so_shifts = year_over_year(so_comparable(so_shares), breaks=SO_BREAKS)
+        within.append(with_leader(so_within_year(so_pairs))[WITHIN_COLUMNS].assign(source_id="so_survey"))
+        so_shifts = year_over_year(so_comparable(so_shares), source="so_survey")
         if len(so_shifts):  # none unless two complete years offer a framework
-            shifts.append(so_shifts.assign(survey="stackoverflow"))
+            shifts.append(so_shifts.assign(source_id="so_survey"))
     return {"survey_within_year": pd.concat(within, ignore_index=True),
             "survey_shifts": pd.concat(shifts, ignore_index=True),
             "survey_reweighted": reweighted(resp), "kaggle_framework_shares": shares, "kaggle_respondents": resp,
