@@ -318,6 +318,8 @@ def test_refresh_adds_files_and_manifest_rows_and_never_overwrites(env, raw):
     assert torch["2026-10"] == hand[("2026-10", "torch")] and "numpy" not in set(py["framework"])
     gh = pd.read_csv(files["github"][0])
     assert gh["month"].min() == "2024-08"
+    jax = gh[(gh["framework"] == "jax") & (gh["metric"] == "new_stars")].set_index("month")["value"]
+    assert len(jax) == 27 and jax["2024-10"] == 2 * 31  # jax-ml/jax since 2024-09, google/jax before: one series
     so = pd.read_csv(files["stackoverflow"][0]).set_index(["framework", "month"])["value"]
     assert so[("pytorch", "2026-10")] == 31 * SE_DAILY[("stackoverflow", "pytorch")]
     before = tree_snapshot(raw)
@@ -516,22 +518,22 @@ def test_refresh_with_a_password_runs_end_to_end(env, raw, monkeypatch):
 def test_the_stack_exchange_refresh_stops_before_the_quota_is_spent_and_resumes(env, raw):
     """(b) The quota is read once (`/info` without a filter) and counted down; a run that would spend it stops,
     saves the complete months it has and says so; the next day's run continues after them."""
-    env.quota = 42  # the first run: 1 for the probe, 1 for /info, then 20 months of 2 tags
+    env.quota = 41  # the first run: 1 for the probe, 1 for /info, then 13 months of 3 tags
     out = io.StringIO()
     assert run.main(["--sources", "stackoverflow"], raw=raw, today=TODAY, out=out) == 0
     text = out.getvalue()
-    assert "40 requests left today" in text and "stopped before the daily quota was spent" in text
-    assert "saved 20 of 53 months" in text and "continues from 2024-02" in text
+    assert "39 requests left today" in text and "stopped before the daily quota was spent" in text
+    assert "saved 13 of 53 months" in text and "continues from 2023-07" in text
     [first] = names.files("stackoverflow", raw)
     got = pd.read_csv(first)
-    assert (got["month"].min(), got["month"].max(), got["month"].nunique()) == ("2022-06", "2024-01", 20)
+    assert (got["month"].min(), got["month"].max(), got["month"].nunique()) == ("2022-06", "2023-06", 13)
     assert env.quota == 0 and not any("throttle" in line for line in text.splitlines())
     env.quota = QUOTA  # the next day
     out = io.StringIO()
     assert run.main(["--sources", "stackoverflow"], raw=raw, today=TODAY, out=out) == 0
     second = [p for p in names.files("stackoverflow", raw) if p != first]
-    assert len(second) == 1 and pd.read_csv(second[0])["month"].min() == "2024-02"
-    assert "asking Stack Exchange API from 2024-02" in out.getvalue()
+    assert len(second) == 1 and pd.read_csv(second[0])["month"].min() == "2023-07"
+    assert "asking Stack Exchange API from 2023-07" in out.getvalue()
     both = refreshed.read("stackoverflow", raw)
     assert both["month"].nunique() == 53 and both["month"].max() == "2026-10"
 

@@ -181,7 +181,7 @@ def so_raw(tmp_path, years=SO_YEARS):
 def test_so_survey_counts_match_hand_counts(tmp_path):
     """40 rows cycling 10 answers in each year's real option strings: TensorFlow in 5, Torch/PyTorch in 4, Keras in
     2 (offered from 2020), missing in 2 of every 10."""
-    shares, pairs = so_survey.shares(so_raw(tmp_path))
+    shares, pairs, _ = so_survey.shares(so_raw(tmp_path))
     s = shares.set_index(["year", "framework"])
     columns = {2018: "FrameworkWorkedWith", 2019: "MiscTechWorkedWith", 2020: "MiscTechWorkedWith",
                2023: "MiscTechHaveWorkedWith", 2024: "MiscTechHaveWorkedWith"}
@@ -211,7 +211,7 @@ def test_an_option_a_year_did_not_offer_is_missing_not_zero(tmp_path):
 def test_a_year_without_a_frameworks_question_is_read_and_reported(tmp_path):
     """2025 asked no frameworks question: its 40 rows are counted (one has a 200 kB free-text answer, beyond
     Python csv's default field limit), every framework is 'not asked', and there are no pairs."""
-    shares, pairs = so_survey.shares(so_raw(tmp_path, (2025,)))
+    shares, pairs, _ = so_survey.shares(so_raw(tmp_path, (2025,)))
     assert (shares["n_respondents"] == 40).all() and shares["n_selected"].isna().all()
     assert shares["status"].str.startswith("not asked").all() and pairs.empty
 
@@ -228,7 +228,7 @@ def test_a_year_with_an_unknown_layout_names_the_columns_looked_for(tmp_path):
 
 def test_so_survey_complete_when_row_count_matches(tmp_path, monkeypatch):
     monkeypatch.setitem(so_survey.LAYOUTS, 2020, dataclasses.replace(so_survey.LAYOUTS[2020], published=40))
-    shares, pairs = so_survey.shares(so_raw(tmp_path, (2020,)))
+    shares, pairs, _ = so_survey.shares(so_raw(tmp_path, (2020,)))
     assert shares["is_complete"].all() and (shares["sample_note"] == "").all() and pairs["is_complete"].all()
 
 
@@ -285,7 +285,7 @@ def test_so_survey_corrupt_zip_lfs_pointer_and_bad_name(tmp_path):
 
 
 def test_empty_so_survey_folder(tmp_path):
-    shares, pairs = so_survey.shares(tmp_path)
+    shares, pairs, _ = so_survey.shares(tmp_path)
     assert shares.empty and pairs.empty
 
 
@@ -309,10 +309,27 @@ def test_a_real_sample_with_two_answers_is_reported_not_a_crash(tmp_path):
         return out.getvalue().encode()
 
     raw = rezip(tmp_path, 2024, ten_rows_two_answers)
-    shares, pairs = so_survey.shares(raw)
+    shares, pairs, _ = so_survey.shares(raw)
     assert int(pairs.iloc[0]["n_answered"]) == 2
     within = survey_shift.with_leader(survey_shift.so_within_year(pairs))
     r = within.iloc[0]
     assert -1 <= r["tf_minus_pt_change_low"] <= r["tf_minus_pt_change_high"] <= 1 and r["leader"] == "too few answers"
     table = within[survey_shift.WITHIN_COLUMNS].assign(source_id="so_survey")
     schemas.validate("survey_within_year", table)
+
+
+def test_jax_from_2023_is_a_third_contender_in_the_so_survey(tmp_path):
+    """The 2023 and 2024 fixtures offer JAX (2 answers in 10, with Torch/PyTorch in one of them): its share, and the
+    paired counts of every two contenders, by hand; before 2023 JAX is not offered (missing, never 0)."""
+    shares, _, pairs = so_survey.shares(so_raw(tmp_path))
+    s = shares.set_index(["year", "framework"])
+    assert s.loc[(2023, "jax"), "n_selected"] == 8 and s.loc[(2023, "jax"), "n_answered"] == 32
+    assert pd.isna(s.loc[(2020, "jax"), "n_selected"]) and s.loc[(2020, "jax"), "status"] == "not offered in 2020"
+    p = pairs.set_index(["year", "first_framework", "second_framework"])
+    assert tuple(p.loc[(2023, "pytorch", "jax"), ["n_both", "n_first_only", "n_second_only", "n_neither"]]) == (4, 12, 4, 12)
+    assert tuple(p.loc[(2023, "tensorflow", "jax"), ["n_both", "n_first_only", "n_second_only", "n_neither"]]) == (0, 20, 8, 4)
+    assert set(pairs.loc[pairs["second_framework"] == "jax", "year"]) == {2023, 2024}  # the years offering JAX
+    rows = pd.DataFrame(survey_shift.so_contender_pairs(pairs)).set_index(["year", "first_framework", "second_framework"])
+    r = rows.loc[(2023, "tensorflow", "jax")]
+    assert r["share_change"] == pytest.approx(20 / 32 - 8 / 32) and -1 <= r["share_change_low"] <= r["share_change_high"] <= 1
+    assert r["leader"] == "TensorFlow" and rows.loc[(2023, "pytorch", "jax"), "leader"] in ("PyTorch", "too close to call")

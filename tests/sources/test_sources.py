@@ -167,7 +167,7 @@ def test_signals_schema_rejects_duplicates_gaps_and_negatives():
     schemas.validate("monthly_signals", gap)  # PyPI months may have gaps (no snapshot upstream)
 
 
-@pytest.mark.parametrize("column, value", [("source_id", "reddit"), ("metric", "new_watchers"), ("framework", "jax")])
+@pytest.mark.parametrize("column, value", [("source_id", "reddit"), ("metric", "new_watchers"), ("framework", "flax")])
 def test_signals_schema_rejects_what_the_source_registry_does_not_declare(column, value):
     """A source, metric or item the registry does not declare for the source is an error, not a new vocabulary."""
     with pytest.raises(Exception, match="declared in helpers.registry.sources"):

@@ -53,12 +53,16 @@ def check_engine(source: str, engine: str, today: dt.date) -> dict:
     except http.RefreshError as e:
         return row | {"newest day": "", "status": f"failed: {str(e)[len(source) + 2:][:200]}"}
     others = [f"{f} {d}" for f, d in sorted(newest.items()) if f not in signal_items(source) and d < newest[limit]]
+    missing = [f for f in SPECS[source].items if f not in newest]
     age = (today - dt.date.fromisoformat(newest[limit][:10])).days
     status = (f"stalled: {limit}'s newest day is {age} days old; make refresh would stop at {last}" if age > STALL_DAYS
               else f"ok: make refresh would reach {last}")
     if others:
         status += f" (older items, left out after their own newest day: {', '.join(others)})"
-    return row | {"newest day": newest[limit], "status": status}
+    if missing:
+        status += f" (nothing for {', '.join(missing)} in these months)"
+    return row | {"newest day": newest[limit], "status": status,
+                  "items": ", ".join(f"{f} {newest[f]}" for f in SPECS[source].items if f in newest)}
 
 
 def check_api(source: str, client: Client) -> dict:
@@ -70,7 +74,7 @@ def check_api(source: str, client: Client) -> dict:
         left = client.quota_remaining if client.quota_remaining is not None else client.read_quota(SPECS[source].site)
     except QuotaSpentError as e:
         return row | {"status": f"quota spent: requests available again {when(e.available_at)}"}
-    return row | {"status": f"ok: {left} requests left today"}
+    return row | {"status": f"ok: {left} requests left today; tags {', '.join(SPECS[source].items)}"}
 
 
 def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.stdout) -> int:
@@ -97,6 +101,8 @@ def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.st
               file=out)
         if r.get("tried first"):
             print(f"{'':<14} answered after: {r['tried first']}", file=out)
+        if r.get("items"):
+            print(f"{'':<14} newest day per item: {r['items']}", file=out)
         print(f"{'':<14} {r['status']}", file=out)
     table = pd.DataFrame(rows).fillna("")
     ready = table["status"].str.startswith(("ok", "stalled"))

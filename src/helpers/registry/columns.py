@@ -115,4 +115,17 @@ FIELDS = {f.name: f for f in (
     Field("n_months_ahead", "count", "how the year went: months in which PyTorch was ahead (P(ahead) above 1/2; a signal "
           "too short to model: its observed share); empty for a yearly signal", nullable=True),
     Field("basis", "str", "what the share and interval are made from"),
+    Field("mc_se", "float", "a Monte Carlo standard error (of what, the table says)"),
+    Field("year_before", "year", "earlier survey year"),
+    Field("year_after", "year", "later survey year"),
+    Field("before_share", "share", "share in the earlier year"),
+    Field("after_share", "share", "share in the later year"),
+    Field("z", "float", "two-proportion z (pooled)"),
+    Field("cohen_h", "float", "Cohen's h (/h/ 0.2 small, 0.5 medium, 0.8 large)"),
+    Field("first_framework", "str", "the first contender of the pair (`tensorflow`, `pytorch`, `jax`)"),
+    Field("second_framework", "str", "the second contender of the pair"),
+    Field("n_first_only", "count", "selected the first and not the second"),
+    Field("n_second_only", "count", "selected the second and not the first"),
+    Field("n_neither", "count", "selected neither"),
+    Field("test", "str", "exact or chi-square McNemar; `no answers` when nobody answered"),
 )}

@@ -106,7 +106,8 @@ class Source:
     `has_gaps`: a monthly series may miss months (no snapshot covers them; the models observe them nowhere), where
     every other monthly source's months are contiguous (a schema check); `metrics`: for a monthly source, each
     `metric` value its rows carry and what it counts (the monthly tables hold no other pair of source and metric, and
-    every `framework` value is one of `items` where the source declares them: a schema check).
+    every `framework` value is one of `items` where the source declares them: a schema check); `keras`: how Keras is
+    counted among the contenders (PyTorch, TensorFlow, JAX), a declared decision with its evidence in SOURCES.md.
     """
     id: str
     label: str
@@ -124,6 +125,7 @@ class Source:
     reads: tuple[str, ...] = ()
     has_gaps: bool = False
     metrics: dict[str, str] = field(default_factory=dict)
+    keras: str = ""  # how Keras is counted (the declared decision; its evidence in the source's SOURCES.md)
 
     def __post_init__(self):
         if not is_id(self.id):
@@ -167,12 +169,24 @@ class Source:
 
 
 SE_LICENCE = "Stack Exchange API: counts of CC BY-SA content"
-SE_TAGS = {t: () for t in ("pytorch", "tensorflow", "keras", "scikit-learn", "all")}  # `all`: every question
-PYPI_PACKAGES = ("torch", "tensorflow", "tensorflow-gpu", "tensorflow-cpu", "tensorflow-intel", "keras", "jax",
-                 "transformers", "pytorch-lightning", "lightning", "scikit-learn")
+# How Keras is counted among the contenders, per kind of source (the evidence: each source's SOURCES.md, "Keras").
+# Standalone Keras ran on TensorFlow until Keras 3 became multi-backend (2023-11); from TensorFlow 2.6 (2021-08) a
+# `pip install tensorflow` installs `keras` too, so Keras's counts follow TensorFlow's instead of adding to them.
+KERAS_PYPI = ("not counted for any contender: `keras` installs follow TensorFlow's (a dependency of `tensorflow` from "
+              "2.6; 23-75% of TensorFlow's downloads a year) and from Keras 3 its backend is unknown; written as its own "
+              "package, reported beside")
+KERAS_TAG = ("its own tag, counted for no contender: a `keras` question is not a TensorFlow question (Keras 3 runs on "
+             "JAX and PyTorch too); written as its own series")
+KERAS_REPO = "keras-team/keras is its own project, counted for no contender; written as its own series where counted"
+KERAS_OPTION = ("its own option, reported beside TensorFlow, PyTorch and JAX (a respondent may pick Keras with any of "
+                "them); never merged into TensorFlow")
+SE_TAGS = {t: () for t in ("pytorch", "tensorflow", "jax", "keras", "scikit-learn", "all")}  # `all`: every question
+PYPI_PACKAGES = ("torch", "tensorflow", "tensorflow-gpu", "tensorflow-cpu", "tensorflow-intel", "keras", "tf-keras",
+                 "jax", "jaxlib", "flax", "transformers", "pytorch-lightning", "lightning", "scikit-learn")
 
 SOURCES = (
     Source("stackoverflow", "Stack Overflow", "so_tags", "11_clean_stackexchange", "counts", "month",
+           keras=KERAS_TAG,
            metrics={"questions": "new questions with the tag (read back from nschloe's charts; `all`: every question)"},
            items=SE_TAGS,
            title="Stack Overflow and Data Science SE: monthly questions",
@@ -185,29 +199,38 @@ SOURCES = (
                   "sede_tags": "sede_so_tag_counts_by_month__ragulkesavan_STACK-INDEX_multiTimeline.csv"},
            breaks=(Break("stackoverflow", "2022-01", "fetch timing: later months counted a day after month end (fewer "
                                                      "deletions yet)", prior_sd=0.05),),
-           refresh=RefreshSpec(("stackexchange_api",), ("pytorch", "tensorflow"), "2023-05", SE_LICENCE, site="stackoverflow")),
+           refresh=RefreshSpec(("stackexchange_api",), ("pytorch", "tensorflow", "jax"), "2023-05", SE_LICENCE,
+                               site="stackoverflow")),
     Source("dsse", "Data Science SE", "so_tags", "11_clean_stackexchange", "counts", "month",
+           keras=KERAS_TAG,
            metrics={"questions": "new questions with the tag (`all`: every question on the site)",
                     "answered": "new questions with the tag that have at least one answer"},
            items=SE_TAGS,
            files={"export": "dsse_all_questions__GautamJetley_DSSE-Analysis.csv.gz",  # has AnswerCount
                   "later_export": "dsse_all_questions__carlaruc_stack-exchange.csv.gz"},
-           refresh=RefreshSpec(("stackexchange_api",), ("pytorch", "tensorflow"), "2024-07", SE_LICENCE, site="datascience")),
+           refresh=RefreshSpec(("stackexchange_api",), ("pytorch", "tensorflow", "jax"), "2024-07", SE_LICENCE,
+                               site="datascience")),
     Source("github", "GitHub", "github", "12_clean_github", "counts", "month",
+           keras=KERAS_REPO,
            files={"repository": "repostory_{owner}_{name}.json"},
            metrics={"new_stars": "stars given (survivors: stars later removed are missing)",
                     "new_forks": "forks made (survivors)", "new_issues": "issues opened",
                     "new_prs": "pull requests opened (a process signal)"},
+           # every name a repository has had (GH Archive is selected by the ids of these names: a rename stays one
+           # series); JAX has no acquired file, only refreshed months
            items={"pytorch": ("pytorch/pytorch",), "tensorflow": ("tensorflow/tensorflow",),
-                  "keras": ("keras-team/keras",), "transformers": ("huggingface/transformers",)},
+                  "jax": ("jax-ml/jax", "google/jax"), "keras": ("keras-team/keras",),
+                  "transformers": ("huggingface/transformers",)},
            title="GitHub: monthly stars, forks, issues, pull requests",
            question="How many new stars, forks, issues and pull requests a month on GitHub?",
            breaks=(Break("github", "2025-08", "daily values become net changes (negatives appear): incremental "
                                               "collector, inferred", kind="exclude"),),
-           refresh=RefreshSpec(("clickhouse", "bigquery"), ("pytorch", "tensorflow", "keras", "transformers"), "2025-07",
+           refresh=RefreshSpec(("clickhouse", "bigquery"), ("pytorch", "tensorflow", "jax", "keras", "transformers"),
+                               "2025-07",
                                "GH Archive: public GitHub event metadata", aggregation="github_monthly",
                                tables={"clickhouse": "github.github_events", "bigquery": "githubarchive.month.*"})),
     Source("pypi", "PyPI", "pypi_downloads", "13_clean_pypi", "counts", "month", title="PyPI: monthly downloads",
+           keras=KERAS_PYPI,
            question="How many downloads a month from PyPI, and where did the counting change?",
            reads=("best_of_ml_pypi",),  # the snapshots' PyPI 30-day counts: an independent cross-check
            has_gaps=True,  # no snapshot upstream for 2024-07 and 2024-12
@@ -230,7 +253,7 @@ SOURCES = (
                                tables={"clickhouse": "pypi.pypi_downloads_per_day",
                                        "bigquery": "bigquery-public-data.pypi.file_downloads"})),
     Source("best_of_ml_python", "best-of-ml-python snapshots", "best_of_ml_python", "17_clean_best_of_ml_python",
-           "counts", "month", files={"history": "best_of_ml_python_frameworks_history.csv"},
+           "counts", "month", files={"history": "best_of_ml_python_frameworks_history.csv"}, keras=KERAS_REPO,
            metrics={"new_dependents": "repositories newly naming the project in their dependency files (changes of "
                                       "GitHub's \"used by\" count)"},
            has_gaps=True,  # snapshot gaps longer than five weeks, and the excluded readings (breaks)
@@ -253,6 +276,7 @@ SOURCES = (
                          kind="exclude", end="2023-02",
                          items=("tensorflow", "jax", "keras", "flax", "mxnet", "lightning")))),
     Source("google_trends", "Google Trends", "google_trends", "15_clean_google_trends", "index", "month",
+           keras="a `keras` search term, where the export has one, is its own series, counted for no contender",
            title="Google Trends (a source you add)", question="What does the Google Trends export you added say?",
            dropin=r"[^/]*\.csv",
            metrics={"interest": "the export's relative search interest (0-100), monthly mean; `framework` holds the "
@@ -262,6 +286,7 @@ SOURCES = (
                    Break("google_trends", "2022-01", "Google: improvement to the data collection system (the note on "
                                                      "trends.google.com charts)", prior_sd=0.2))),
     Source("kaggle_survey", "Kaggle survey", "kaggle_survey", "10_clean_kaggle", "responses", "year",
+           keras=KERAS_OPTION,
            title="Kaggle survey: cleaning and framework shares",
            question="Which frameworks do Kaggle's respondents use, year by year?",
            files={"survey": "kaggle_survey_{year}.zip"},
@@ -274,9 +299,12 @@ SOURCES = (
                    Break("kaggle_survey", "2022", "questions renumbered; students asked yes/no instead of a job "
                                                   "title"))),
     Source("conference_papers", "Conference papers", "conference_papers", "14_clean_conferences", "counts", "year",
+           keras=("counted as TensorFlow, as the upstream counted it (its TensorFlow terms: tensorflow, opennmt-tf, "
+                  "keras; papers before Keras 3): kept as published, since the claims tested are about these counts"),
            title="Conference papers: which framework they name", question="Which framework do conference papers name?",
            files={"counts": "chillee_data.csv", "paper_lists": "chillee_paper_lists.zip"}),
     Source("so_survey", "Stack Overflow Developer Survey", "so_survey", "16_clean_so_survey", "responses", "year",
+           keras=KERAS_OPTION,
            title="Stack Overflow Developer Survey (a source you add)",
            question="What do the Stack Overflow survey files you added say?",
            dropin=r"stack-overflow-developer-survey-(?P<year>\d{4})\.zip",

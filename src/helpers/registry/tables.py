@@ -129,6 +129,24 @@ RAW_STAMPS = tuple(Table(raw_stamp(f), f"build/raw/{f}.stamp", "00_acquire",
                    for f in RAW_FOLDERS)
 
 
+# a survey's year-over-year shifts (two-proportion tests), as every shifts table holds them
+SHIFT_COLUMNS = (
+    F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+    F("framework"),
+    F("year_before"),
+    F("year_after"),
+    F("before_share"),
+    F("after_share"),
+    F("share_change", nullable=False),
+    F("share_change_low", "Newcombe 95% interval of the shift, lower bound", nullable=False),
+    F("share_change_high", nullable=False),
+    F("z"),
+    F("p_value", "two-sided p-value", nullable=False),
+    F("cohen_h"),
+    F("break_id", "the id of the survey's method break starting in `year_after` (`helpers.registry.sources`); "
+                  "empty if none", nullable=True),
+    F("p_holm", "Holm-adjusted over every shift of the table's family (one per survey)", nullable=False),
+)
 # every report table about signals is keyed by the signal's id; its label is only shown (helpers.chain.labels)
 SIGNAL_KEY = (
     F("signal_id"),
@@ -263,10 +281,24 @@ TABLES = (
            F("n_both"),
            F("n_tensorflow_only"),
            F("n_pytorch_only"),
-           C("n_neither", "count", "selected neither"),
+           F("n_neither"),
            F("is_complete"),
            F("sample_note")),
           key=("year",), sort=("year",)),
+    Table("so_survey_contender_pairs", "data/processed/so_survey_contender_pairs.csv", "16_clean_so_survey",
+          "Per Stack Overflow survey year, among those who answered: who picked each two of TensorFlow, PyTorch and "
+          "JAX that the year offered (both, only the first, only the second, neither).",
+          (F("year"),
+           F("first_framework"),
+           F("second_framework"),
+           F("n_answered"),
+           F("n_both"),
+           F("n_first_only"),
+           F("n_second_only"),
+           F("n_neither"),
+           F("is_complete"),
+           F("sample_note")),
+          key=("year", "first_framework", "second_framework"), sort=("year", "first_framework", "second_framework")),
     Table("best_of_ml_pypi", "data/processed/best_of_ml_pypi.csv", "17_clean_best_of_ml_python",
           "PyPI downloads over the 30 days before each best-of-ml-python snapshot, as its generator read them: an "
           "independent cross-check of the PyPI signal (another reader of the same upstream, at other dates).",
@@ -507,6 +539,42 @@ TABLES = (
            F("crossover_year"),
            F("year_prob")),
           key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
+    Table("contenders_by_year", "reports/tables/contenders_by_year.csv", "22_contenders",
+          "Per signal that counts JAX, year and contender: the contender's share of all contenders' latent counts in "
+          "the year's months that count every contender (the K-way model: log-ratios against TensorFlow with their "
+          "full counting covariance, `helpers.stats.contenders`). " + LATENT,
+          (F("signal_id"),
+           F("year"),
+           F("framework", "the contender: `pytorch`, `tensorflow` or `jax`"),
+           C("framework_share", "share", "the contender's pooled latent share of all contenders in the year"),
+           C("framework_share_low", "share", "95% interval, lower bound"),
+           C("framework_share_high", "share", "95% interval, upper bound"),
+           C("lead_prob", "prob", "P(the contender's pooled share is the largest in the year)"),
+           C("ahead_of_tensorflow_prob", "prob", "P(the contender's pooled share exceeds TensorFlow's); empty for "
+                                                 "TensorFlow", nullable=True),
+           F("n_months", "the year's months that count every contender")),
+          key=("signal_id", "year", "framework"), sort=("signal_id", "year"),
+          notes=("Within a signal-year, rows follow the contenders' order: PyTorch, TensorFlow, JAX.",)),
+    Table("contender_crossovers", "reports/tables/contender_crossovers.csv", "22_contenders",
+          "When each contender other than PyTorch began a persistent lead over TensorFlow, per signal that counts it: "
+          "the crossover rule of `crossovers.csv` read on the paths of its log-ratio against TensorFlow (its share "
+          "of the two).",
+          (F("signal_id"),
+           F("framework", "the contender (`jax`)"),
+           *CROSSOVER_COLUMNS,
+           F("first_month", "first month with both counts"),
+           F("last_month", "last month with both counts")),
+          key=("signal_id", "framework"), sort=("signal_id", "framework")),
+    Table("contenders_consistency", "reports/tables/contenders_consistency.csv", "22_contenders",
+          "PyTorch's pooled share of PyTorch + TensorFlow per signal and year, from the K-way model's paths and from "
+          "the two-way model of the same log-ratio (the fit and grid behind `leaders_by_year`, fewer paths): the "
+          "two-way tables keep the two-way model; this says how far the K-way model would move them.",
+          (F("signal_id"),
+           F("year"),
+           C("kway_pytorch_share", "share", "from the K-way model (its PyTorch log-ratio's paths, the same months)"),
+           C("two_way_pytorch_share", "share", "from the two-way model (as `leaders_by_year.pytorch_share`)"),
+           F("mc_se", "Monte Carlo standard error of the difference of the two means")),
+          key=("signal_id", "year"), sort=("signal_id", "year")),
     Table("calibration", "reports/tables/calibration.csv", "25_calibration",
           "The simulated coverage and width of every interval the reports print, and the trend tests' level "
           "(make calibrate).",
@@ -525,7 +593,7 @@ TABLES = (
            C("nominal_share", "share", "the interval's nominal coverage (a test: 1 - its nominal level)"),
            C("coverage_share", "share", "share of simulated replicates whose interval contains the truth (a test: "
                                         "the share of trend-free series it does not reject; its level is 1 minus it)"),
-           C("mc_se", "float", "Monte Carlo standard error of `coverage`"),
+           F("mc_se", "Monte Carlo standard error of `coverage_share`"),
            C("n_sim", "count", "replicates"),
            C("bias", "float", "mean point estimate minus the truth (in `unit`)", nullable=True),
            C("width", "float", "median width of the interval over the replicates (in `unit`; months: how many "
@@ -567,7 +635,7 @@ TABLES = (
            F("n_both"),
            C("statistic", "float", "McNemar statistic", nullable=True),
            F("p_value", "McNemar p-value (stored no lower than 1e-300)"),
-           C("test", "str", "exact or chi-square McNemar; `no answers` when nobody answered"),
+           F("test"),
            F("leader", "who led the year: `TensorFlow` or `PyTorch` when the interval excludes 0, `too close "
                               "to call`, or `too few answers` (fewer than 10: nothing can be said)"),
            F("sample_note", "Stack Overflow: when the year's file is a sample, its rows against the "
@@ -577,22 +645,50 @@ TABLES = (
           "Year-over-year shifts of each framework's share among those who answered; `p_holm` is the one "
           "multiple-testing family (all shifts of one survey) quoted everywhere. Stack Overflow: complete years "
           "that offered the framework only (a sample is never tested against another year).",
+          SHIFT_COLUMNS, key=("source_id", "framework", "year_before"), sort=("source_id", "framework", "year_before")),
+    Table("survey_contender_shifts", "reports/tables/survey_contender_shifts.csv", "30_survey_shift",
+          "Year-over-year shifts of the options added later (JAX from 2020, PyTorch Lightning from 2021 on Kaggle; "
+          "JAX from 2023 on Stack Overflow), as `survey_shifts` computes them; `p_holm` is their own family (one per "
+          "survey), so that the published family of `survey_shifts` is unchanged.",
+          SHIFT_COLUMNS, key=("source_id", "framework", "year_before"), sort=("source_id", "framework", "year_before")),
+    Table("survey_contender_shares", "reports/tables/survey_contender_shares.csv", "30_survey_shift",
+          "In the survey years that offered TensorFlow, PyTorch and JAX: each one's share of those who answered the "
+          "framework question, with Keras and PyTorch Lightning beside (a respondent may pick several).",
           (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+           F("year"),
            F("framework"),
-           C("year_before", "year", "earlier survey year"),
-           C("year_after", "year", "later survey year"),
-           C("before_share", "share", "share in the earlier year"),
-           C("after_share", "share", "share in the later year"),
-           F("share_change", nullable=False),
-           F("share_change_low", "Newcombe 95% interval of the shift, lower bound", nullable=False),
-           F("share_change_high", nullable=False),
-           C("z", "float", "two-proportion z (pooled)"),
-           F("p_value", "two-sided p-value", nullable=False),
-           C("cohen_h", "float", "Cohen's h (|h| 0.2 small, 0.5 medium, 0.8 large)"),
-           F("break_id", "the id of the survey's method break starting in `year_after` (`helpers.registry.sources`); "
-                          "empty if none", nullable=True),
-           F("p_holm", "Holm-adjusted over every shift of the survey", nullable=False)),
-          key=("source_id", "framework", "year_before"), sort=("source_id", "framework", "year_before")),
+           F("n_answered"),
+           F("n_selected"),
+           F("answered_share"),
+           F("answered_share_low"),
+           F("answered_share_high"),
+           C("is_contender", "bool", "a contender (TensorFlow, PyTorch, JAX); False: reported beside (Keras, PyTorch "
+                                     "Lightning)")),
+          key=("source_id", "year", "framework"), sort=("source_id", "year", "framework")),
+    Table("survey_contender_pairs", "reports/tables/survey_contender_pairs.csv", "30_survey_shift",
+          "In the survey years that offered all three, every two of TensorFlow, PyTorch and JAX compared among the "
+          "same respondents (McNemar; Newcombe's paired interval of the first's share minus the second's, inside "
+          "+-100 points at any size).",
+          (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+           F("year"),
+           F("first_framework"),
+           F("second_framework"),
+           F("n_answered"),
+           C("first_share", "share", "share selecting the first"),
+           C("second_share", "share", "share selecting the second"),
+           F("n_first_only"),
+           F("n_second_only"),
+           F("n_both"),
+           F("share_change", "the first's share minus the second's", nullable=True),
+           F("share_change_low", "Newcombe paired 95% interval, lower bound"),
+           F("share_change_high"),
+           F("p_value", "McNemar p-value (stored no lower than 1e-300)"),
+           F("test"),
+           F("leader", "who led the year: the first or the second contender when the interval excludes 0, `too close "
+                       "to call`, or `too few answers` (fewer than 10)"),
+           F("sample_note")),
+          key=("source_id", "year", "first_framework", "second_framework"),
+          sort=("source_id", "year", "first_framework", "second_framework")),
     Table("survey_reweighted", "reports/tables/survey_reweighted.csv", "30_survey_shift",
           "Kaggle shares among those who answered, raw and post-stratified to a fixed country x role mix.",
           (F("year"),

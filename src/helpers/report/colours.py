@@ -1,6 +1,6 @@
-"""The reports' one colour language, written once: PyTorch, TensorFlow and "too close to call" keep one colour each
-on every page and chart; nothing else is drawn in them. Signals are told apart by their registered colour (chosen
-away from these three, a test checks), marker and direct label; verdicts by their own pale backgrounds.
+"""The reports' one colour language, written once: PyTorch, TensorFlow, JAX and "too close to call" keep one colour
+each on every page and chart; nothing else is drawn in them. Signals are told apart by their registered colour
+(chosen away from these four, a test checks), marker and direct label; verdicts by their own pale backgrounds.
 
 (Okabe-Ito colours: readable for the common colour-vision deficiencies.)
 """
@@ -8,15 +8,16 @@ from __future__ import annotations
 
 PYTORCH = "#D55E00"      # vermillion
 TENSORFLOW = "#0072B2"   # blue
+JAX = "#E69F00"          # orange: the third contender, where a signal counts it
 TOO_CLOSE = "#9A9A9A"    # grey: an interval that contains 50%
 NOT_COVERED = "#FFFFFF"  # white (hatched in the heat map): no data for that year
 YEAR_BAND = "#FFF3B0"    # pale yellow: the year in question, behind time series
 
-LEADER = {"PyTorch": PYTORCH, "TensorFlow": TENSORFLOW, "too close to call": TOO_CLOSE}
+LEADER = {"PyTorch": PYTORCH, "TensorFlow": TENSORFLOW, "JAX": JAX, "too close to call": TOO_CLOSE}
 FRAMEWORK = {"pytorch": PYTORCH, "tensorflow": TENSORFLOW, "keras": "#009E73", "transformers": "#CC79A7",
-             "jax": "#E69F00", "scikit-learn": "#6B4C9A"}
+             "jax": JAX, "scikit-learn": "#6B4C9A"}
 VERDICT = {"supported": "#d9f2d9", "contradicted": "#f8d7d3", "mixed": "#fff0c2", "untestable": "#e6e6e6"}
-RESERVED = (PYTORCH, TENSORFLOW, TOO_CLOSE)  # signals never use these
+RESERVED = (PYTORCH, TENSORFLOW, JAX, TOO_CLOSE)  # signals never use these
 
 
 def leader(name: str) -> str:

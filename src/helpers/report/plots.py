@@ -10,12 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..registry.crossover import describe_record
-from ..registry.signals import COMMON_TREND_LABEL, SIGNAL_BY_ID, label
+from ..registry.signals import COMMON_TREND_LABEL, FRAMEWORK_LABELS, SIGNAL_BY_ID, label
 from . import colours
 
 COLORS = colours.FRAMEWORK  # PyTorch and TensorFlow in the reports' one colour language
-LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "transformers": "Transformers",
-          "jax": "JAX", "scikit-learn": "scikit-learn", "flax": "Flax", "mxnet": "MXNet", "lightning": "Lightning"}
+LABELS = FRAMEWORK_LABELS
 
 
 def style() -> None:
@@ -441,4 +440,27 @@ def calibration(table: pd.DataFrame):
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower right", frameon=False)
     fig.tight_layout()
+    return fig
+
+
+def contenders(by_year: pd.DataFrame):
+    """Each contender's pooled share by year (95% interval as a bar), one panel per signal that counts JAX, in the
+    reports' colours (PyTorch, TensorFlow, JAX)."""
+    signals = list(dict.fromkeys(by_year["signal_id"]))
+    fig, axes = plt.subplots(1, max(len(signals), 1), figsize=(5 * max(len(signals), 1), 3.8), squeeze=False,
+                             sharey=True, layout="constrained")
+    for ax, sid in zip(axes[0], signals, strict=False):
+        d = by_year[by_year["signal_id"] == sid]
+        for k, (fw, g) in enumerate(d.groupby("framework", sort=False)):
+            x = g["year"] + (k - 1) * 0.12
+            ax.errorbar(x, g["framework_share"], yerr=[g["framework_share"] - g["framework_share_low"],
+                                                      g["framework_share_high"] - g["framework_share"]],
+                        color=COLORS[fw], marker="o", ms=4, capsize=2, lw=1.5, label=LABELS[fw])
+        ax.set_title(label(sid), fontsize=10)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_ylim(0, 1)
+        ax.set_xticks(sorted(d["year"].unique()))
+    axes[0][0].set_ylabel("share of the three (the year's counts)")
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=3, frameon=False)
     return fig

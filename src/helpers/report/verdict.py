@@ -7,7 +7,8 @@ import pandas as pd
 from ..chain import io, provenance
 from ..registry.claims import ARTICLE, CLAIM_BY_ID, CLAIMS, HEADLINE, OUTSIDE, VERDICTS
 from ..registry.formats import NEAR_CENSUS, pct, share_interval
-from ..registry.signals import FAMILIES, SIGNAL_BY_ID, label
+from ..registry.signals import FAMILIES, FRAMEWORK_LABELS, SIGNAL_BY_ID, label
+from ..registry.sources import SOURCE_BY_ID
 from . import colours
 
 
@@ -129,8 +130,39 @@ def calibration_sentence(calibration: pd.DataFrame | None) -> str:
             f"{ratio.min():.1f} to {ratio.max():.1f} times the width the data need.")
 
 
+def jax_line(year: int, contenders: pd.DataFrame, crossings: pd.DataFrame, surveys: pd.DataFrame | None = None) -> str:
+    """One line: JAX in `year` on every signal that counts it (its share of the three with its interval, whether it
+    was ahead of TensorFlow), its lead over TensorFlow by the crossover rule, and the surveys that offered it."""
+    have = contenders[(contenders["year"] == year) & (contenders["framework"] == "jax")]
+    parts = []
+    for r in have.itertuples():
+        parts.append(f"{label(r.signal_id)} {share_interval(r.framework_share, r.framework_share_low, r.framework_share_high)}")
+    if not parts:
+        counted = ", ".join(f"{label(s)} {int(g['year'].min())}-{int(g['year'].max())}"
+                            for s, g in contenders.groupby("signal_id", sort=False))
+        line = f"No signal counts JAX in {year}" + (f" (three-way: {counted})." if counted else ".")
+    else:
+        ahead = have["ahead_of_tensorflow_prob"]
+        where = ("behind TensorFlow on every one" if (ahead < 0.05).all() else
+                 "ahead of TensorFlow on every one" if (ahead > 0.95).all() else "level with TensorFlow on some")
+        line = f"JAX's share of the three in {year}: {'; '.join(parts)}: {where}."
+    if len(crossings):
+        outcomes = crossings["outcome_id"].value_counts()
+        line += " Its lasting lead over TensorFlow: " + ", ".join(
+            f"{OUTCOME_WORDS.get(o, o)} on {k}" for o, k in outcomes.items()) + f" of {len(crossings)} signals."
+    if surveys is not None and len(surveys):
+        s = surveys[(surveys["year"] == year) & (surveys["framework"] == "jax")]
+        line += "".join(f" {SOURCE_BY_ID[r.source_id].label}: {pct(r.answered_share)} of those who answered used JAX."
+                        for r in s.itertuples())
+    return line
+
+
+OUTCOME_WORDS = {"dated": "dated", "not_yet": "not yet", "not_decidable": "not decidable yet",
+                 "ahead_since_start": "ahead since the series began"}
+
+
 def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.Series | None = None,
-                  calibration: pd.DataFrame | None = None) -> str:
+                  calibration: pd.DataFrame | None = None, jax: str = "") -> str:
     """The three answers a reader wants first, in this order: who led in `year`, was the article right (its own
     claims tallied, the headline first, the rest one click away; the two outside claims apart), and how sure we are
     for that year."""
@@ -142,13 +174,18 @@ def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.
         f"<b>Who led in {year}?</b> {h.escape(who_led(lead, year, common))}</div>"
         f"<div id='article-right' style='{box.format('#555', '#f7f7f7')}'>{article_right(card)}</div>"
         f"<div id='how-sure' style='{box.format('#555', '#f7f7f7')}'>"
-        f"<b>How sure are we?</b> {h.escape(how_sure(lead, year, common, calibration))}</div></div>")
+        f"<b>How sure are we?</b> {h.escape(how_sure(lead, year, common, calibration))}</div>"
+        + (f"<div id='and-jax' style='{box.format(colours.JAX, '#fbf6ec')}'><b>And JAX?</b> {h.escape(jax)} "
+           f"<a href='#three-way'>The three-way picture ↓</a></div>" if jax else "")
+        + "</div>")
 
 
 def answers(lead: pd.DataFrame, card: pd.DataFrame, year: int):
     """The three answers, as HTML for the notebook."""
     from IPython.display import HTML
-    return HTML(headline_html(lead, card, year, common_in_year(year), io.read_optional("calibration")))
+    jax = jax_line(year, io.read_table("contenders_by_year"), io.read_table("contender_crossovers"),
+                   io.read_table("survey_contender_shares"))
+    return HTML(headline_html(lead, card, year, common_in_year(year), io.read_optional("calibration"), jax))
 
 
 def leaders_display(lead: pd.DataFrame) -> pd.DataFrame:
@@ -195,5 +232,19 @@ def by_year_grid(by_year: pd.DataFrame, values: str) -> pd.DataFrame:
 
 
 def all_years() -> dict[str, pd.DataFrame]:
-    """Step 50_all_years: the leaders of every valid year (computed once, by step 20) and the common trend's."""
-    return {"leaders_by_year": io.read_table("leaders_by_year"), "common_trend_years": io.read_table("common_trend_years")}
+    """Step 50_all_years: the leaders of every valid year (computed once, by step 20), the common trend's, and the
+    three-way contest's (step 22)."""
+    return {"leaders_by_year": io.read_table("leaders_by_year"), "common_trend_years": io.read_table("common_trend_years"),
+            "contenders_by_year": io.read_table("contenders_by_year")}
+
+
+def contenders_grid(by_year: pd.DataFrame, framework: str = "jax") -> pd.DataFrame:
+    """Signal x year of one contender's share of the three, as '12.3%' with its leader beside ('PyTorch led')."""
+    d = by_year[by_year["framework"] == framework]
+    top = by_year.loc[by_year.groupby(["signal_id", "year"])["lead_prob"].idxmax()].set_index(["signal_id", "year"])
+    led = {k: f"{FRAMEWORK_LABELS[r['framework']]} led" if r["lead_prob"] > 0.95 else "too close to call"
+           for k, r in top.iterrows()}
+    cell = {(r.signal_id, r.year): f"{pct(r.framework_share)} ({led[(r.signal_id, r.year)]})" for r in d.itertuples()}
+    grid = pd.Series(cell).unstack()
+    grid.index = grid.index.map(label).rename("signal")
+    return grid.reset_index()

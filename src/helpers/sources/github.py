@@ -21,6 +21,8 @@ from . import refreshed
 
 SOURCE = SOURCE_BY_ID["github"]
 REPOS = {fw: SOURCE.names(fw)[0] for fw in SOURCE.items}  # framework -> owner/name of its raw file
+REQUIRED = ("pytorch", "tensorflow")  # the signals' pair: their files must be there; another item may have none (JAX:
+                                      # refreshed months only)
 METRICS = {"stars_by_date": "new_stars", "forks_by_date": "new_forks", "issues_by_date": "new_issues",
            "pull_requests_by_date": "new_prs"}
 # From 2025-08-09 on, daily values can be negative in every file: they are net changes of the totals
@@ -49,10 +51,18 @@ def load(framework: str, raw: Path | None = None) -> dict:
     return data
 
 
+def acquired(raw: Path | None = None) -> list[str]:
+    """The frameworks with an acquired file (the signals' pair always: a missing file of theirs is an error)."""
+    def has(fw: str) -> bool:
+        owner, name = REPOS[fw].split("/", 1)
+        return ((raw or paths.RAW) / SOURCE.file("repository", owner=owner, name=name)).exists()
+    return [fw for fw in REPOS if fw in REQUIRED or has(fw)]
+
+
 def monthly(raw: Path | None = None) -> pd.DataFrame:
     """Long rows (source github) for every repository and metric, complete months only."""
     rows = []
-    for fw in REPOS:
+    for fw in acquired(raw):
         data = load(fw, raw)
         last_complete = pd.Timestamp(data["fetched_at"]).to_period("M") - 1
         for key, metric in METRICS.items():
@@ -75,7 +85,7 @@ def monthly(raw: Path | None = None) -> pd.DataFrame:
 def totals_check(raw: Path | None = None) -> pd.DataFrame:
     """Daily counts summed against the totals stored in each file (they should match)."""
     rows = []
-    for fw in REPOS:
+    for fw in acquired(raw):
         data = load(fw, raw)
         for key, metric in METRICS.items():
             total_key = "total_" + key.replace("_by_date", "")

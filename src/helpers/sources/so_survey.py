@@ -32,7 +32,8 @@ SOURCE = SOURCE_BY_ID["so_survey"]
 FOLDER = SOURCE.folder
 NAME = re.compile(f"^{SOURCE.dropin}$")  # the file name a user drops in (its `year` group: the survey year)
 MEMBER = "survey_results_public.csv"
-FRAMEWORKS = ("tensorflow", "pytorch", "keras")
+FRAMEWORKS = ("tensorflow", "pytorch", "keras", "jax")
+CONTENDERS = ("tensorflow", "pytorch", "jax")  # compared pairwise in the years that offer them (Keras beside)
 NA_VALUES = ["NA", ""]
 BLOCK_SIZE = 1 << 24  # pyarrow block: larger than any respondent's row (2025 has free-text fields > 100 kB)
 
@@ -52,6 +53,7 @@ class Layout:
 
 _TF_PT = {"tensorflow": "TensorFlow", "pytorch": "Torch/PyTorch"}
 _ALL = _TF_PT | {"keras": "Keras"}
+_WITH_JAX = _ALL | {"jax": "JAX"}  # 2023 on: JAX among "other frameworks and libraries"
 _RESULTS = "the publisher's results page data (github.com/StackExchange/Survey, packages/archive/{}/json)"
 LAYOUTS = {lay.year: lay for lay in (
     Layout(2018, "Respondent", "FrameworkWorkedWith", _TF_PT, 98_855,
@@ -63,15 +65,16 @@ LAYOUTS = {lay.year: lay for lay in (
     Layout(2021, "ResponseId", "MiscTechHaveWorkedWith", _ALL, 83_439, "options: " + _RESULTS.format(2021)),
     Layout(2022, "ResponseId", "MiscTechHaveWorkedWith", _ALL, 73_268,
            "schema file 2022 (MiscTech block); options: " + _RESULTS.format(2022)),
-    Layout(2023, "ResponseId", "MiscTechHaveWorkedWith", _ALL, 89_184,
+    Layout(2023, "ResponseId", "MiscTechHaveWorkedWith", _WITH_JAX, 89_184,
            "schema file 2023 (QID265 MiscTech); column and options seen in the public file's first 595 rows"),
-    Layout(2024, "ResponseId", "MiscTechHaveWorkedWith", _ALL, 65_437,
+    Layout(2024, "ResponseId", "MiscTechHaveWorkedWith", _WITH_JAX, 65_437,
            "schema file 2024 (QID265 MiscTech, as 2023)"),
     Layout(2025, "ResponseId", None, {}, 49_123,
            "2025 public file: 170 columns, no MiscTech ('other frameworks and libraries') question"),
 )}
 # Labels that also count for a framework (case-insensitive), should a year spell the option differently.
-ALIASES = {"tensorflow": {"tensorflow"}, "pytorch": {"torch/pytorch", "pytorch", "torch"}, "keras": {"keras"}}
+ALIASES = {"tensorflow": {"tensorflow"}, "pytorch": {"torch/pytorch", "pytorch", "torch"}, "keras": {"keras"},
+           "jax": {"jax"}}
 
 
 class SoSurveyError(InputFileError):
@@ -183,9 +186,23 @@ def sample_note(n: int, published: int) -> str:
     return f"{kind}: {n:,} of {published:,} published respondents"
 
 
-def shares(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(framework shares per year in the Kaggle contract's columns, per-year paired counts TF vs PyTorch)."""
-    rows, pairs = [], []
+def contender_pairs(year: int, a: pd.DataFrame, offered: dict[str, bool], note: str) -> list[dict]:
+    """Among those who answered, the paired counts of every two contenders the year offered (`CONTENDERS` order)."""
+    out = []
+    fws = [fw for fw in CONTENDERS if offered.get(fw)]
+    for i, x in enumerate(fws):
+        for y in fws[i + 1:]:
+            out.append({"year": year, "first_framework": x, "second_framework": y, "n_answered": len(a),
+                        "n_both": int((a[x] & a[y]).sum()), "n_first_only": int((a[x] & ~a[y]).sum()),
+                        "n_second_only": int((~a[x] & a[y]).sum()), "n_neither": int((~a[x] & ~a[y]).sum()),
+                        "is_complete": not note, "sample_note": note})
+    return out
+
+
+def shares(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(framework shares per year in the Kaggle contract's columns, per-year paired counts TF vs PyTorch, and paired
+    counts of every two contenders a year offered)."""
+    rows, pairs, contenders = [], [], []
     for year, path in files(raw).items():
         answers, n, lay = read(year, path)
         note = sample_note(n, lay.published)
@@ -211,6 +228,7 @@ def shares(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
                       "n_pytorch_only": int((~a["tensorflow"] & a["pytorch"]).sum()),
                       "n_neither": int((~a["tensorflow"] & ~a["pytorch"]).sum()), "is_complete": not note,
                       "sample_note": note})
+        contenders += contender_pairs(year, a, offered, note)
     cols = ["year", "framework", "n_selected", "n_respondents", "n_answered", "all_share", "answered_share", "column",
             "n_published_respondents", "is_complete", "sample_note", "is_offered", "status"]
     pair_cols = ["year", "n_answered", "n_both", "n_tensorflow_only", "n_pytorch_only", "n_neither", "is_complete",
@@ -220,16 +238,20 @@ def shares(raw: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         out[c] = out[c].astype("Int64")
     for c in ("all_share", "answered_share"):
         out[c] = out[c].astype(float)
-    return out, pd.DataFrame(pairs, columns=pair_cols)
+    contender_cols = ["year", "first_framework", "second_framework", "n_answered", "n_both", "n_first_only",
+                      "n_second_only", "n_neither", "is_complete", "sample_note"]
+    return out, pd.DataFrame(pairs, columns=pair_cols), pd.DataFrame(contenders, columns=contender_cols)
 
 
 def build(raw: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Step 16_clean_so_survey: shares per year (Wilson intervals) and paired counts; empty without survey files."""
+    """Step 16_clean_so_survey: shares per year (Wilson intervals) and paired counts (TensorFlow-PyTorch, and every
+    two contenders a year offered); empty without survey files."""
     from ..chain.schemas import empty
     from ..stats.proportions import add_wilson
-    rows, pairs = shares(raw)
+    rows, pairs, contenders = shares(raw)
     return {"so_survey_framework_shares": add_wilson(rows) if len(rows) else empty("so_survey_framework_shares"),
-            "so_survey_pairs": pairs if len(pairs) else empty("so_survey_pairs")}
+            "so_survey_pairs": pairs if len(pairs) else empty("so_survey_pairs"),
+            "so_survey_contender_pairs": contenders if len(contenders) else empty("so_survey_contender_pairs")}
 
 
 def samples(shares_: pd.DataFrame) -> list[str]:

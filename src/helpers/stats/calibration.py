@@ -342,11 +342,13 @@ def _level_job(args) -> list[dict]:
 
 
 def monthly_study(results: dict, n_sim: int, scenarios=SCENARIOS, workers: int | None = None,
-                  n_level: int | None = None) -> pd.DataFrame:
-    """The model's intervals for every monthly signal and scenario, and the trend tests' level (`n_level`
-    trend-free replicates per signal, default 4 x `n_sim`); one process per job when `workers` > 1."""
+                  n_level: int | None = None, contests: dict | None = None) -> pd.DataFrame:
+    """The model's intervals for every monthly signal and scenario, the trend tests' level (`n_level`
+    trend-free replicates per signal, default 4 x `n_sim`) and the three-way model's (`contests`: `n_sim`
+    replicates per contest and scenario); one process per job when `workers` > 1."""
     jobs = [(_signal_job, (r, sc, n_sim, _seed(name, sc))) for name, r in results.items() for sc in scenarios]
     jobs += [(_level_job, (r, n_level or 4 * n_sim, _seed(name, LEVEL_SCENARIO))) for name, r in results.items()]
+    jobs += contest_study(contests or {}, n_sim)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -354,6 +356,124 @@ def monthly_study(results: dict, n_sim: int, scenarios=SCENARIOS, workers: int |
     else:
         rows = [row for job in jobs for row in _run(job)]
     return pd.DataFrame(rows)
+
+
+# --- three contenders ----------------------------------------------------------------------------------------
+
+THREE_WAY_SCENARIOS = ("fitted", "s-curve", "undocumented break")
+THREE_WAY_DRAWS = 2000      # joint paths per replicate (the reports: contenders.N_DRAWS)
+THREE_WAY_METHOD = "three-way year share"
+LEADER_METHOD = "three-way leader (95% set by P(led))"
+
+
+def simulate_contest(c, scenario: str, rng: np.random.Generator):
+    """A contest like `c` (same months, same counts of all contenders together) in `scenario`: each rival's
+    log-ratio against TensorFlow simulated as the two-way study simulates a signal from that log-ratio's own fit
+    (`simulate`), then the month's counts drawn multinomially among the contenders it counts. Returns the simulated
+    contest and the true logits (rival -> its calendar)."""
+    from types import SimpleNamespace
+
+    from . import contenders as ct
+    truth = {fw: simulate(SimpleNamespace(series=s, fit=c.fits[fw]), scenario, rng)[1]["theta_calendar"]
+             for fw, s in c.series.items()}
+    counts = c.counts.to_numpy(float)
+    fws = list(c.counts.columns)
+    sims = {fw: ([], [], []) for fw in c.series}  # months, rival counts, pair totals
+    for g, month in enumerate(c.months):
+        present = [fw for fw in fws if np.isfinite(counts[g, fws.index(fw)])]
+        rivals = [fw for fw in present if fw in c.series and 0 <= g - c.offset[fw] < len(truth[fw])]
+        if not rivals:
+            continue
+        logit = np.array([truth[fw][g - c.offset[fw]] for fw in rivals] + [0.0])
+        p = np.exp(logit - logit.max())
+        n = rng.multinomial(int(round(sum(counts[g, fws.index(fw)] for fw in [*rivals, ct.REFERENCE]))), p / p.sum())
+        for k, fw in enumerate(rivals):
+            sims[fw][0].append(month)
+            sims[fw][1].append(float(n[k]))
+            sims[fw][2].append(float(n[k] + n[-1]))
+    series = {}
+    for fw, s in c.series.items():
+        months, pt, total = sims[fw]
+        keep = [s.months.index(m) for m in months]
+        series[fw] = sm.Series(s.signal, months, np.asarray(pt), np.asarray(total), s.counts, list(s.breaks),
+                               s.D[keep], prior_mean=s.prior_mean, prior_sd=s.prior_sd, D_calendar=s.D_calendar)
+    sim_counts = c.counts.copy()
+    for fw, s in series.items():
+        sim_counts.loc[s.months, fw] = s.pt
+        sim_counts.loc[s.months, ct.REFERENCE] = s.total - s.pt
+    fits = {fw: sm.fit(s) for fw, s in series.items()}
+    return ct.Contest(c.signal, series, fits, c.months, c.offset, sim_counts), truth
+
+
+def true_year_shares(c, truth: dict, year: int) -> dict[str, float] | None:
+    """The contenders' true pooled shares in `year` (their latent counts over all of theirs, in the year's months
+    that count every contender, weighted by the month's counts), or None when no month counts all of them."""
+    from . import contenders as ct
+    counts = c.counts.to_numpy(float)
+    idx = [g for g, m in enumerate(c.months) if m.startswith(str(year)) and np.isfinite(counts[g]).all()]
+    if not idx:
+        return None
+    theta = {fw: np.array([truth[fw][g - c.offset[fw]] for g in idx])[None, :] for fw in c.series}
+    s = ct.shares_of(theta, tuple(c.counts.columns))
+    w = counts[idx].sum(axis=1)
+    return {fw: float(s[fw][0] @ w / w.sum()) for fw in s}
+
+
+def contest_replicate(c, scenario: str, rng: np.random.Generator, year: int) -> dict:
+    """One simulated contest, re-fitted and summarised as the reports do: per contender its year share's hit, error
+    and width; and the 95% set of leaders (the contenders by P(led), largest first, until 95% is held): does it hold
+    the true leader, its size, and the true leader's rank by P(led) (for the oracle)."""
+    from . import contenders as ct
+    sim, truth = simulate_contest(c, scenario, rng)
+    value = true_year_shares(sim, truth, year)
+    paths = ct.simulate(sim, n=THREE_WAY_DRAWS, seed=int(rng.integers(2**31)), hyper_sets=CALIBRATION_HYPER_SETS)
+    rows = {r["framework"]: r for r in ct.year_rows(paths) if r["year"] == year}
+    if value is None or not rows:
+        return {}
+    out = {fw: {"hit": r["framework_share_low"] <= value[fw] <= r["framework_share_high"],
+                "error": r["framework_share"] - value[fw], "width": r["framework_share_high"] - r["framework_share_low"]}
+           for fw, r in rows.items()}
+    order = sorted(rows, key=lambda fw: -rows[fw]["lead_prob"])
+    held = np.cumsum([rows[fw]["lead_prob"] for fw in order])
+    size = int(np.searchsorted(held, NOMINAL - 1e-12) + 1)
+    leader = max(value, key=value.get)
+    out["leader"] = {"hit": leader in order[:size], "error": float(order.index(leader)), "width": float(size)}
+    return out
+
+
+def _contest_job(args) -> list[dict]:
+    c, scenario, n_sim, seed, year = args
+    rng = np.random.default_rng(seed)
+    reps = [contest_replicate(c, scenario, rng, year) for _ in range(n_sim)]
+    rows = []
+    for fw in c.counts.columns:
+        got = [r[fw] for r in reps if fw in r]
+        if got:
+            rows.append(cell(f"{THREE_WAY_METHOD}: {fw}", scenario, [g["hit"] for g in got],
+                             [g["error"] for g in got], [g["width"] for g in got], "share", c.signal.id, year))
+    got = [r["leader"] for r in reps if "leader" in r]
+    if got:
+        ranks = np.array([g["error"] for g in got])  # the true leader's rank by P(led) (0: the top)
+        row = cell(LEADER_METHOD, scenario, [g["hit"] for g in got], ranks, [g["width"] for g in got], "contenders",
+                   c.signal.id, year)
+        # the oracle: the fewest top contenders by P(led) a fixed rule must name to hold the true leader 95% of the time
+        rows.append(row | {"oracle_width": float(np.quantile(ranks, NOMINAL, method="higher") + 1),
+                           "oracle_kind": "fixed rank", "bias": np.nan})
+    return rows
+
+
+def contest_study(contests: dict, n_sim: int) -> list[tuple]:
+    """The jobs of the three-way study: every contest in THREE_WAY_SCENARIOS, scored on its last year that counts
+    all contenders in at least six months."""
+    jobs = []
+    for sid, c in contests.items():
+        counts = c.counts.to_numpy(float)
+        full = [m for g, m in enumerate(c.months) if np.isfinite(counts[g]).all()]
+        years = pd.Series([m[:4] for m in full]).value_counts()
+        good = sorted(int(y) for y, k in years.items() if k >= 6)
+        if good:
+            jobs += [(_contest_job, (c, sc, n_sim, _seed(sid, sc, "three"), good[-1])) for sc in THREE_WAY_SCENARIOS]
+    return jobs
 
 
 def _run(job) -> list[dict]:
@@ -442,11 +562,12 @@ def yearly_signal_study(yearly: pd.DataFrame, n_sim: int, seed: int = sm.SEED) -
 
 
 def study(results: dict, shares: pd.DataFrame, within: pd.DataFrame, resp: pd.DataFrame, yearly: pd.DataFrame,
-          n_sim: int, n_sim_surveys: int | None = None, workers: int | None = None) -> pd.DataFrame:
+          n_sim: int, n_sim_surveys: int | None = None, workers: int | None = None,
+          contests: dict | None = None) -> pd.DataFrame:
     """The whole study: `n_sim` replicates per monthly signal and scenario, 4 x `n_sim` trend-free replicates per
     signal for the trend tests' level and per survey cell, 20 x `n_sim` for the closed-form survey intervals."""
     n_surveys = n_sim_surveys or 20 * n_sim  # the cheap closed-form intervals: 1,000 at the default 50
-    parts = [monthly_study(results, n_sim, workers=workers),
+    parts = [monthly_study(results, n_sim, workers=workers, contests=contests),
              survey_study(shares, within, resp, 4 * n_sim),  # the paired and post-stratified ones: 200 at 50
              yearly_signal_study(yearly, n_surveys)]
     out = pd.concat(parts, ignore_index=True)
@@ -470,12 +591,14 @@ def intervals(table: pd.DataFrame) -> pd.DataFrame:
 def sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The study split as the report shows it: the model's informative interval cells, the exact cells (listed
     apart), the crossover rules against the underlying crossing, the trend tests' level, the survey intervals."""
-    model = table["scenario"].isin(SCENARIOS)
+    three = table["method"].str.startswith(THREE_WAY_METHOD) | (table["method"] == LEADER_METHOD)
+    model = table["scenario"].isin(SCENARIOS) & ~three
     exact = table["is_exact"].astype(bool)
     crossover = table["method"].isin(CROSSOVER_METHODS.values())
     return {"model": table[model & ~exact], "exact": table[exact], "crossover": table[crossover & ~exact],
+            "three_way": table[three],
             "level": table[is_test(table)].assign(level_share=lambda d: 1 - d["coverage_share"]),
-            "surveys": table[~model & ~is_test(table)]}
+            "surveys": table[~model & ~three & ~is_test(table)]}
 
 
 def shortfalls(table: pd.DataFrame, target: float = TARGET, width_max: float = WIDTH_MAX,
@@ -517,11 +640,14 @@ def verdict(table: pd.DataFrame) -> dict:
 def build(n_sim: int = 50) -> dict[str, pd.DataFrame]:
     """Step 25_calibration: the coverage study on the project's own fitted models and surveys."""
     from ..chain import io
+    from ..registry.signals import THREE_WAY
+    from . import contenders as ct
     from . import signal_results as sr
     ms = io.read_table("monthly_signals")
     results = sr.fit_all(ms)
     yearly = sr.yearly_shares(io.read_table("kaggle_respondents"), io.read_table("conference_papers"))
     within = io.read_table("survey_within_year")
+    contests = {sig.id: c for sig in THREE_WAY if (c := ct.contest(ms, sig)) is not None}
     table = study(results, io.read_table("kaggle_framework_shares"), within[within["source_id"] == "kaggle_survey"],
-                  io.read_table("kaggle_respondents"), yearly, n_sim)
+                  io.read_table("kaggle_respondents"), yearly, n_sim, contests=contests)
     return {"calibration": table}

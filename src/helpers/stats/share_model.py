@@ -300,6 +300,57 @@ def fit(series: Series, start: np.ndarray | None = None) -> Fit:
     return Fit(series, params, y, h, llf, converged)
 
 
+class Latent:
+    """One logit's unknowns over `D`'s calendar months, and their prior: trend start and slope (flat), the slope's
+    disturbances (`G`, when it moves), the AR(1) deviations, the irregulars (when they are not zero), and the break
+    shifts (prior `prior_mean`, `prior_sd`; flat without). `X` maps the unknowns to each month's working observation
+    (eta plus the month's shifts); `A_*` to what the paths report."""
+
+    def __init__(self, D: np.ndarray, params, prior_mean=None, prior_sd=None):
+        self.params = s2_slope, phi, s2_ar, s2_irr = tuple(float(p) for p in params)
+        T, K = D.shape[0], D.shape[1]
+        t = np.arange(T, dtype=float)
+        X_trend = np.column_stack([np.ones(T), t])
+        G = (np.maximum(0.0, t[:, None] - np.arange(T - 2)[None, :] - 1) if s2_slope > 1e-12 and T > 2
+             else np.zeros((T, 0)))
+        E = np.eye(T) if s2_irr > 1e-10 else np.zeros((T, 0))
+        self.X = np.hstack([X_trend, D, G, np.eye(T), E])
+        self.D, self.T, self.K, self.n_slope, self.n_irr = D, T, K, G.shape[1], E.shape[1]
+        self.prior = (None if prior_sd is None or not K else
+                      (np.asarray(prior_mean, float), np.asarray(prior_sd, float)))
+        zeros = np.zeros((T, K))
+        self.A_eta = np.hstack([X_trend, zeros, G, np.eye(T), E])                       # eta = mu + c + e
+        self.A_trend = np.hstack([X_trend, zeros, G, np.zeros((T, T + E.shape[1]))])     # mu
+        self.A_break = np.zeros((K, self.A_eta.shape[1]))
+        self.A_break[:, 2:2 + K] = np.eye(K)
+        shifts = D @ self.A_break                     # each month's break shifts under its own counting rules
+        newest = np.tile(D[-1:] @ self.A_break, (T, 1)) if T else shifts  # ... under the newest rules
+        self.A_theta = self.A_eta + shifts                                                # the latent share's logit
+        self.A_adjusted = self.A_eta + newest                                             # on the newest rules
+
+    @property
+    def size(self) -> int:
+        return self.X.shape[1]
+
+    def add_prior(self, P: np.ndarray, b: np.ndarray, at: int = 0) -> None:
+        """Add the unknowns' prior precision (and the break shifts' prior mean) to `P` and `b`, from index `at`."""
+        s2_slope, phi, s2_ar, s2_irr = self.params
+        T, K = self.T, self.K
+        if self.prior is not None:
+            mean, sd = self.prior
+            P[at + 2:at + 2 + K, at + 2:at + 2 + K] += np.diag(1 / sd**2)
+            b[at + 2:at + 2 + K] += mean / sd**2
+        i = at + 2 + K
+        if self.n_slope:
+            P[i:i + self.n_slope, i:i + self.n_slope] += np.eye(self.n_slope) / s2_slope
+            i += self.n_slope
+        Q = np.diag(np.r_[1.0, np.full(max(T - 2, 0), 1 + phi**2), 1.0][:T]) - phi * (np.eye(T, k=1) + np.eye(T, k=-1))
+        P[i:i + T, i:i + T] += Q / s2_ar
+        i += T
+        if self.n_irr:
+            P[i:at + self.size, i:at + self.size] += np.eye(T) / s2_irr
+
+
 class Posterior:
     """The joint Gaussian posterior of (trend, slope disturbances, AR deviations, irregulars, break shifts) over every
     calendar month, given working observations of the observed months with known variances `h` and hyperparameters
@@ -313,45 +364,20 @@ class Posterior:
 
     def __init__(self, y, h, series, params):
         if isinstance(series, Series):
-            D, obs = series.D_calendar, series.cal
+            lat, obs = Latent(series.D_calendar, params, series.prior_mean, series.prior_sd), series.cal
         else:
-            D, obs = series, np.arange(len(y))
-        s2_slope, phi, s2_ar, s2_irr = (float(p) for p in params)
-        T, K = D.shape[0], D.shape[1]
-        t = np.arange(T, dtype=float)
-        X_trend = np.column_stack([np.ones(T), t])
-        G = (np.maximum(0.0, t[:, None] - np.arange(T - 2)[None, :] - 1) if s2_slope > 1e-12 and T > 2
-             else np.zeros((T, 0)))
-        E = np.eye(T) if s2_irr > 1e-10 else np.zeros((T, 0))
-        X = np.hstack([X_trend, D, G, np.eye(T), E])[obs]
+            lat, obs = Latent(series, params), np.arange(len(y))
+        X = lat.X[obs]
         rinv = 1.0 / np.maximum(np.asarray(h, float), 1e-8)
         P = (X * rinv[:, None]).T @ X
         b = X.T @ (rinv * np.asarray(y, float))
-        if isinstance(series, Series) and K:
-            P[2:2 + K, 2:2 + K] += np.diag(1 / series.prior_sd**2)
-            b[2:2 + K] += series.prior_mean / series.prior_sd**2
-        i = 2 + K
-        if G.shape[1]:
-            P[i:i + G.shape[1], i:i + G.shape[1]] += np.eye(G.shape[1]) / s2_slope
-            i += G.shape[1]
-        Q = np.diag(np.r_[1.0, np.full(max(T - 2, 0), 1 + phi**2), 1.0][:T]) - phi * (np.eye(T, k=1) + np.eye(T, k=-1))
-        P[i:i + T, i:i + T] += Q / s2_ar
-        i += T
-        if E.shape[1]:
-            P[i:, i:] += np.eye(T) / s2_irr
+        lat.add_prior(P, b)
         self.chol = np.linalg.cholesky(P)
         self.mean = sla.cho_solve((self.chol, True), b)
-        zeros = np.zeros((T, K))
-        self.A_eta = np.hstack([X_trend, zeros, G, np.eye(T), E])                       # eta = mu + c + e
-        self.A_trend = np.hstack([X_trend, zeros, G, np.zeros((T, T + E.shape[1]))])     # mu
-        self.A_break = np.zeros((K, self.A_eta.shape[1]))
-        self.A_break[:, 2:2 + K] = np.eye(K)
-        shifts = D @ self.A_break                     # each month's break shifts under its own counting rules
-        newest = np.tile(D[-1:] @ self.A_break, (T, 1)) if T else shifts  # ... under the newest rules
-        self.A_theta = self.A_eta + shifts                                                # the latent share's logit
-        self.A_adjusted = self.A_eta + newest                                             # on the newest rules
+        self.A_eta, self.A_trend, self.A_break = lat.A_eta, lat.A_trend, lat.A_break
+        self.A_theta, self.A_adjusted = lat.A_theta, lat.A_adjusted
         self.A_theta_obs, self.A_adjusted_obs = self.A_theta[obs], self.A_adjusted[obs]
-        self.D, self.obs = D, obs
+        self.D, self.obs = lat.D, obs
 
     def linear_predictor(self) -> np.ndarray:
         """Posterior mean of theta (eta + break shifts) in the observed months: the fitted logit of P(PyTorch) for

@@ -11,11 +11,14 @@ import itertools
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from ..chain import io
+from ..chain import io, schemas
 from ..registry.sources import break_fields, survey_breaks
 from . import proportions
 
 MAIN = ("tensorflow", "pytorch", "keras")
+CONTENDERS = ("tensorflow", "pytorch", "jax")       # compared pairwise in the survey years that offer all three
+BESIDE = ("keras", "pytorch-lightning")              # reported beside them, never merged into one
+NEW_OPTIONS = ("jax", "pytorch-lightning")           # their year-over-year shifts: one Holm family of their own
 # Series breaks between consecutive survey years (declared in the signal registry), marked on every chart.
 BREAKS = survey_breaks("kaggle_survey")
 SO_BREAKS = survey_breaks("so_survey")
@@ -157,6 +160,60 @@ def with_leader(within: pd.DataFrame) -> pd.DataFrame:
                                      within["tf_minus_pt_change_high"], strict=True)])
 
 
+def contender_years(shares: pd.DataFrame) -> list[int]:
+    """The survey years that offered every contender (a framework with a count that year)."""
+    offered = shares[shares["framework"].isin(CONTENDERS) & shares["n_selected"].notna()]
+    per_year = offered.groupby("year")["framework"].nunique()
+    return sorted(int(y) for y in per_year[per_year == len(CONTENDERS)].index)
+
+
+def contender_shares(shares: pd.DataFrame, source: str) -> pd.DataFrame:
+    """In the years offering every contender: each contender's share of those who answered, with Keras and PyTorch
+    Lightning beside (Wilson 95% intervals, from the cleaned shares table)."""
+    years = contender_years(shares)
+    d = shares[shares["year"].isin(years) & shares["framework"].isin(CONTENDERS + BESIDE) & shares["n_selected"].notna()]
+    return d.assign(source_id=source, is_contender=d["framework"].isin(CONTENDERS))[
+        ["source_id", "year", "framework", "n_answered", "n_selected", "answered_share", "answered_share_low",
+         "answered_share_high", "is_contender"]].astype({"n_answered": "int64", "n_selected": "int64"})
+
+
+def pair_row(source: str, year: int, a: str, b: str, counts: dict, note: str = "") -> dict:
+    """One paired comparison of two contenders in a survey year: shares, the first minus the second with Newcombe's
+    paired interval, McNemar, and who led (named only when the interval excludes 0)."""
+    name = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "jax": "JAX"}
+    lead = paired_leader(int(counts["n"]), counts["diff_low"], counts["diff_high"])
+    lead = {"TensorFlow": name[a], "PyTorch": name[b]}.get(lead, lead)
+    return {"source_id": source, "year": year, "first_framework": a, "second_framework": b,
+            "n_answered": counts["n"], "first_share": counts["p_a"], "second_share": counts["p_b"],
+            "n_first_only": counts["only_a"], "n_second_only": counts["only_b"], "n_both": counts["both"],
+            "share_change": counts["diff"], "share_change_low": counts["diff_low"],
+            "share_change_high": counts["diff_high"], "p_value": counts["p_value"], "test": counts["test"],
+            "leader": lead, "sample_note": note}
+
+
+def kaggle_contender_pairs(resp: pd.DataFrame, shares: pd.DataFrame) -> list[dict]:
+    """Every two contenders compared within each Kaggle year that offered all three (McNemar, paired Newcombe)."""
+    rows = []
+    for year in contender_years(shares):
+        g = population(resp, year)
+        for i, a in enumerate(CONTENDERS):
+            for b in CONTENDERS[i + 1:]:
+                rows.append(pair_row("kaggle_survey", year, a, b, proportions.paired_comparison(
+                    g[f"fw_{a}"].fillna(False), g[f"fw_{b}"].fillna(False))))
+    return rows
+
+
+def so_contender_pairs(pairs: pd.DataFrame) -> list[dict]:
+    """The same from the Stack Overflow survey's paired counts, in the years that offered all three."""
+    per_year = pairs.groupby("year").size()
+    full = [y for y, k in per_year.items() if k == len(CONTENDERS) * (len(CONTENDERS) - 1) // 2]
+    return [pair_row("so_survey", int(r["year"]), r["first_framework"], r["second_framework"],
+                     proportions.paired_counts(int(r["n_both"]), int(r["n_first_only"]), int(r["n_second_only"]),
+                                               int(r["n_neither"])),
+                     r["sample_note"] if isinstance(r["sample_note"], str) else "")
+            for _, r in pairs[pairs["year"].isin(full)].iterrows()]
+
+
 def build() -> dict[str, pd.DataFrame]:
     """Step 30_survey_shift: within-year comparisons, year-over-year shifts (one Holm family per survey) and
     the re-weighted Kaggle shares."""
@@ -170,7 +227,19 @@ def build() -> dict[str, pd.DataFrame]:
         so_shifts = year_over_year(so_comparable(so_shares), source="so_survey")
         if len(so_shifts):  # none unless two complete years offer a framework
             shifts.append(so_shifts.assign(source_id="so_survey"))
+    so_contenders = io.read_table("so_survey_contender_pairs")
+    options = [year_over_year(shares, frameworks=NEW_OPTIONS).assign(source_id="kaggle_survey")]
+    if len(so_shares):
+        so_options = year_over_year(so_comparable(so_shares), frameworks=NEW_OPTIONS, source="so_survey")
+        if len(so_options):
+            options.append(so_options.assign(source_id="so_survey"))
+    pairs = kaggle_contender_pairs(resp, shares) + so_contender_pairs(so_contenders)
     return {"survey_within_year": pd.concat(within, ignore_index=True),
             "survey_shifts": pd.concat(shifts, ignore_index=True),
+            "survey_contender_shares": pd.concat([contender_shares(shares, "kaggle_survey"),
+                                                  contender_shares(so_shares, "so_survey") if len(so_shares) else None],
+                                                 ignore_index=True),
+            "survey_contender_pairs": pd.DataFrame(pairs) if pairs else schemas.empty("survey_contender_pairs"),
+            "survey_contender_shifts": pd.concat(options, ignore_index=True),
             "survey_reweighted": reweighted(resp), "kaggle_framework_shares": shares, "kaggle_respondents": resp,
             "so_survey_framework_shares": so_shares}
