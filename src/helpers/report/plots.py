@@ -4,6 +4,8 @@ Colours are Okabe-Ito (colour-blind safe). Every function returns the matplotlib
 """
 from __future__ import annotations
 
+import itertools
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -420,7 +422,7 @@ def calibration(table: pd.DataFrame):
     from ..stats.calibration import TARGET, WIDTH_MAX, WIDTH_MEDIAN
     t = table[np.isfinite(table["width_ratio"]) & (table["width_ratio"] > 0)]
     fig, ax = plt.subplots(figsize=(9, 5.2))
-    markers = dict(zip(t["method"].unique(), "osD^v<>pXP*h", strict=False))
+    markers = dict(zip(t["method"].unique(), itertools.cycle("osD^v<>pXP*h8H"), strict=False))
     for method, g in t.groupby("method", sort=False):
         bad = (g["coverage_share"] < TARGET) | (g["width_ratio"] > WIDTH_MAX)
         ax.scatter(g["width_ratio"], g["coverage_share"], marker=markers[method], s=22, facecolors="none",

@@ -118,7 +118,7 @@ def calibration_sentence(calibration: pd.DataFrame | None) -> str:
     """What the coverage study measured for the year-share intervals (the ones this page shows), or how to run it."""
     if calibration is None or not len(calibration):
         return ("The coverage of these intervals is checked by a simulation study that has not been run in this build "
-                "(make calibrate, about 8 minutes).")
+                "(make calibrate, about 9 minutes).")
     cells = calibration[(calibration["method"] == "year share") & ~calibration["is_exact"].astype(bool)]
     if not len(cells):
         return "The coverage study holds no year-share cells."

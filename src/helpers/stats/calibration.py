@@ -64,7 +64,8 @@ SLOW_RISE_AHEAD = 36     # ... crossing 50% this many months before the data end
 CALIBRATION_DRAWS = 1000  # posterior paths per replicate (the reports use share_model.N_DRAWS) ...
 CALIBRATION_HYPER_SETS = 8  # ... over this many hyperparameter vectors (the reports: share_model.HYPER_SETS) ...
 CALIBRATION_GRID_STEP = 1.5  # ... picked from a coarser grid (the reports: share_model.GRID_STEP)
-LEVEL_NULL = 1000        # trend-free series behind each p-value in the level study (the reports: N_NULL)
+LEVEL_NULL = 1000 if sm.N_DRAWS >= 32_000 else 200  # trend-free series behind each p-value in the level study (the
+                                                   # reports: N_NULL); fewer in a quick look (PTVTF_DRAWS, the tests)
 TARGET = 0.90          # every nominal 95% interval covers at least this often, as measured
 WIDTH_MEDIAN = 1.5     # width / oracle width: at most this in the median over cells ...
 WIDTH_MAX = 2.5        # ... and at most this in every cell

@@ -737,11 +737,18 @@ def fit_trend_free(series: Series) -> np.ndarray:
 
 def trend_free_series(series: Series, n_sim: int | None = None, seed: int | None = None) -> np.ndarray:
     """Trend-free observed-share series like `series` (same months and counts), from the null model fitted to it
-    (`fit_trend_free`): what the whole-series Mann-Kendall test compares the observed shares with."""
+    (`fit_trend_free`): what the whole-series Mann-Kendall test compares the observed shares with. No trend, but the
+    documented `changes_mix` breaks may still shift the share: each null series carries shifts drawn from their
+    priors, as the observed shares carry theirs."""
     from . import trend_tests
     phi, s2_ar, s2_irr, level = fit_trend_free(series)
     noise = trend_tests.Noise(phi, s2_ar, s2_irr, series.total, series.counts, series.cal)
-    return trend_tests.trend_free(noise, level, n_sim or trend_tests.N_NULL, trend_tests.SEED if seed is None else seed)
+    n_sim, seed = n_sim or trend_tests.N_NULL, trend_tests.SEED if seed is None else seed
+    if series.D.shape[1]:
+        shifts = np.random.default_rng(seed + 1).normal(series.prior_mean, series.prior_sd,
+                                                        (n_sim, series.D.shape[1]))
+        level = level + shifts @ series.D.T
+    return trend_tests.trend_free(noise, level, n_sim, seed)
 
 
 def trend_free(f: Fit, idx, n_sim: int | None = None, seed: int | None = None) -> np.ndarray:

@@ -48,8 +48,9 @@ class Noise:
     positions: np.ndarray | None = None
 
 
-def trend_free(noise: Noise, level: float, n_sim: int = N_NULL, seed: int = SEED) -> np.ndarray:
-    """`n_sim` observed-share series (rows) without any trend: a constant logit `level` plus the fitted noise."""
+def trend_free(noise: Noise, level, n_sim: int = N_NULL, seed: int = SEED) -> np.ndarray:
+    """`n_sim` observed-share series (rows) without any trend: a constant logit `level` plus the fitted noise
+    (`level` may also be one row per series: a constant plus the documented breaks' shifts, `share_model`)."""
     rng = np.random.default_rng(seed)
     T = len(noise.totals)
     pos = np.arange(T) if noise.positions is None else np.asarray(noise.positions) - noise.positions[0]
