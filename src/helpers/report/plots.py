@@ -453,7 +453,9 @@ def contenders(by_year: pd.DataFrame):
                              sharey=True, layout="constrained")
     for ax, sid in zip(axes[0], signals, strict=False):
         d = by_year[by_year["signal_id"] == sid]
+        years = pd.RangeIndex(int(d["year"].min()), int(d["year"].max()) + 1, name="year")
         for k, (fw, g) in enumerate(d.groupby("framework", sort=False)):
+            g = g.set_index("year").reindex(years).reset_index()  # a year without data: a gap, not a line across
             x = g["year"] + (k - 1) * 0.12
             ax.errorbar(x, g["framework_share"], yerr=[g["framework_share"] - g["framework_share_low"],
                                                       g["framework_share_high"] - g["framework_share"]],
