@@ -8,7 +8,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
 .SUFFIXES:
-MAKEFLAGS += --no-builtin-rules --jobs=2 --output-sync=target
+MAKEFLAGS += --no-builtin-rules --output-sync=target
+# Two jobs at a time; a sub-make (the verdict pages `make calibrate` rebuilds) shares its parent's job slots
+# (forcing --jobs there too made make warn "-j2 forced in makefile: resetting jobserver mode").
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += --jobs=2
+endif
 
 # One root: this Makefile's folder, passed to the helpers (PTVTF_ROOT) and first on the import path, so a copied
 # checkout or a second clone sharing one environment reads and writes only its own files.

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,8 +125,10 @@ def make(tree: Path, *args: str, env: dict | None = None, timeout: int = 900) ->
 
 
 def made(proc: subprocess.CompletedProcess) -> str:
-    """The output of a `make` that must have succeeded (its end when it did not)."""
+    """The output of a `make` that must have succeeded (its end when it did not) without a warning from make itself."""
     assert proc.returncode == 0, f"{' '.join(proc.args[4:])} failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+    warning = re.search(r"^g?make(\[\d+\])?: warning.*$", proc.stdout + proc.stderr, re.MULTILINE)
+    assert warning is None, f"{' '.join(proc.args[4:])}: {warning.group(0)}"
     return proc.stdout
 
 

@@ -239,8 +239,8 @@ def leaders(lead: pd.DataFrame, year: int):
     """PyTorch's share in `year` per signal with its 95% interval; right of 50% = PyTorch ahead."""
     d = lead[lead["pytorch_share"].notna()].iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 1.9), layout="constrained")
-    for name, colour in colours.LEADER.items():
-        ax.plot([], [], "o", color=colour, ms=8, label=f"{name} ahead" if name != "too close to call" else name)
+    for name in ("PyTorch", "TensorFlow", "too close to call"):  # the two-way outcomes (no JAX in a PyTorch share)
+        ax.plot([], [], "o", color=colours.leader(name), ms=8, label=f"{name} ahead" if name != "too close to call" else name)
     ax.plot([], [], color="0.5", lw=5, alpha=0.35, label="95% interval")
     for i, (_, r) in enumerate(d.iterrows()):
         color = colours.leader(r["leader"])

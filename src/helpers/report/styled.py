@@ -8,7 +8,7 @@ import pandas as pd
 from ..registry.claims import CLAIM_BY_ID, CLAIM_RECORDS, CLAIMS, TALLY
 from ..registry.fields import HEADERS, bound_header, kind_by_name
 from ..registry.formats import p_value, pct, pp, pp_per_year, prob
-from ..registry.signals import COMMON_TREND, SIGNAL_BY_ID, label
+from ..registry.signals import COMMON_TREND, FRAMEWORK_LABELS, SIGNAL_BY_ID, label
 from ..registry.sources import SOURCE_BY_ID, break_label
 from .colours import VERDICT as VERDICT_COLORS
 
@@ -46,10 +46,16 @@ ID_LABELS = {"signal_id": ("signal", lambda i: label(i) if i in SIGNAL_BY_ID or 
              "claim_id": ("claim", lambda i: (CLAIM_BY_ID[i].short or CLAIM_BY_ID[i].text) if i in CLAIM_BY_ID else i)}
 
 
+# columns whose values are framework ids (`registry.columns`): shown by the framework's name (other items as stored)
+FRAMEWORK_COLUMNS = ("framework", "first_framework", "second_framework")
+
+
 def with_labels(df: pd.DataFrame) -> pd.DataFrame:
     """`df` as shown: each id column replaced by its label (`ID_LABELS`; kept when the label column is there
-    already), any other id column dropped."""
+    already), any other id column dropped; framework ids shown by name (`FRAMEWORK_LABELS`)."""
     out = df.copy()
+    for c in [c for c in FRAMEWORK_COLUMNS if c in out]:
+        out[c] = out[c].map(lambda v: FRAMEWORK_LABELS.get(v, v))
     for c in [c for c in df.columns if isinstance(c, str) and kind_by_name(c) == "id"]:
         name, lab = ID_LABELS.get(c, (None, None))
         if name and name not in out:

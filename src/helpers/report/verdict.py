@@ -130,6 +130,18 @@ def calibration_sentence(calibration: pd.DataFrame | None) -> str:
             f"{ratio.min():.1f} to {ratio.max():.1f} times the width the data need.")
 
 
+def against_tensorflow(ahead_prob: pd.Series) -> str:
+    """Where JAX stood against TensorFlow on the signals of a year, from P(JAX ahead of TensorFlow) per signal:
+    behind / ahead when that probability is below 0.05 / above 0.95, too close to call otherwise."""
+    n = len(ahead_prob)
+    counts = {"behind TensorFlow": int((ahead_prob < 0.05).sum()), "ahead of TensorFlow": int((ahead_prob > 0.95).sum())}
+    counts["too close to call against TensorFlow"] = n - sum(counts.values())
+
+    def on(k: int) -> str:
+        return "" if n == 1 else " on both signals" if k == n == 2 else f" on all {n} signals" if k == n else f" on {k} of {n}"
+    return ", ".join(f"{where}{on(k)}" for where, k in counts.items() if k)
+
+
 def jax_line(year: int, contenders: pd.DataFrame, crossings: pd.DataFrame, surveys: pd.DataFrame | None = None) -> str:
     """One line: JAX in `year` on every signal that counts it (its share of the three with its interval, whether it
     was ahead of TensorFlow), its lead over TensorFlow by the crossover rule, and the surveys that offered it."""
@@ -142,23 +154,15 @@ def jax_line(year: int, contenders: pd.DataFrame, crossings: pd.DataFrame, surve
                             for s, g in contenders.groupby("signal_id", sort=False))
         line = f"No signal counts JAX in {year}" + (f" (three-way: {counted})." if counted else ".")
     else:
-        ahead = have["ahead_of_tensorflow_prob"]
-        where = ("behind TensorFlow on every one" if (ahead < 0.05).all() else
-                 "ahead of TensorFlow on every one" if (ahead > 0.95).all() else "level with TensorFlow on some")
-        line = f"JAX's share of the three in {year}: {'; '.join(parts)}: {where}."
+        line = f"JAX's share of the three in {year}: {'; '.join(parts)} — {against_tensorflow(have['ahead_of_tensorflow_prob'])}."
     if len(crossings):
-        outcomes = crossings["outcome_id"].value_counts()
-        line += " Its lasting lead over TensorFlow: " + ", ".join(
-            f"{OUTCOME_WORDS.get(o, o)} on {k}" for o, k in outcomes.items()) + f" of {len(crossings)} signals."
+        line += " When JAX's lead over TensorFlow began (the crossover rule): " + "; ".join(
+            f"{label(r.signal_id)} {r.summary}" for r in crossings.itertuples()) + "."
     if surveys is not None and len(surveys):
         s = surveys[(surveys["year"] == year) & (surveys["framework"] == "jax")]
         line += "".join(f" {SOURCE_BY_ID[r.source_id].label}: {pct(r.answered_share)} of those who answered used JAX."
                         for r in s.itertuples())
     return line
-
-
-OUTCOME_WORDS = {"dated": "dated", "not_yet": "not yet", "not_decidable": "not decidable yet",
-                 "ahead_since_start": "ahead since the series began"}
 
 
 def headline_html(lead: pd.DataFrame, card: pd.DataFrame, year: int, common: pd.Series | None = None,
@@ -199,6 +203,18 @@ def leaders_display(lead: pd.DataFrame) -> pd.DataFrame:
                              lead["pytorch_share"], lead["pytorch_share_low"], lead["pytorch_share_high"], strict=True)],
                          "ahead_prob": lead["ahead_prob"], "leader": lead["leader"],
                          "months PyTorch ahead": months, "basis": lead["basis"]})
+
+
+def contenders_display(three: pd.DataFrame) -> pd.DataFrame:
+    """The three-way contest as a reader reads it: each contender's share of the three once with its 95% interval
+    (a near-census count said so), P(it led), P(ahead of TensorFlow) and the months the year's share pools."""
+    return pd.DataFrame({"signal": three["signal_id"].map(label), "year": three["year"],
+                         "contender": three["framework"].map(FRAMEWORK_LABELS),
+                         "share of the three, 95% interval": [share_interval(*v) for v in zip(
+                             three["framework_share"], three["framework_share_low"], three["framework_share_high"],
+                             strict=True)],
+                         "lead_prob": three["lead_prob"], "ahead_of_tensorflow_prob": three["ahead_of_tensorflow_prob"],
+                         "months": three["n_months"]})
 
 
 def who_is_counted(lead: pd.DataFrame):
