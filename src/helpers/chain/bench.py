@@ -1,6 +1,6 @@
 """`make bench`: the notebook chain against its kernel-free lower bound, measured in one run.
 
-Cold = environment built, processed data, reports and executed notebooks removed. Measured in order:
+Cold = environment built, processed data, reports, executed notebooks and cached fits removed. Measured in order:
 cold `make all`, no-op `make all`, cold `make all-years`, and the lower bound: `helpers.chain.pipeline`
 (every step's computation — cleaning, statistics, scorecard, the year's verdict — without notebooks) in a
 scratch tree that shares data/raw. Timings on a shared 2-core machine are noisy: compare the ratios,
@@ -31,7 +31,7 @@ def _timed(cmd: list[str], env: dict | None = None) -> float:
 
 
 def _clean() -> None:
-    for d in (paths.PROCESSED, paths.REPORTS, paths.BUILD / "notebooks"):
+    for d in (paths.PROCESSED, paths.REPORTS, paths.BUILD / "notebooks", paths.BUILD / "cache"):
         shutil.rmtree(d, ignore_errors=True)
     shutil.rmtree(paths.BUILD / "raw", ignore_errors=True)  # the raw folders' stamps (00_acquire reruns)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..chain import io, params
+from ..chain import cache, io, params
 from ..registry.crossover import PRIMARY, RULES, VARIANT, describe_record
 from ..registry.formats import prob_eq
 from ..registry.signals import LAUNCH_MONTHS, MONTHLY, SIGNAL_BY_ID, YEARLY, Signal
@@ -71,15 +71,27 @@ def _fit_one(series: sm.Series) -> Result:
     return Result(series.signal, sm.summarise(sm.fit(series)))
 
 
+FIT_CODE = ("stats", "registry")  # the sub-packages a signal's fit is computed by (its cache key: chain.cache)
+
+
 def fit_all(ms: pd.DataFrame, workers: int | None = None) -> dict[str, Result]:
     """The model of every monthly signal in `ms` that is `long_enough` (by signal id), one process per core (each
-    signal's numbers depend only on its own data and fixed seeds: the same in any process)."""
+    signal's numbers depend only on its own data and fixed seeds: the same in any process). A fit already computed
+    from the same series by the same code (step 20's, when step 25 asks) is read from `build/cache/fits/`."""
     todo = {name: s for name, s in prepared(ms).items() if long_enough(s)}
-    workers = min(workers or os.cpu_count() or 1, len(todo))
+    keys = {name: cache.key(s, *FIT_CODE) for name, s in todo.items()}
+    done = {name: r for name in todo if (r := cache.load("fits", keys[name])) is not None}
+    missing = [name for name in todo if name not in done]
+    workers = min(workers or os.cpu_count() or 1, len(missing))
     if workers <= 1:
-        return {name: _fit_one(s) for name, s in todo.items()}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(todo, pool.map(_fit_one, todo.values()), strict=True))
+        fitted = [_fit_one(todo[name]) for name in missing]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            fitted = list(pool.map(_fit_one, [todo[name] for name in missing]))
+    for name, r in zip(missing, fitted, strict=True):
+        cache.store("fits", keys[name], r)
+        done[name] = r
+    return {name: done[name] for name in todo}
 
 
 def too_short(ms: pd.DataFrame) -> dict[str, sm.Series]:
