@@ -573,6 +573,27 @@ def test_the_next_endpoint_is_tried_and_the_one_that_answered_is_named(env, raw,
     assert f"pypi: ClickHouse at {env.url} answered (tried first: {dead}: unreachable" in out.getvalue()
 
 
+@pytest.mark.parametrize("value", ["http://127.0.0.1:9 http://127.0.0.1:8123", "127.0.0.1:8123", "ftp://host", "https://"])
+def test_a_mistyped_endpoint_setting_is_named_not_a_traceback(env, raw, monkeypatch, value):
+    """A URL setting that is not one http(s) URL (here: two separated by a space) is refused by name, before any
+    request; the check reports it on that source and goes on with the others; the refresh changes nothing."""
+    monkeypatch.setenv("CLICKHOUSE_PYPI_URL", value)
+    with pytest.raises(http.RefreshError, match=r"CLICKHOUSE_PYPI_URL=.* is not an http\(s\) URL"):
+        clickhouse.endpoints("pypi")
+    out = io.StringIO()
+    check.main([], today=TODAY, out=out)
+    assert "failed: CLICKHOUSE_PYPI_URL=" in out.getvalue() and "\ngithub " in out.getvalue()
+    before = tree_snapshot(raw)
+    assert run.main(["--sources", "pypi"], raw=raw, today=TODAY, out=io.StringIO()) != 0
+    assert tree_snapshot(raw) == before
+    monkeypatch.setenv("STACKEXCHANGE_API_URL", "api.stackexchange.com/2.3")
+    with pytest.raises(http.RefreshError, match="STACKEXCHANGE_API_URL"):
+        Client()
+    out = io.StringIO()
+    assert run.main([], raw=raw, today=TODAY, out=out) == 2 and "error: STACKEXCHANGE_API_URL=" in out.getvalue()
+    assert tree_snapshot(raw) == before
+
+
 def test_the_documented_endpoints_and_users_are_clickpys_current_then_previous(monkeypatch):
     """ClickPy's README and .env.example name sql-clickhouse.clickhouse.com with user `demo` (since 2024-12-03);
     the previous instance, with user `play`, is the next one tried."""

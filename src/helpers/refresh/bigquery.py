@@ -24,7 +24,7 @@ DEFAULT_MAX_BYTES = 2 * 10**12
 
 
 def endpoint() -> str:
-    return os.environ.get("BIGQUERY_API_URL", DEFAULT_URL).rstrip("/")
+    return http.url_setting("BIGQUERY_API_URL", os.environ.get("BIGQUERY_API_URL", DEFAULT_URL))
 
 
 def _client():

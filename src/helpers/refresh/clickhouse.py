@@ -55,8 +55,9 @@ def endpoints(source: str) -> tuple[Endpoint, ...]:
     """The services to try for `source`, in order: CLICKHOUSE_<SOURCE>_URL's (comma-separated) or the documented."""
     given = os.environ.get(f"CLICKHOUSE_{source.upper()}_URL", "")
     if given:
-        return tuple(Endpoint(u.strip().rstrip("/"), os.environ.get("CLICKHOUSE_USER", DOCUMENTED[0].user),
-                              f"CLICKHOUSE_{source.upper()}_URL") for u in given.split(",") if u.strip())
+        name = f"CLICKHOUSE_{source.upper()}_URL"
+        return tuple(Endpoint(http.url_setting(name, u), os.environ.get("CLICKHOUSE_USER", DOCUMENTED[0].user), name)
+                     for u in given.split(",") if u.strip())
     return DOCUMENTED
 
 

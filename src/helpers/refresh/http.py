@@ -18,6 +18,15 @@ class RefreshError(RuntimeError):
     """A refresh request failed for good. The message names the endpoint and what went wrong."""
 
 
+def url_setting(name: str, value: str) -> str:
+    """An endpoint URL given in the environment variable `name`, checked: http(s), a host, no spaces (a mistyped
+    setting is named here, not met as a traceback from deep inside a request); without a trailing slash."""
+    parts = urllib.parse.urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value.strip()):
+        raise RefreshError(f"{name}={value!r} is not an http(s) URL (several: separated by commas)")
+    return value.strip().rstrip("/")
+
+
 class UnreachableError(RefreshError):
     """The endpoint could not be reached at all (no network, wrong host, refused); `reason` says how."""
 

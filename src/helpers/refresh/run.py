@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None, raw: Path | None = None, today: dt.date 
         log(f"removed {name}, left by an interrupted refresh")
     try:
         connections = open_connections(sources, args.engine, log)
-    except http.UnreachableError as e:
+    except http.RefreshError as e:  # offline, or a mistyped endpoint setting: nothing is asked
         log(f"error: {e}\nNothing was changed.")
         return 2
     client = None

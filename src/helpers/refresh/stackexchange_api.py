@@ -53,7 +53,7 @@ def when(t: dt.datetime | None) -> str:
 
 
 def endpoint() -> str:
-    return os.environ.get("STACKEXCHANGE_API_URL", DEFAULT_URL).rstrip("/")
+    return http.url_setting("STACKEXCHANGE_API_URL", os.environ.get("STACKEXCHANGE_API_URL", DEFAULT_URL))
 
 
 @dataclass
