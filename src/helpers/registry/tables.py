@@ -185,6 +185,9 @@ LEADER_COLUMNS = (
     F("n_months_ahead"),
     F("basis"),
 )
+# how a crossover's simulated findings fall into outcomes and calendar years (a signal's, or the common trend's)
+CROSSOVER_YEAR_COLUMNS = (*SIGNAL_KEY, F("rule_id"), F("outcome_id"), F("crossover_year"), F("year_prob"))
+CROSSOVER_YEAR_KEY = ("signal_id", "rule_id", "outcome_id", "crossover_year")
 
 TABLES = (
     # --- processed data (data/processed) ----------------------------------------------------------------------
@@ -454,12 +457,7 @@ TABLES = (
     Table("crossover_years", "reports/tables/crossover_years.csv", "20_trend_tests",
           "Per signal (and the common trend) and crossover rule: how the simulated paths' findings fall into "
           "outcomes and calendar years. " + LATENT,
-          (*SIGNAL_KEY,
-           F("rule_id"),
-           F("outcome_id"),
-           F("crossover_year"),
-           F("year_prob")),
-          key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
+          CROSSOVER_YEAR_COLUMNS, key=CROSSOVER_YEAR_KEY),
     Table("yearly_trends", "reports/tables/yearly_trends.csv", "20_trend_tests",
           "Per monthly signal and year: did PyTorch's share change within the year? The model's change of the latent "
           "share, and a Mann-Kendall test of the observed months against trend-free years simulated from the "
@@ -533,12 +531,7 @@ TABLES = (
                                     "hyperparameters held at the full fit's values.",)),
     Table("common_trend_loo_years", "reports/tables/common_trend_loo_years.csv", "20_trend_tests",
           "The common trend's crossover by outcome and calendar year when one signal is left out.",
-          (*SIGNAL_KEY,
-           F("rule_id"),
-           F("outcome_id"),
-           F("crossover_year"),
-           F("year_prob")),
-          key=("signal_id", "rule_id", "outcome_id", "crossover_year")),
+          CROSSOVER_YEAR_COLUMNS, key=CROSSOVER_YEAR_KEY),
     Table("contenders_by_year", "reports/tables/contenders_by_year.csv", "22_contenders",
           "Per signal that counts JAX, year and contender: the contender's share of all contenders' latent counts in "
           "the year's months that count every contender (the K-way model: log-ratios against TensorFlow with their "
