@@ -13,7 +13,7 @@ from ..registry.sources import SOURCE_BY_ID, break_label
 from .colours import VERDICT as VERDICT_COLORS
 
 WORDS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "pt": "PyTorch", "tf": "TensorFlow", "dsse": "DSSE",
-         "so": "SO", "mk": "MK", "svg": "SVG", "n": "n"}
+         "so": "SO", "mk": "MK", "svg": "SVG", "n": "n", "kway": "K-way", "mc": "MC"}
 MISSING = ""  # how an empty cell is shown
 
 
