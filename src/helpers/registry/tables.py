@@ -129,9 +129,12 @@ RAW_STAMPS = tuple(Table(raw_stamp(f), f"build/raw/{f}.stamp", "00_acquire",
                    for f in RAW_FOLDERS)
 
 
+# the source id of a survey table's rows: one of the sources counting survey responses
+SURVEY_ID = F("source_id", "the survey's source id: " + " or ".join(
+    f"`{s.id}`" for s in SOURCES if s.measure == "responses"))
 # a survey's year-over-year shifts (two-proportion tests), as every shifts table holds them
 SHIFT_COLUMNS = (
-    F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+    SURVEY_ID,
     F("framework"),
     F("year_before"),
     F("year_after"),
@@ -614,7 +617,7 @@ TABLES = (
     Table("survey_within_year", "reports/tables/survey_within_year.csv", "30_survey_shift",
           "TensorFlow vs PyTorch within each survey year among those who answered (McNemar: one respondent can "
           "pick both).",
-          (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+          (SURVEY_ID,
            F("year"),
            F("n_answered"),
            C("tensorflow_share", "share", "share selecting TensorFlow (empty when nobody answered)", nullable=True),
@@ -647,7 +650,7 @@ TABLES = (
     Table("survey_contender_shares", "reports/tables/survey_contender_shares.csv", "30_survey_shift",
           "In the survey years that offered TensorFlow, PyTorch and JAX: each one's share of those who answered the "
           "framework question, with Keras and PyTorch Lightning beside (a respondent may pick several).",
-          (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+          (SURVEY_ID,
            F("year"),
            F("framework"),
            F("n_answered"),
@@ -662,7 +665,7 @@ TABLES = (
           "In the survey years that offered all three, every two of TensorFlow, PyTorch and JAX compared among the "
           "same respondents (McNemar; Newcombe's paired interval of the first's share minus the second's, inside "
           "+-100 points at any size).",
-          (F("source_id", "the survey's source id: `kaggle_survey` or `so_survey`"),
+          (SURVEY_ID,
            F("year"),
            F("first_framework"),
            F("second_framework"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..chain import io, provenance
-from ..registry.claims import ARTICLE, CLAIM_BY_ID, CLAIMS, HEADLINE, OUTSIDE, VERDICTS
+from ..registry.claims import ARTICLE, CLAIM_BY_ID, CLAIMS, HEADLINE, OUTSIDE, P_CLEAR, VERDICTS
 from ..registry.formats import NEAR_CENSUS, pct, share_interval
 from ..registry.signals import FAMILIES, FRAMEWORK_LABELS, SIGNAL_BY_ID, label
 from ..registry.sources import SOURCE_BY_ID
+from ..stats.contenders import leader_of
 from . import colours
 
 
@@ -131,10 +132,11 @@ def calibration_sentence(calibration: pd.DataFrame | None) -> str:
 
 
 def against_tensorflow(ahead_prob: pd.Series) -> str:
-    """Where JAX stood against TensorFlow on the signals of a year, from P(JAX ahead of TensorFlow) per signal:
-    behind / ahead when that probability is below 0.05 / above 0.95, too close to call otherwise."""
+    """Where JAX stood against TensorFlow on the signals of a year, from P(JAX ahead of TensorFlow) per signal, by
+    the two-way standard (`P_CLEAR`: its 95% interval excludes a tie): behind, ahead, or too close to call."""
     n = len(ahead_prob)
-    counts = {"behind TensorFlow": int((ahead_prob < 0.05).sum()), "ahead of TensorFlow": int((ahead_prob > 0.95).sum())}
+    counts = {"behind TensorFlow": int((ahead_prob < 1 - P_CLEAR).sum()),
+              "ahead of TensorFlow": int((ahead_prob > P_CLEAR).sum())}
     counts["too close to call against TensorFlow"] = n - sum(counts.values())
 
     def on(k: int) -> str:
@@ -146,9 +148,8 @@ def jax_line(year: int, contenders: pd.DataFrame, crossings: pd.DataFrame, surve
     """One line: JAX in `year` on every signal that counts it (its share of the three with its interval, whether it
     was ahead of TensorFlow), its lead over TensorFlow by the crossover rule, and the surveys that offered it."""
     have = contenders[(contenders["year"] == year) & (contenders["framework"] == "jax")]
-    parts = []
-    for r in have.itertuples():
-        parts.append(f"{label(r.signal_id)} {share_interval(r.framework_share, r.framework_share_low, r.framework_share_high)}")
+    parts = [f"{label(s)} {shown}" for s, shown in zip(have["signal_id"], shown_intervals(have, "framework_share"),
+                                                          strict=True)]
     if not parts:
         counted = ", ".join(f"{label(s)} {int(g['year'].min())}-{int(g['year'].max())}"
                             for s, g in contenders.groupby("signal_id", sort=False))
@@ -192,6 +193,11 @@ def answers(lead: pd.DataFrame, card: pd.DataFrame, year: int):
     return HTML(headline_html(lead, card, year, common_in_year(year), io.read_optional("calibration"), jax))
 
 
+def shown_intervals(df: pd.DataFrame, share: str) -> list[str]:
+    """Each row's `share` with its 95% interval (`<share>_low`, `<share>_high`) as a reader reads it (`share_interval`)."""
+    return [share_interval(*v) for v in zip(df[share], df[f"{share}_low"], df[f"{share}_high"], strict=True)]
+
+
 def leaders_display(lead: pd.DataFrame) -> pd.DataFrame:
     """Who led in the year as a reader reads it: each share once with its 95% interval (a near-census count said
     so), P(ahead), the leader, how the year went (months ahead) and what the share is made of."""
@@ -199,8 +205,7 @@ def leaders_display(lead: pd.DataFrame) -> pd.DataFrame:
                                                                              strict=True)]
     return pd.DataFrame({"signal": lead["signal_id"].map(label),
                          "family": lead["signal_id"].map(lambda i: SIGNAL_BY_ID[i].family_label),
-                         "PyTorch's share, 95% interval": [share_interval(*v) for v in zip(
-                             lead["pytorch_share"], lead["pytorch_share_low"], lead["pytorch_share_high"], strict=True)],
+                         "PyTorch's share, 95% interval": shown_intervals(lead, "pytorch_share"),
                          "ahead_prob": lead["ahead_prob"], "leader": lead["leader"],
                          "months PyTorch ahead": months, "basis": lead["basis"]})
 
@@ -210,9 +215,7 @@ def contenders_display(three: pd.DataFrame) -> pd.DataFrame:
     (a near-census count said so), P(it led), P(ahead of TensorFlow) and the months the year's share pools."""
     return pd.DataFrame({"signal": three["signal_id"].map(label), "year": three["year"],
                          "contender": three["framework"].map(FRAMEWORK_LABELS),
-                         "share of the three, 95% interval": [share_interval(*v) for v in zip(
-                             three["framework_share"], three["framework_share_low"], three["framework_share_high"],
-                             strict=True)],
+                         "share of the three, 95% interval": shown_intervals(three, "framework_share"),
                          "lead_prob": three["lead_prob"], "ahead_of_tensorflow_prob": three["ahead_of_tensorflow_prob"],
                          "months": three["n_months"]})
 
@@ -257,9 +260,8 @@ def all_years() -> dict[str, pd.DataFrame]:
 def contenders_grid(by_year: pd.DataFrame, framework: str = "jax") -> pd.DataFrame:
     """Signal x year of one contender's share of the three, as '12.3%' with its leader beside ('PyTorch led')."""
     d = by_year[by_year["framework"] == framework]
-    top = by_year.loc[by_year.groupby(["signal_id", "year"])["lead_prob"].idxmax()].set_index(["signal_id", "year"])
-    led = {k: f"{FRAMEWORK_LABELS[r['framework']]} led" if r["lead_prob"] > 0.95 else "too close to call"
-           for k, r in top.iterrows()}
+    led = {k: f"{FRAMEWORK_LABELS[who]} led" if (who := leader_of(g)) in FRAMEWORK_LABELS else who
+           for k, g in by_year.groupby(["signal_id", "year"])}
     cell = {(r.signal_id, r.year): f"{pct(r.framework_share)} ({led[(r.signal_id, r.year)]})" for r in d.itertuples()}
     grid = pd.Series(cell).unstack()
     grid.index = grid.index.map(label).rename("signal")

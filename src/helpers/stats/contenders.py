@@ -31,6 +31,7 @@ from ..registry.signals import THREE_WAY, Signal
 from . import crossover
 from . import share_model as sm
 from .shares import share as signal_share
+from .signal_results import long_enough  # a rival's log-ratio is modelled as a two-way signal would be
 
 REFERENCE = "tensorflow"
 N_DRAWS = max(sm.N_DRAWS // 3, 1000)  # paths of the joint posterior (two log-ratios: twice the unknowns of one):
@@ -283,16 +284,14 @@ def consistency(p: Paths, n: int = N_DRAWS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["signal_id", "year", "kway_pytorch_share", "two_way_pytorch_share", "mc_se"])
 
 
+P_LED = 0.95  # a signal-year's leader among the contenders is named when its P(led) exceeds this
+
+
 def leader_of(rows: pd.DataFrame) -> str:
-    """Who led a signal-year among the contenders: the one with P(led) above 0.95, else 'too close to call'."""
+    """Who led a signal-year among the contenders (its framework id): the one with P(led) above P_LED, else 'too
+    close to call'."""
     best = rows.loc[rows["lead_prob"].idxmax()]
-    return str(best["framework"]) if best["lead_prob"] > 0.95 else "too close to call"
-
-
-def long_enough(series: sm.Series) -> bool:
-    """A rival's log-ratio is modelled when it spans 24 calendar months with data in 18 (as a two-way signal)."""
-    from .signal_results import long_enough as two_way_long_enough
-    return two_way_long_enough(series)
+    return str(best["framework"]) if best["lead_prob"] > P_LED else "too close to call"
 
 
 def build() -> dict[str, pd.DataFrame]:
