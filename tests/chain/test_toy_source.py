@@ -125,7 +125,8 @@ def test_a_toy_source_added_by_the_recipe_is_cleaned_refreshed_rerun_alone_and_m
     assert toy["origin"]["2025-06"] == "acquired" and toy["origin"]["2025-07"] == refresh.name
     assert (toy.loc["2023-01", "break_id"], toy.loc["2025-07", "break_id"]) == ("toy_index_2023_01", "splice")
     fit = run(tree, env, "-c", "from helpers.chain import io; from helpers.stats import signal_results as sr; "
-                              "r = sr.fit_all(io.read_table('monthly_signals'), workers=1)['toy_downloads']; "
+                              "ms = io.read_table('monthly_signals'); "
+                              "r = sr.fit_all(ms[ms['source_id'] == 'toy_index'], workers=1)['toy_downloads']; "
                               "print([b.id for b in r.series.breaks], r.series.months[-1], "
                               "round(r.summary.years[2026]['share'], 2))")
     assert fit.split()[:2] == ["['toy_index_2023_01',", "'splice']"] and "2026-10" in fit
