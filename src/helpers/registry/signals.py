@@ -146,10 +146,7 @@ SIGNALS = (
 SIGNAL_BY_ID = {s.id: s for s in SIGNALS}
 MONTHLY = tuple(s for s in SIGNALS if s.granularity == "month")
 YEARLY = tuple(s for s in SIGNALS if s.granularity == "year")
-POPULARITY = tuple(s for s in SIGNALS if s.popularity)
 THREE_WAY = tuple(s for s in MONTHLY if s.jax)  # the monthly signals that count JAX too
-# the `source` values of monthly_signals.csv, in the order reports list them
-MONTHLY_SOURCES = tuple(dict.fromkeys(s.source for s in MONTHLY))
 
 _unknown = [s.id for s in SIGNALS if s.source not in SOURCE_BY_ID]
 if _unknown:
