@@ -24,6 +24,12 @@ class Field:
     nullable: bool = False
 
 
+def bounds(name: str, kind: str, interval: str = "95% interval", nullable: bool = False) -> tuple[Field, Field]:
+    """The two bounds of an interval of `name`: `<name>_low` and `<name>_high`."""
+    return (Field(f"{name}_low", kind, f"{interval}, lower bound", nullable),
+            Field(f"{name}_high", kind, f"{interval}, upper bound", nullable))
+
+
 FIELDS = {f.name: f for f in (
     Field("year", "year", "the year (calendar year; for a survey or a conference, its year)"),
     Field("framework", "str", "framework id, lower case (`pytorch`, `tensorflow`, `jax`, `keras`, ...; a survey's option id; a "
@@ -70,11 +76,9 @@ FIELDS = {f.name: f for f in (
     Field("crossover_year", "period", "calendar year of the crossover (for `not_decidable`: of the lead that would "
           "be dated); empty for the other outcomes", nullable=True),
     Field("year_prob", "prob", "share of simulated paths with that outcome and year"),
-    Field("share_change_low", "change", "95% interval, lower bound", nullable=True),
-    Field("share_change_high", "change", "95% interval, upper bound", nullable=True),
+    *bounds("share_change", "change", nullable=True),
     Field("common_share", "share", "the common trend's share (logistic of the common trend)"),
-    Field("common_share_low", "share", "95% interval, lower bound"),
-    Field("common_share_high", "share", "95% interval, upper bound"),
+    *bounds("common_share", "share"),
     Field("claim_id", "id", "the claim's id (`helpers.registry.claims`)"),
     Field("verdict", "str", "`supported`, `contradicted`, `mixed` (the signals disagree or the test is "
           "inconclusive), `untestable` (no data; the evidence says what would settle it)"),
@@ -82,10 +86,8 @@ FIELDS = {f.name: f for f in (
     Field("n_respondents", "count", "all respondent rows of that year"),
     Field("all_share", "share", "`n_selected / n_respondents`"),
     Field("answered_share", "share", "`n_selected / n_answered`"),
-    Field("all_share_low", "share", "Wilson 95% interval of `all_share`, lower bound"),
-    Field("all_share_high", "share", "Wilson 95% interval of `all_share`, upper bound"),
-    Field("answered_share_low", "share", "Wilson 95% interval of `answered_share`, lower bound"),
-    Field("answered_share_high", "share", "Wilson 95% interval of `answered_share`, upper bound"),
+    *bounds("all_share", "share", "Wilson 95% interval of `all_share`"),
+    *bounds("answered_share", "share", "Wilson 95% interval of `answered_share`"),
     Field("value", "float", "count in the month (Google Trends: monthly mean of the export's values; acquired GitHub from "
           "2025-08: a net change, see `is_net_change`)"),
     Field("break_kind", "str", "that break's kind: `scales_all`, `changes_mix` (a splice is one) or `exclude`; empty "
@@ -110,8 +112,7 @@ FIELDS = {f.name: f for f in (
     Field("summary", "str", "what the primary rule finds, in a reader's words (as every report prints it)",
           nullable=True),
     Field("family", "label", "the signal's family, as labelled in the signal registry (Q&A sites, GitHub, ...)"),
-    Field("pytorch_share_low", "share", "95% interval, lower bound", nullable=True),
-    Field("pytorch_share_high", "share", "95% interval, upper bound", nullable=True),
+    *bounds("pytorch_share", "share", nullable=True),
     Field("n_months_ahead", "count", "how the year went: months in which PyTorch was ahead (P(ahead) above 1/2; a signal "
           "too short to model: its observed share); empty for a yearly signal", nullable=True),
     Field("basis", "str", "what the share and interval are made from"),

@@ -66,6 +66,12 @@ def F(name: str, description: str = "", nullable: bool | None = None, required: 
                   shared=True)
 
 
+def own_bounds(name: str, kind: str, nullable: bool = False) -> tuple[Column, Column]:
+    """The two bounds of a 95% interval of a column only this table holds: `<name>_low`, `<name>_high`."""
+    return (C(f"{name}_low", kind, "95% interval, lower bound", nullable),
+            C(f"{name}_high", kind, "95% interval, upper bound", nullable))
+
+
 # shared column groups ------------------------------------------------------------------------------------------
 SHARE_COLUMNS = (
     F("year"),
@@ -388,16 +394,14 @@ TABLES = (
              nullable=True),
            C("share_change_2017", "change", "change of the latent share within 2017, from 2017-04 (launch months left out; "
                                             "share points; was the rise already under way?)", nullable=True),
-           C("share_change_2017_low", "change", "95% interval, lower bound", nullable=True),
-           C("share_change_2017_high", "change", "95% interval, upper bound", nullable=True),
+           *own_bounds("share_change_2017", "change", nullable=True),
            C("approximation_ess_share", "share", "effective sample share of importance weights (binomial likelihood over "
                                              "its Gaussian approximation): near 1, the approximation changes nothing",
              nullable=True),
            *(c for year, what in ((2017, "April to December: launch months left out"), (2018, "the whole year"))
              for c in (C(f"gain_per_year_{year}", "rate", f"PyTorch's gain per year in {year} (slope of the break-adjusted "
                                                   f"share, {what}; a fraction, 0.05 = 5 points a year)", nullable=True),
-                       C(f"gain_per_year_{year}_low", "rate", "95% interval, lower bound", nullable=True),
-                       C(f"gain_per_year_{year}_high", "rate", "95% interval, upper bound", nullable=True))),
+                       *own_bounds(f"gain_per_year_{year}", "rate", nullable=True))),
            C("faster_prob_2018", "prob", "posterior probability that the 2018 gain was larger than the 2017 gain",
              nullable=True),
            C("ess_hyper", "float", "effective number of the hyperparameters' grid points (1 / sum of squared posterior "
@@ -514,8 +518,7 @@ TABLES = (
           "Per signal in the common-trend model: how far its audience sits from the shared movement.",
           (*SIGNAL_KEY,
            C("offset", "float", "the signal's offset from the common trend (logit scale; offsets sum to zero)"),
-           C("offset_low", "float", "95% interval, lower bound"),
-           C("offset_high", "float", "95% interval, upper bound"),
+           *own_bounds("offset", "float"),
            C("sd_deviation", "float", "s.d. of the signal's monthly deviation innovations (logit)"),
            F("phi", "persistence of the signal's deviation (fixed at 0.9 for yearly signals)", nullable=False)),
           key=("signal_id",)),
@@ -543,8 +546,7 @@ TABLES = (
            F("year"),
            F("framework", "the contender: `pytorch`, `tensorflow` or `jax`"),
            C("framework_share", "share", "the contender's pooled latent share of all contenders in the year"),
-           C("framework_share_low", "share", "95% interval, lower bound"),
-           C("framework_share_high", "share", "95% interval, upper bound"),
+           *own_bounds("framework_share", "share"),
            C("lead_prob", "prob", "P(the contender's pooled share is the largest in the year)"),
            C("ahead_of_tensorflow_prob", "prob", "P(the contender's pooled share exceeds TensorFlow's); empty for "
                                                  "TensorFlow", nullable=True),
