@@ -51,7 +51,7 @@ def check_engine(source: str, engine: str, today: dt.date) -> dict:
     try:
         last, limit = last_complete(source, newest)
     except http.RefreshError as e:
-        return row | {"newest day": "", "status": f"failed: {str(e)[len(source) + 2:][:200]}"}
+        return row | {"newest day": "", "status": f"failed: {str(e)[len(source) + 2:]}"}
     others = [f"{f} {d}" for f, d in sorted(newest.items()) if f not in signal_items(source) and d < newest[limit]]
     missing = [f for f in SPECS[source].items if f not in newest]
     age = (today - dt.date.fromisoformat(newest[limit][:10])).days
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.st
             else:
                 rows.append(check_engine(source, engine, today))
         except http.RefreshError as e:
-            rows.append({"source": source, "engine": ENGINE_NAMES[engine], "status": f"failed: {str(e)[:160]}"})
+            rows.append({"source": source, "engine": ENGINE_NAMES[engine], "status": f"failed: {e}"})
     for r in rows:  # one block per source: where it was asked, what answered before, what it holds
         where = "  ".join(r[k] for k in ("engine", "endpoint", "table") if r.get(k))
         print(f"{r['source']:<14} {where}" + (f"  newest day {r['newest day']}" if r.get("newest day") else ""),
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None, today: dt.date | None = None, out=sys.st
             print(f"{'':<14} answered after: {r['tried first']}", file=out)
         if r.get("items"):
             print(f"{'':<14} newest day per item: {r['items']}", file=out)
-        print(f"{'':<14} {r['status']}", file=out)
+        print(f"{'':<14} {r['status']}", file=out)  # whole, never cut
     table = pd.DataFrame(rows).fillna("")
     ready = table["status"].str.startswith(("ok", "stalled"))
     stalled = table["status"].str.startswith("stalled").sum()
